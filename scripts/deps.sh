@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# Installs, from Debian's archive, what building and testing hull needs; only what is missing.
+set -euo pipefail
+pkgs=(meson ninja-build pkg-config g++ python3 rapidjson-dev libcli11-dev libspdlog-dev libfmt-dev
+  libseccomp-dev libcap-dev libgtest-dev libgmock-dev libarchive-dev libssl-dev libmnl-dev
+  libnftables-dev busybox-static bats jq runc crun umoci skopeo iproute2 util-linux)
+if [ "${1:-}" = "--print" ]; then printf '%s\n' "${pkgs[@]}"; exit 0; fi
+missing=()
+for p in "${pkgs[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+done
+if [ "${#missing[@]}" -gt 0 ]; then
+  echo "installing: ${missing[*]}" >&2
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
