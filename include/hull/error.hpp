@@ -21,7 +21,10 @@ class Error : public std::exception {
 
   // Prepends the context in which the error happened ("creating container x: ...").
   Error& context(const std::string& ctx) {
-    message_ = ctx + ": " + message_;
+    std::string joined;
+    joined.reserve(ctx.size() + 2 + message_.size());
+    joined.append(ctx).append(": ").append(message_);
+    message_ = std::move(joined);
     render();
     return *this;
   }

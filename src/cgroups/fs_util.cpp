@@ -1,0 +1,52 @@
+#include "cgroups/fs_util.hpp"
+
+#include <time.h>
+#include <unistd.h>
+
+#include <sstream>
+
+#include "hull/error.hpp"
+#include "linux/files.hpp"
+
+namespace hull::cgroups {
+
+std::vector<pid_t> read_pids(const std::string& procs_file) {
+  std::vector<pid_t> out;
+  std::string text;
+  try {
+    text = linux_::read_file(procs_file);
+  } catch (const Error& e) {
+    if (e.code() == ENOENT) return out;
+    throw;
+  }
+  std::stringstream ss(text);
+  pid_t pid;
+  while (ss >> pid) out.push_back(pid);
+  return out;
+}
+
+void write_pid(const std::string& procs_file, pid_t pid) {
+  linux_::write_file(procs_file, std::to_string(pid));
+}
+
+void remove_dir(const std::string& dir) {
+  // A process killed a moment ago may still be leaving the cgroup: retry briefly on EBUSY.
+  for (int attempt = 0;; ++attempt) {
+    if (::rmdir(dir.c_str()) == 0 || errno == ENOENT) return;
+    if (errno != EBUSY || attempt >= 200) throw Error::sys("removing cgroup " + dir);
+    struct timespec ts = {0, 10 * 1000 * 1000};
+    nanosleep(&ts, nullptr);
+  }
+}
+
+std::string trim(std::string s) {
+  while (!s.empty() && (s.back() == '\n' || s.back() == ' ')) s.pop_back();
+  return s;
+}
+
+std::string join(const std::string& mountpoint, const std::string& path) {
+  if (path.empty() || path == "/") return mountpoint;
+  return mountpoint + (path.front() == '/' ? "" : "/") + path;
+}
+
+}  // namespace hull::cgroups

@@ -1,0 +1,19 @@
+// File operations shared by the v1 and v2 managers.
+#pragma once
+
+#include <sys/types.h>
+
+#include <string>
+#include <vector>
+
+namespace hull::cgroups {
+
+std::vector<pid_t> read_pids(const std::string& procs_file);
+void write_pid(const std::string& procs_file, pid_t pid);
+// rmdir that tolerates a missing dir and retries while the last processes are being reaped.
+void remove_dir(const std::string& dir);
+std::string trim(std::string s);
+// Joins a hierarchy's mountpoint and a cgroup path ("/a/b").
+std::string join(const std::string& mountpoint, const std::string& path);
+
+}  // namespace hull::cgroups

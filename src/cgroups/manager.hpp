@@ -1,0 +1,53 @@
+// The container's cgroup, on whichever layout the host has: v1 (and hybrid) or pure v2.
+#pragma once
+
+#include <sys/types.h>
+
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace hull::cgroups {
+
+enum class Layout { kV1, kV2 };
+
+// Detected once per process from the filesystem type of /sys/fs/cgroup.
+Layout host_layout();
+
+class Manager {
+ public:
+  virtual ~Manager() = default;
+
+  // Makes the cgroup directories (idempotent).
+  virtual void create() = 0;
+  // Moves pid into the cgroup on every hierarchy.
+  virtual void add(pid_t pid) = 0;
+  // A directory fd for clone3(CLONE_INTO_CGROUP), or -1 where the layout has none.
+  virtual int clone_into_fd() { return -1; }
+  // Host pids of every process in the cgroup.
+  virtual std::vector<pid_t> pids() const = 0;
+  virtual void freeze(bool frozen) = 0;
+  virtual bool frozen() const = 0;
+  // Removes the directories; processes still inside are killed first when force is set.
+  virtual void destroy() = 0;
+  // The path inside each hierarchy ("/a/b").
+  virtual const std::string& path() const = 0;
+  // Mountpoint + path of each hierarchy, for bind-mounting into the container (v1) or the
+  // single v2 directory.
+  struct Hierarchy {
+    std::string name;        // "cpu", "name=systemd", "" for the v2 one
+    std::string mountpoint;  // /sys/fs/cgroup/cpu
+    std::string dir;         // mountpoint + path
+  };
+  virtual const std::vector<Hierarchy>& hierarchies() const = 0;
+};
+
+// Resolves the cgroupsPath of a config (absolute, relative to hull's own cgroup, empty for the
+// default "/<id>", or slice:prefix:name with systemd) into a manager for the host's layout.
+std::unique_ptr<Manager> open_manager(const std::string& cgroups_path, const std::string& id,
+                                      bool systemd);
+
+// Turns "slice:prefix:name" into the cgroupfs path systemd would use.
+std::string systemd_path(const std::string& cgroups_path, const std::string& id);
+
+}  // namespace hull::cgroups

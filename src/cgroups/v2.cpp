@@ -1,0 +1,90 @@
+// Pure cgroup v2: a single directory; the init is cloned straight into it.
+#include "cgroups/v2.hpp"
+
+#include <fcntl.h>
+#include <signal.h>
+#include <time.h>
+
+#include <sstream>
+
+#include "cgroups/fs_util.hpp"
+#include "hull/error.hpp"
+#include "linux/files.hpp"
+
+namespace hull::cgroups {
+namespace {
+
+// Makes every controller the root offers available down to the container's parent, so that
+// resources can be set on the container's own directory.
+void enable_controllers(const std::string& mountpoint, const std::string& path) {
+  std::string dir = mountpoint;
+  std::stringstream parts(path);
+  std::string part;
+  std::vector<std::string> levels;
+  while (std::getline(parts, part, '/')) {
+    if (!part.empty()) levels.push_back(part);
+  }
+  for (size_t i = 0; i + 1 <= levels.size(); ++i) {
+    std::stringstream ctrls(trim(linux_::read_file(dir + "/cgroup.controllers")));
+    std::string c, want;
+    while (ctrls >> c) want += (want.empty() ? "+" : " +") + c;
+    if (!want.empty()) {
+      try {
+        linux_::write_file(dir + "/cgroup.subtree_control", want);
+      } catch (const Error&) {
+        // A parent with processes of its own cannot delegate (no internal processes rule);
+        // the container still works, only without those controllers.
+      }
+    }
+    dir += "/" + levels[i];
+  }
+}
+
+}  // namespace
+
+V2Manager::V2Manager(std::string mountpoint, std::string path) : path_(std::move(path)) {
+  hierarchies_.push_back({"", mountpoint, join(mountpoint, path_)});
+}
+
+void V2Manager::create() {
+  with_context("cgroup " + dir(), [&] {
+    linux_::mkdir_p(dir());
+    enable_controllers(hierarchies_.front().mountpoint, path_);
+  });
+}
+
+int V2Manager::clone_into_fd() {
+  if (!dir_fd_) {
+    dir_fd_.reset(::open(dir().c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC));
+    if (!dir_fd_) throw Error::sys("opening cgroup " + dir());
+  }
+  return dir_fd_.get();
+}
+
+void V2Manager::add(pid_t pid) { write_pid(dir() + "/cgroup.procs", pid); }
+
+std::vector<pid_t> V2Manager::pids() const { return read_pids(dir() + "/cgroup.procs"); }
+
+void V2Manager::freeze(bool frozen) {
+  linux_::write_file(dir() + "/cgroup.freeze", frozen ? "1" : "0");
+  std::string want = frozen ? "frozen 1" : "frozen 0";
+  for (;;) {
+    if (linux_::read_file(dir() + "/cgroup.events").find(want) != std::string::npos) return;
+    struct timespec ts = {0, 1000 * 1000};
+    nanosleep(&ts, nullptr);
+  }
+}
+
+bool V2Manager::frozen() const {
+  if (!linux_::exists(dir() + "/cgroup.freeze")) return false;
+  return trim(linux_::read_file(dir() + "/cgroup.freeze")) == "1";
+}
+
+void V2Manager::destroy() {
+  if (linux_::exists(dir() + "/cgroup.kill") && !pids().empty()) {
+    linux_::write_file(dir() + "/cgroup.kill", "1");
+  }
+  remove_dir(dir());
+}
+
+}  // namespace hull::cgroups

@@ -1,0 +1,28 @@
+#pragma once
+
+#include "cgroups/manager.hpp"
+#include "linux/fd.hpp"
+
+namespace hull::cgroups {
+
+class V2Manager : public Manager {
+ public:
+  V2Manager(std::string mountpoint, std::string path);
+  void create() override;
+  void add(pid_t pid) override;
+  int clone_into_fd() override;
+  std::vector<pid_t> pids() const override;
+  void freeze(bool frozen) override;
+  bool frozen() const override;
+  void destroy() override;
+  const std::string& path() const override { return path_; }
+  const std::vector<Hierarchy>& hierarchies() const override { return hierarchies_; }
+  const std::string& dir() const { return hierarchies_.front().dir; }
+
+ private:
+  std::string path_;
+  std::vector<Hierarchy> hierarchies_;
+  linux_::Fd dir_fd_;
+};
+
+}  // namespace hull::cgroups

@@ -1,0 +1,19 @@
+// Small file helpers that report failures as hull::Error naming the path.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+namespace hull::linux_ {
+
+std::string read_file(const std::string& path);
+// Writes the whole content (O_WRONLY|O_TRUNC|O_CREAT with mode when create is set).
+void write_file(const std::string& path, std::string_view content, bool create = false,
+                unsigned mode = 0644);
+// Writes content to a file relative to dirfd that must already exist.
+void write_file_at(int dirfd, const std::string& path, std::string_view content);
+// mkdir -p; returns true if the last component was created.
+bool mkdir_p(const std::string& path, unsigned mode = 0755);
+bool exists(const std::string& path);
+
+}  // namespace hull::linux_

@@ -1,0 +1,49 @@
+#include "linux/proc.hpp"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <cstring>
+#include <string>
+
+#include "linux/fd.hpp"
+
+namespace hull::linux_ {
+
+std::optional<ProcStat> proc_stat(pid_t pid) {
+  std::string path = "/proc/" + std::to_string(pid) + "/stat";
+  Fd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+  if (!fd) return std::nullopt;
+  char buf[1024];
+  ssize_t n = ::read(fd.get(), buf, sizeof(buf) - 1);
+  if (n <= 0) return std::nullopt;
+  buf[n] = '\0';
+  // comm may hold spaces and parentheses: fields restart after the last ')'.
+  char* p = std::strrchr(buf, ')');
+  if (!p || p[1] == '\0') return std::nullopt;
+  ProcStat st;
+  st.state = p[2];
+  // After ')' come fields 3.. separated by spaces; start time is field 22.
+  int field = 2;
+  for (char* q = p + 1; *q; ++q) {
+    if (*q == ' ') {
+      ++field;
+      if (field == 22) {
+        st.start_time = std::strtoull(q + 1, nullptr, 10);
+        break;
+      }
+    }
+  }
+  return st;
+}
+
+bool process_alive(pid_t pid, uint64_t start_time) {
+  if (pid <= 0) return false;
+  auto st = proc_stat(pid);
+  if (!st) return false;
+  if (st->state == 'Z' || st->state == 'X') return false;
+  return start_time == 0 || st->start_time == start_time;
+}
+
+}  // namespace hull::linux_

@@ -1,0 +1,22 @@
+// Facts about processes read from /proc: start time (to guard against pid reuse) and liveness.
+#pragma once
+
+#include <sys/types.h>
+
+#include <cstdint>
+#include <optional>
+
+namespace hull::linux_ {
+
+struct ProcStat {
+  char state = '?';          // R, S, D, Z, T, ...
+  uint64_t start_time = 0;   // field 22, clock ticks since boot
+};
+
+// nullopt when the process does not exist.
+std::optional<ProcStat> proc_stat(pid_t pid);
+
+// True when pid exists, is not a zombie, and started at start_time (same process).
+bool process_alive(pid_t pid, uint64_t start_time);
+
+}  // namespace hull::linux_

@@ -1,0 +1,60 @@
+#include "linux/sync_socket.hpp"
+
+#include <sys/socket.h>
+
+#include <cstring>
+#include <vector>
+
+#include "hull/error.hpp"
+
+namespace hull::linux_ {
+
+void SyncSocket::pair(SyncSocket& a, SyncSocket& b) {
+  int fds[2];
+  if (::socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, fds) < 0) {
+    throw Error::sys("creating sync socket pair");
+  }
+  a.fd_.reset(fds[0]);
+  b.fd_.reset(fds[1]);
+}
+
+void SyncSocket::send(Msg type, const std::string& payload) const {
+  std::vector<char> buf(sizeof(uint32_t) + payload.size());
+  uint32_t t = static_cast<uint32_t>(type);
+  std::memcpy(buf.data(), &t, sizeof(t));
+  std::memcpy(buf.data() + sizeof(t), payload.data(), payload.size());
+  for (;;) {
+    if (::send(fd_.get(), buf.data(), buf.size(), MSG_NOSIGNAL) >= 0) return;
+    if (errno != EINTR) throw Error::sys("sync socket send");
+  }
+}
+
+Message SyncSocket::receive() const {
+  std::vector<char> buf(64 * 1024);
+  ssize_t n;
+  do {
+    n = ::recv(fd_.get(), buf.data(), buf.size(), 0);
+  } while (n < 0 && errno == EINTR);
+  if (n < 0) throw Error::sys("sync socket receive");
+  if (n < static_cast<ssize_t>(sizeof(uint32_t))) {
+    throw Error("the container init exited during setup");
+  }
+  Message m;
+  uint32_t t;
+  std::memcpy(&t, buf.data(), sizeof(t));
+  m.type = static_cast<Msg>(t);
+  m.payload.assign(buf.data() + sizeof(t), static_cast<size_t>(n) - sizeof(t));
+  return m;
+}
+
+Message SyncSocket::expect(Msg want) const {
+  Message m = receive();
+  if (m.type == Msg::kError) throw Error(m.payload);
+  if (m.type != want) {
+    throw Error("sync protocol: expected message " + std::to_string(static_cast<int>(want)) +
+                ", got " + std::to_string(static_cast<int>(m.type)));
+  }
+  return m;
+}
+
+}  // namespace hull::linux_

@@ -1,0 +1,38 @@
+// Thin wrappers over system calls that glibc 2.36 lacks or that we want with hull::Error.
+#pragma once
+
+#include <sys/types.h>
+
+#include <cstdint>
+#include <string>
+
+#include "linux/fd.hpp"
+
+namespace hull::linux_ {
+
+struct CloneArgs {
+  uint64_t flags = 0;        // CLONE_NEW* and friends
+  int cgroup_fd = -1;        // CLONE_INTO_CGROUP target when >= 0
+  bool want_pidfd = true;
+};
+
+struct CloneResult {
+  pid_t pid = -1;  // 0 in the child
+  Fd pidfd;        // parent only
+};
+
+// clone3 without a new stack: returns twice like fork().
+CloneResult clone3(const CloneArgs& args);
+
+Fd pidfd_open(pid_t pid);
+// Returns false when the process is already gone (ESRCH).
+bool pidfd_send_signal(int pidfd, int sig);
+void pivot_root(const char* new_root, const char* put_old);
+
+// openat2 with RESOLVE_* flags; returns -1 with errno set instead of throwing.
+int openat2_raw(int dirfd, const char* path, uint64_t flags, uint64_t mode, uint64_t resolve);
+
+// Marks every fd from `first` upwards close-on-exec.
+void cloexec_from(int first);
+
+}  // namespace hull::linux_

@@ -1,0 +1,31 @@
+// What hull remembers about a container between commands: <root>/<id>/state.json.
+#pragma once
+
+#include <sys/types.h>
+
+#include <cstdint>
+#include <map>
+#include <string>
+
+namespace hull::state {
+
+struct Record {
+  std::string id;
+  std::string bundle;      // absolute
+  std::string rootfs;      // absolute
+  std::string created;     // RFC 3339, UTC
+  std::string owner;       // user name of the creator ("" for root, as runc prints)
+  pid_t pid = 0;           // init pid as the host sees it
+  uint64_t start_time = 0; // /proc/<pid>/stat field 22, guards against pid reuse
+  std::string cgroup_path; // resolved cgroupsPath the container lives in
+  bool systemd_cgroup = false;
+  std::map<std::string, std::string> annotations;
+};
+
+std::string to_json(const Record& r);
+Record from_json(const std::string& text, const std::string& source);
+
+// The OCI state JSON of runtime.md (plus runc's rootfs/created/owner), pretty or compact.
+std::string oci_state_json(const Record& r, const std::string& status, bool pretty);
+
+}  // namespace hull::state

@@ -1,0 +1,135 @@
+#include "state/store.hpp"
+
+#include <dirent.h>
+#include <fcntl.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+
+#include "hull/error.hpp"
+#include "linux/files.hpp"
+
+namespace hull::state {
+namespace {
+
+void remove_tree_at(int dirfd, const char* name) {
+  if (::unlinkat(dirfd, name, 0) == 0 || errno == ENOENT) return;
+  if (errno != EISDIR) throw Error::sys(std::string("removing ") + name);
+  linux_::Fd sub(::openat(dirfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
+  if (!sub) throw Error::sys(std::string("opening ") + name);
+  DIR* d = ::fdopendir(::dup(sub.get()));
+  if (!d) throw Error::sys(std::string("listing ") + name);
+  while (auto* e = ::readdir(d)) {
+    std::string n = e->d_name;
+    if (n == "." || n == "..") continue;
+    remove_tree_at(sub.get(), n.c_str());
+  }
+  ::closedir(d);
+  if (::unlinkat(dirfd, name, AT_REMOVEDIR) < 0 && errno != ENOENT) {
+    throw Error::sys(std::string("removing ") + name);
+  }
+}
+
+linux_::Fd lock_dir(const std::string& path) {
+  linux_::Fd fd(::open(path.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+  if (!fd) return fd;
+  while (::flock(fd.get(), LOCK_EX) < 0) {
+    if (errno != EINTR) throw Error::sys("locking " + path);
+  }
+  return fd;
+}
+
+}  // namespace
+
+void validate_id(const std::string& id) {
+  bool ok = !id.empty() && id != "." && id != ".." && id.size() <= 1024 &&
+            std::all_of(id.begin(), id.end(), [](char c) {
+              return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                     c == '_' || c == '+' || c == '-' || c == '.';
+            });
+  if (!ok) throw Error("invalid container id \"" + id + "\": use letters, digits and _+-.");
+}
+
+ContainerDir::ContainerDir(std::string path, linux_::Fd fd, bool created)
+    : path_(std::move(path)), fd_(std::move(fd)), created_(created) {}
+
+ContainerDir::~ContainerDir() {
+  if (!created_ || !fd_) return;
+  try {
+    remove();
+  } catch (...) {
+  }
+}
+
+bool ContainerDir::fifo_exists() const { return linux_::exists(fifo_path()); }
+
+void ContainerDir::save(const Record& r) const {
+  std::string tmp = file("state.json.tmp");
+  linux_::write_file(tmp, to_json(r), true, 0600);
+  if (::rename(tmp.c_str(), file("state.json").c_str()) < 0) {
+    throw Error::sys("saving " + file("state.json"));
+  }
+}
+
+Record ContainerDir::load() const {
+  std::string f = file("state.json");
+  return from_json(linux_::read_file(f), f);
+}
+
+void ContainerDir::remove() {
+  auto slash = path_.find_last_of('/');
+  std::string parent = path_.substr(0, slash), name = path_.substr(slash + 1);
+  linux_::Fd pfd(::open(parent.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+  if (!pfd) throw Error::sys("opening " + parent);
+  remove_tree_at(pfd.get(), name.c_str());
+  created_ = false;
+}
+
+Store::Store(std::string root) : root_(std::move(root)) {
+  while (root_.size() > 1 && root_.back() == '/') root_.pop_back();
+}
+
+ContainerDir Store::create(const std::string& id) const {
+  validate_id(id);
+  linux_::mkdir_p(root_, 0700);
+  std::string path = root_ + "/" + id;
+  if (::mkdir(path.c_str(), 0711) < 0) {
+    if (errno == EEXIST) throw Error("container \"" + id + "\" already exists");
+    throw Error::sys("creating state directory " + path);
+  }
+  linux_::Fd fd = lock_dir(path);
+  if (!fd) throw Error::sys("opening state directory " + path);
+  return ContainerDir(path, std::move(fd), true);
+}
+
+ContainerDir Store::open(const std::string& id) const {
+  validate_id(id);
+  std::string path = root_ + "/" + id;
+  linux_::Fd fd = lock_dir(path);
+  if (!fd || !linux_::exists(path + "/state.json")) {
+    throw Error("container \"" + id + "\" does not exist");
+  }
+  return ContainerDir(path, std::move(fd), false);
+}
+
+bool Store::exists(const std::string& id) const {
+  return linux_::exists(root_ + "/" + id + "/state.json");
+}
+
+std::vector<std::string> Store::ids() const {
+  std::vector<std::string> out;
+  DIR* d = ::opendir(root_.c_str());
+  if (!d) return out;
+  while (auto* e = ::readdir(d)) {
+    std::string n = e->d_name;
+    if (n == "." || n == "..") continue;
+    if (linux_::exists(root_ + "/" + n + "/state.json")) out.push_back(n);
+  }
+  ::closedir(d);
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+}  // namespace hull::state
