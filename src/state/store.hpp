@@ -29,6 +29,8 @@ class ContainerDir {
   // Removes the directory and everything in it.
   void remove();
   void keep() { created_ = false; }
+  // Lets other commands at the container while this process goes on (run's wait).
+  void unlock() { fd_.reset(); }
 
  private:
   std::string path_;

@@ -1,0 +1,273 @@
+#include "container/create.hpp"
+
+#include <fcntl.h>
+#include <limits.h>
+#include <pwd.h>
+#include <sched.h>
+#include <signal.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "container/init.hpp"
+#include "container/namespaces.hpp"
+#include "hooks/hooks.hpp"
+#include "hull/error.hpp"
+#include "linux/files.hpp"
+#include "linux/proc.hpp"
+#include "linux/syscalls.hpp"
+#include "process/terminal.hpp"
+#include "spec/parse.hpp"
+
+namespace hull::container {
+namespace {
+
+std::string absolute(const std::string& path) {
+  char buf[PATH_MAX];
+  if (!::realpath(path.c_str(), buf)) throw Error::sys(path);
+  return buf;
+}
+
+std::string now_rfc3339() {
+  struct timespec ts;
+  clock_gettime(CLOCK_REALTIME, &ts);
+  struct tm tm;
+  gmtime_r(&ts.tv_sec, &tm);
+  char buf[64], out[96];
+  strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%S", &tm);
+  snprintf(out, sizeof(out), "%s.%09ldZ", buf, ts.tv_nsec);
+  return out;
+}
+
+std::string id_map_text(const std::vector<spec::LinuxIDMapping>& maps) {
+  std::string out;
+  for (const auto& m : maps) {
+    out += std::to_string(m.containerID) + " " + std::to_string(m.hostID) + " " +
+           std::to_string(m.size) + "\n";
+  }
+  return out;
+}
+
+void write_id_maps(pid_t pid, const spec::Spec& s) {
+  std::string base = "/proc/" + std::to_string(pid);
+  with_context("config.json: /linux/uidMappings", [&] {
+    linux_::write_file(base + "/uid_map", id_map_text(s.linux_->uidMappings));
+  });
+  with_context("config.json: /linux/gidMappings", [&] {
+    linux_::write_file(base + "/gid_map", id_map_text(s.linux_->gidMappings));
+  });
+}
+
+// Kills and reaps the init (and the intermediate) of a create that failed half way.
+class ChildGuard {
+ public:
+  void set(pid_t pid, int pidfd) {
+    pid_ = pid;
+    pidfd_ = pidfd;
+  }
+  void release() { pid_ = -1; }
+  ~ChildGuard() {
+    if (pid_ <= 0) return;
+    if (pidfd_ >= 0) {
+      linux_::pidfd_send_signal(pidfd_, SIGKILL);
+    } else {
+      ::kill(pid_, SIGKILL);
+    }
+    ::waitpid(pid_, nullptr, 0);
+  }
+
+ private:
+  pid_t pid_ = -1;
+  int pidfd_ = -1;
+};
+
+class CgroupGuard {
+ public:
+  explicit CgroupGuard(cgroups::Manager* m) : m_(m) {}
+  void release() { m_ = nullptr; }
+  ~CgroupGuard() {
+    if (!m_) return;
+    try {
+      m_->destroy();
+    } catch (...) {
+    }
+  }
+
+ private:
+  cgroups::Manager* m_;
+};
+
+std::string rootfs_path(const spec::Spec& s, const std::string& bundle) {
+  if (!s.root || s.root->path.empty()) throw Error("config.json: /root/path: missing");
+  std::string p = s.root->path.front() == '/' ? s.root->path : bundle + "/" + s.root->path;
+  struct stat st;
+  if (::stat(p.c_str(), &st) < 0 || !S_ISDIR(st.st_mode)) {
+    throw Error::sys("config.json: /root/path: rootfs " + p, errno ? errno : ENOTDIR);
+  }
+  return absolute(p);
+}
+
+std::string owner_name() {
+  uid_t uid = ::getuid();
+  if (uid == 0) return "";
+  struct passwd* pw = ::getpwuid(uid);
+  return pw ? pw->pw_name : std::to_string(uid);
+}
+
+}  // namespace
+
+std::string hook_state(const state::Record& r, const std::string& status) {
+  return state::oci_state_json(r, status, false);
+}
+
+void write_pid_file(const std::string& path, pid_t pid) {
+  std::string tmp = path + ".tmp";
+  linux_::write_file(tmp, std::to_string(pid), true, 0644);
+  if (::rename(tmp.c_str(), path.c_str()) < 0) throw Error::sys("writing pid file " + path);
+}
+
+spec::Spec load_saved_spec(const state::ContainerDir& dir) {
+  std::string f = dir.file("config.json");
+  return spec::parse_config(linux_::read_file(f), f);
+}
+
+Created create_container(const Globals& g, const CreateOptions& o, bool in_process_start) {
+  Created c;
+  std::string bundle = absolute(o.bundle);
+  std::string config_text = linux_::read_file(bundle + "/config.json");
+  c.spec = spec::parse_config(config_text, "config.json");
+  const spec::Spec& s = c.spec;
+  NamespacePlan ns = plan_namespaces(s);
+  std::string rootfs = rootfs_path(s, bundle);
+  bool terminal = s.process->terminal;
+  if (terminal && o.console_socket.empty() && !in_process_start) {
+    throw Error("config.json: /process/terminal is true: --console-socket is required");
+  }
+
+  state::Store store(g.root);
+  c.dir = std::make_unique<state::ContainerDir>(store.create(o.id));
+  linux_::write_file(c.dir->file("config.json"), config_text, true, 0600);
+
+  c.cgroup = cgroups::open_manager(s.linux_ ? s.linux_->cgroupsPath : "", o.id, g.systemd_cgroup);
+  c.cgroup->create();
+  CgroupGuard cgroup_guard(c.cgroup.get());
+
+  linux_::Fd fifo;
+  if (!in_process_start) {
+    if (::mkfifo(c.dir->fifo_path().c_str(), 0622) < 0) throw Error::sys("creating exec fifo");
+    // O_RDWR never blocks on a fifo and keeps a reader alive for `start` to write to.
+    fifo.reset(::open(c.dir->fifo_path().c_str(), O_RDWR | O_CLOEXEC));
+    if (!fifo) throw Error::sys("opening exec fifo");
+  }
+
+  linux_::Fd console, console_peer;
+  if (terminal) {
+    if (!o.console_socket.empty()) {
+      console = process::connect_unix(o.console_socket);
+    } else {
+      int sv[2];
+      if (::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0) {
+        throw Error::sys("socketpair for the terminal");
+      }
+      console.reset(sv[0]);
+      console_peer.reset(sv[1]);
+    }
+  }
+
+  linux_::SyncSocket child_end;
+  linux_::SyncSocket::pair(c.sync, child_end);
+
+  bool has_hooks = s.hooks && (!s.hooks->prestart.empty() || !s.hooks->createRuntime.empty() ||
+                               !s.hooks->createContainer.empty() ||
+                               !s.hooks->startContainer.empty());
+  InitConfig cfg;
+  cfg.spec = &s;
+  cfg.id = o.id;
+  cfg.bundle = bundle;
+  cfg.rootfs = rootfs;
+  cfg.ns = ns;
+  cfg.sync = &child_end;
+  cfg.fifo_fd = fifo.get();
+  cfg.console_fd = console.get();
+  cfg.preserve_fds = o.preserve_fds;
+  cfg.no_pivot = o.no_pivot;
+  cfg.no_new_keyring = o.no_new_keyring;
+  cfg.hooks_roundtrip = has_hooks;
+  cfg.cgroup = c.cgroup.get();
+
+  bool intermediate = ns.joins_any() || (ns.new_flags & CLONE_NEWTIME);
+  if (intermediate && in_process_start) prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
+  linux_::CloneArgs ca;
+  if (!intermediate) ca.flags = ns.new_flags & ~static_cast<unsigned long>(CLONE_NEWCGROUP);
+  ca.cgroup_fd = c.cgroup->clone_into_fd();
+  auto child = linux_::clone3(ca);
+  if (child.pid == 0) {
+    c.sync.close();
+    if (intermediate) run_intermediate(cfg);
+    run_init(cfg, true);
+  }
+  ChildGuard guard;
+  guard.set(child.pid, child.pidfd.get());
+  child_end.close();
+  fifo.reset();
+  console.reset();
+
+  if (ca.cgroup_fd < 0) c.cgroup->add(child.pid);
+  pid_t init_pid = child.pid;
+  if (!intermediate && (ns.new_flags & CLONE_NEWUSER)) write_id_maps(child.pid, s);
+  c.sync.send(linux_::Msg::kGo);
+  if (intermediate) {
+    linux_::Message m = c.sync.receive();
+    if (m.type == linux_::Msg::kNeedMaps) {
+      write_id_maps(child.pid, s);
+      c.sync.send(linux_::Msg::kMapsWritten);
+      m = c.sync.receive();
+    }
+    if (m.type == linux_::Msg::kError) throw Error(m.payload);
+    if (m.type != linux_::Msg::kInitPid) throw Error("sync protocol: expected the init pid");
+    init_pid = std::stoi(m.payload);
+    ::waitpid(child.pid, nullptr, 0);
+    guard.release();
+    c.pidfd = linux_::pidfd_open(init_pid);
+    guard.set(init_pid, c.pidfd.get());
+  } else {
+    c.pidfd = std::move(child.pidfd);
+  }
+
+  state::Record& r = c.record;
+  r.id = o.id;
+  r.bundle = bundle;
+  r.rootfs = rootfs;
+  r.created = now_rfc3339();
+  r.owner = owner_name();
+  r.pid = init_pid;
+  r.cgroup_path = c.cgroup->path();
+  r.systemd_cgroup = g.systemd_cgroup;
+  r.annotations = s.annotations;
+
+  if (has_hooks) {
+    c.sync.expect(linux_::Msg::kRunHooks);
+    std::string st = hook_state(r, "creating");
+    hooks::run_stage(s.hooks->prestart, "prestart", st, true, nullptr);
+    hooks::run_stage(s.hooks->createRuntime, "createRuntime", st, true, nullptr);
+    c.sync.send(linux_::Msg::kHooksDone, hook_state(r, "created"));
+  }
+  c.sync.expect(linux_::Msg::kReady);
+  // The init sent the pty master before it said ready, so this does not block.
+  if (console_peer) c.pty_master = process::receive_fd(console_peer.get());
+
+  auto st = linux_::proc_stat(init_pid);
+  if (!st) throw Error("the container init exited during setup");
+  r.start_time = st->start_time;
+  c.dir->save(r);
+  if (!o.pid_file.empty()) write_pid_file(o.pid_file, init_pid);
+  guard.release();
+  cgroup_guard.release();
+  c.dir->keep();
+  return c;
+}
+
+}  // namespace hull::container

@@ -1,0 +1,238 @@
+#include "container/init.hpp"
+
+#include <fcntl.h>
+#include <linux/keyctl.h>
+#include <sched.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include <cstring>
+
+#include "hooks/hooks.hpp"
+#include "hull/error.hpp"
+#include "linux/files.hpp"
+#include "linux/syscalls.hpp"
+#include "process/credentials.hpp"
+#include "process/terminal.hpp"
+#include "rootfs/rootfs.hpp"
+#include "security/capabilities.hpp"
+
+namespace hull::container {
+namespace {
+
+std::vector<char*> c_strings(const std::vector<std::string>& v) {
+  std::vector<char*> out;
+  for (const auto& s : v) out.push_back(const_cast<char*>(s.c_str()));
+  out.push_back(nullptr);
+  return out;
+}
+
+void warn(const std::string& msg) {
+  std::string line = "hull: warning: " + msg + "\n";
+  (void)!::write(2, line.data(), line.size());
+}
+
+[[noreturn]] void fail(const InitConfig& cfg, const std::string& msg) {
+  try {
+    cfg.sync->send(linux_::Msg::kError, msg);
+  } catch (...) {
+  }
+  ::_exit(1);
+}
+
+void become_root_in_userns(const InitConfig& cfg) {
+  if (!(cfg.ns.new_flags & CLONE_NEWUSER) && !cfg.ns.has(CLONE_NEWUSER)) return;
+  // Files made during setup must belong to the namespace's root, not the overflow id.
+  if (::setresgid(0, 0, 0) < 0 || ::setresuid(0, 0, 0) < 0) {
+    throw Error::sys("becoming root in the user namespace (is uid/gid 0 mapped?)");
+  }
+}
+
+void set_names(const spec::Spec& s, const NamespacePlan& ns) {
+  if (!s.hostname.empty()) {
+    if (!ns.has(CLONE_NEWUTS)) {
+      throw Error("config.json: /hostname: setting a hostname needs a uts namespace");
+    }
+    if (::sethostname(s.hostname.data(), s.hostname.size()) < 0) {
+      throw Error::sys("config.json: /hostname: sethostname");
+    }
+  }
+  if (!s.domainname.empty()) {
+    if (!ns.has(CLONE_NEWUTS)) {
+      throw Error("config.json: /domainname: setting a domainname needs a uts namespace");
+    }
+    if (::setdomainname(s.domainname.data(), s.domainname.size()) < 0) {
+      throw Error::sys("config.json: /domainname: setdomainname");
+    }
+  }
+}
+
+void join_session_keyring(const InitConfig& cfg) {
+  if (cfg.no_new_keyring) return;
+  std::string name = "_ses." + cfg.id;
+  // Keyrings may be unavailable (ENOSYS) or restricted in a user namespace: not fatal.
+  syscall(SYS_keyctl, KEYCTL_JOIN_SESSION_KEYRING, name.c_str());
+}
+
+void setup_terminal(const InitConfig& cfg, const spec::Process& p) {
+  process::Pty pty = process::open_pty(p.consoleSize);
+  rootfs::mount_console(pty.slave_path);
+  process::send_fd(cfg.console_fd, pty.master.get(), pty.slave_path);
+  ::close(cfg.console_fd);
+  process::attach_to_terminal(pty.slave.get());
+}
+
+void wait_for_start(const InitConfig& cfg) {
+  if (cfg.fifo_fd < 0) {
+    cfg.sync->expect(linux_::Msg::kStart);
+    return;
+  }
+  char c;
+  ssize_t n;
+  do {
+    n = ::read(cfg.fifo_fd, &c, 1);
+  } while (n < 0 && errno == EINTR);
+  if (n != 1) ::_exit(1);
+}
+
+[[noreturn]] void exec_process(const InitConfig& cfg, const spec::Process& p,
+                               const std::string& path, const std::string& state_json) {
+  if (cfg.spec->hooks) {
+    try {
+      hooks::run_stage(cfg.spec->hooks->startContainer, "startContainer", state_json, true,
+                       nullptr);
+    } catch (const Error& e) {
+      warn(e.message());
+      ::_exit(1);
+    }
+  }
+  linux_::cloexec_from(3 + cfg.preserve_fds);
+  auto argv = c_strings(p.args);
+  auto envp = c_strings(p.env);
+  ::execve(path.c_str(), argv.data(), envp.data());
+  warn("exec " + path + ": " + std::strerror(errno));
+  ::_exit(127);
+}
+
+void setup(const InitConfig& cfg, bool wait_for_go, std::string& path, std::string& state_json) {
+  const spec::Spec& s = *cfg.spec;
+  const spec::Process& p = *s.process;
+  if (wait_for_go) cfg.sync->expect(linux_::Msg::kGo);
+  become_root_in_userns(cfg);
+  if (cfg.ns.new_flags & CLONE_NEWCGROUP) {
+    if (::unshare(CLONE_NEWCGROUP) < 0) throw Error::sys("creating the cgroup namespace");
+  }
+  prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+  join_session_keyring(cfg);
+  set_names(s, cfg.ns);
+
+  rootfs::Context rc;
+  rc.spec = &s;
+  rc.bundle = cfg.bundle;
+  rc.rootfs = cfg.rootfs;
+  rc.new_userns = cfg.ns.has(CLONE_NEWUSER);
+  rc.new_cgroupns = cfg.ns.has(CLONE_NEWCGROUP);
+  rc.no_pivot = cfg.no_pivot;
+  rc.cgroup = cfg.cgroup;
+  bool own_mount_ns = cfg.ns.has(CLONE_NEWNS);
+  if (own_mount_ns) {
+    rootfs::prepare(rc);
+    rootfs::mount_all(rc);
+    rootfs::create_devices(rc);
+  }
+  if (cfg.hooks_roundtrip) {
+    cfg.sync->send(linux_::Msg::kRunHooks);
+    state_json = cfg.sync->expect(linux_::Msg::kHooksDone).payload;
+    if (s.hooks) {
+      hooks::run_stage(s.hooks->createContainer, "createContainer", state_json, true, nullptr);
+    }
+  }
+  if (own_mount_ns) {
+    rootfs::enter_root(rc);
+    rootfs::finalize(rc);
+  } else if (::chroot(cfg.rootfs.c_str()) < 0 || ::chdir("/") < 0) {
+    throw Error::sys("chroot to the rootfs (no mount namespace)");
+  }
+
+  if (p.oomScoreAdj) process::set_oom_score_adj(*p.oomScoreAdj);
+  process::apply_rlimits(p.rlimits);
+  if (p.terminal && cfg.console_fd >= 0) setup_terminal(cfg, p);
+  if (!p.cwd.empty() && p.cwd != "/") linux_::mkdir_p(p.cwd);
+
+  std::vector<std::string> warnings;
+  security::CapSets caps;
+  if (p.capabilities) {
+    caps = security::resolve_capabilities(*p.capabilities, "config.json: /process/capabilities",
+                                          warnings);
+  }
+  for (const auto& w : warnings) warn(w);
+  security::apply_bounding(caps);
+  security::set_keep_caps(true);
+  process::set_user(p.user);
+  if (::chdir(p.cwd.empty() ? "/" : p.cwd.c_str()) < 0) {
+    throw Error::sys("config.json: /process/cwd: chdir to " + p.cwd);
+  }
+  security::apply_capabilities(caps);
+  security::set_keep_caps(false);
+  if (p.noNewPrivileges) security::set_no_new_privileges();
+  path = process::find_executable(p.args.at(0), p.env);
+}
+
+}  // namespace
+
+void run_init(const InitConfig& cfg, bool wait_for_go) {
+  std::string path, state_json;
+  try {
+    setup(cfg, wait_for_go, path, state_json);
+    cfg.sync->send(linux_::Msg::kReady);
+    wait_for_start(cfg);
+  } catch (const std::exception& e) {
+    fail(cfg, e.what());
+  }
+  exec_process(cfg, *cfg.spec->process, path, state_json);
+}
+
+void run_intermediate(const InitConfig& cfg) {
+  try {
+    cfg.sync->expect(linux_::Msg::kGo);
+    // Open every path first: after joining a mount namespace, the paths may mean other files.
+    std::vector<std::pair<int, linux_::Fd>> fds;
+    for (const auto& j : cfg.ns.joins) {
+      linux_::Fd fd(::open(j.path.c_str(), O_RDONLY | O_CLOEXEC));
+      if (!fd) throw Error::sys("config.json: /linux/namespaces: opening " + j.path);
+      fds.emplace_back(j.flag, std::move(fd));
+    }
+    for (size_t i = 0; i < fds.size(); ++i) {
+      if (::setns(fds[i].second.get(), fds[i].first) < 0) {
+        throw Error::sys("config.json: /linux/namespaces: joining " + cfg.ns.joins[i].path);
+      }
+    }
+    if (cfg.ns.new_flags & CLONE_NEWUSER) {
+      if (::unshare(CLONE_NEWUSER) < 0) throw Error::sys("creating the user namespace");
+      cfg.sync->send(linux_::Msg::kNeedMaps);
+      cfg.sync->expect(linux_::Msg::kMapsWritten);
+    }
+    unsigned long rest = cfg.ns.new_flags & ~(CLONE_NEWUSER | CLONE_NEWPID | CLONE_NEWCGROUP);
+    if (rest && ::unshare(static_cast<int>(rest)) < 0) throw Error::sys("creating namespaces");
+    if (cfg.spec->linux_) {
+      for (const auto& [clock, off] : cfg.spec->linux_->timeOffsets) {
+        std::string line = clock + " " + std::to_string(off.secs) + " " +
+                           std::to_string(off.nanosecs);
+        with_context("config.json: /linux/timeOffsets/" + clock,
+                     [&] { linux_::write_file("/proc/self/timens_offsets", line); });
+      }
+    }
+    linux_::CloneArgs ca;
+    ca.flags = cfg.ns.new_flags & CLONE_NEWPID;
+    ca.want_pidfd = false;
+    auto child = linux_::clone3(ca);
+    if (child.pid == 0) run_init(cfg, false);
+    cfg.sync->send(linux_::Msg::kInitPid, std::to_string(child.pid));
+  } catch (const std::exception& e) {
+    fail(cfg, e.what());
+  }
+  ::_exit(0);
+}
+
+}  // namespace hull::container

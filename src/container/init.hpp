@@ -1,0 +1,36 @@
+// The child side of create: everything that runs inside the new namespaces up to execve.
+#pragma once
+
+#include <string>
+
+#include "cgroups/manager.hpp"
+#include "container/namespaces.hpp"
+#include "linux/sync_socket.hpp"
+#include "spec/model.hpp"
+
+namespace hull::container {
+
+struct InitConfig {
+  const spec::Spec* spec = nullptr;
+  std::string id;
+  std::string bundle;
+  std::string rootfs;
+  NamespacePlan ns;
+  const linux_::SyncSocket* sync = nullptr;  // the child's end
+  int fifo_fd = -1;     // O_RDWR exec fifo; -1: wait for Msg::kStart instead (run)
+  int console_fd = -1;  // where the pty master goes when process.terminal is set
+  int preserve_fds = 0;
+  bool no_pivot = false;
+  bool no_new_keyring = false;
+  bool hooks_roundtrip = false;  // parent runs prestart/createRuntime hooks mid-setup
+  const cgroups::Manager* cgroup = nullptr;
+};
+
+// Runs in the cloned child; never returns. Failures go to the parent as Msg::kError.
+[[noreturn]] void run_init(const InitConfig& cfg, bool wait_for_go);
+
+// Used when namespaces must be joined by path or a time namespace made: setns/unshare here,
+// then fork the init into the new PID namespace, report its pid, and exit.
+[[noreturn]] void run_intermediate(const InitConfig& cfg);
+
+}  // namespace hull::container

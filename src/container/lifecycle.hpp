@@ -1,0 +1,34 @@
+// The operations on an existing container: status, start, kill, delete, state, list.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "container/options.hpp"
+#include "state/record.hpp"
+#include "state/store.hpp"
+
+namespace hull::container {
+
+// created | running | paused | stopped, derived from the process, the fifo and the freezer.
+std::string status_of(const state::Record& r, const state::ContainerDir& dir);
+
+void start_container(const Globals& g, const std::string& id);
+// signal: "TERM", "SIGTERM" or "15".
+void kill_container(const Globals& g, const std::string& id, const std::string& signal, bool all);
+void delete_container(const Globals& g, const std::string& id, bool force);
+std::string state_json(const Globals& g, const std::string& id);
+void pause_container(const Globals& g, const std::string& id, bool pause);
+
+struct ListEntry {
+  state::Record record;
+  std::string status;
+};
+std::vector<ListEntry> list_containers(const Globals& g);
+
+int parse_signal(const std::string& name);
+
+// Runs poststop hooks, removes the cgroup and the state dir of a stopped container.
+void destroy(const state::Record& r, state::ContainerDir& dir);
+
+}  // namespace hull::container

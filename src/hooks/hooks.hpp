@@ -1,0 +1,20 @@
+// Running OCI hooks: the container state JSON on stdin, args/env/timeout from the config.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "spec/model.hpp"
+
+namespace hull::hooks {
+
+// Runs one hook and waits for it. Throws hull::Error naming the hook when it cannot start,
+// exits non-zero, is killed, or outlives its timeout; its stdout/stderr are in the message.
+void run_hook(const spec::Hook& hook, const std::string& state_json);
+
+// Runs every hook of a stage in order. `stage` names the stage in errors ("createRuntime").
+// With fatal = false, failures go to `warnings` and the rest still run.
+void run_stage(const std::vector<spec::Hook>& hooks, const std::string& stage,
+               const std::string& state_json, bool fatal, std::vector<std::string>* warnings);
+
+}  // namespace hull::hooks

@@ -1,0 +1,110 @@
+#include "process/credentials.hpp"
+
+#include <grp.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <string_view>
+
+#include "hull/error.hpp"
+#include "linux/files.hpp"
+
+namespace hull::process {
+namespace {
+
+struct RlimitName {
+  std::string_view name;
+  int resource;
+};
+
+constexpr RlimitName kRlimits[] = {
+    {"RLIMIT_AS", RLIMIT_AS},           {"RLIMIT_CORE", RLIMIT_CORE},
+    {"RLIMIT_CPU", RLIMIT_CPU},         {"RLIMIT_DATA", RLIMIT_DATA},
+    {"RLIMIT_FSIZE", RLIMIT_FSIZE},     {"RLIMIT_LOCKS", RLIMIT_LOCKS},
+    {"RLIMIT_MEMLOCK", RLIMIT_MEMLOCK}, {"RLIMIT_MSGQUEUE", RLIMIT_MSGQUEUE},
+    {"RLIMIT_NICE", RLIMIT_NICE},       {"RLIMIT_NOFILE", RLIMIT_NOFILE},
+    {"RLIMIT_NPROC", RLIMIT_NPROC},     {"RLIMIT_RSS", RLIMIT_RSS},
+    {"RLIMIT_RTPRIO", RLIMIT_RTPRIO},   {"RLIMIT_RTTIME", RLIMIT_RTTIME},
+    {"RLIMIT_SIGPENDING", RLIMIT_SIGPENDING}, {"RLIMIT_STACK", RLIMIT_STACK},
+};
+
+constexpr const char* kDefaultPath = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+
+// 0 when path is a regular executable file; else the errno an exec would report.
+int check_executable(const std::string& path) {
+  struct stat st;
+  if (::stat(path.c_str(), &st) < 0) return errno;
+  if (S_ISDIR(st.st_mode)) return EACCES;
+  if (::access(path.c_str(), X_OK) < 0) return errno;
+  return 0;
+}
+
+}  // namespace
+
+void set_user(const spec::User& user, bool allow_setgroups) {
+  if (allow_setgroups) {
+    std::vector<gid_t> groups(user.additionalGids.begin(), user.additionalGids.end());
+    if (::setgroups(groups.size(), groups.data()) < 0) {
+      throw Error::sys("config.json: /process/user/additionalGids: setgroups");
+    }
+  }
+  if (::setresgid(user.gid, user.gid, user.gid) < 0) {
+    throw Error::sys("config.json: /process/user/gid: setresgid " + std::to_string(user.gid));
+  }
+  if (::setresuid(user.uid, user.uid, user.uid) < 0) {
+    throw Error::sys("config.json: /process/user/uid: setresuid " + std::to_string(user.uid));
+  }
+  if (user.umask) ::umask(*user.umask & 0777);
+}
+
+void apply_rlimits(const std::vector<spec::POSIXRlimit>& rlimits) {
+  for (size_t i = 0; i < rlimits.size(); ++i) {
+    const auto& r = rlimits[i];
+    int resource = -1;
+    for (const auto& n : kRlimits) {
+      if (n.name == r.type) resource = n.resource;
+    }
+    std::string where = "config.json: /process/rlimits/" + std::to_string(i);
+    if (resource < 0) throw Error(where + ": unknown rlimit type \"" + r.type + "\"");
+    struct rlimit lim = {static_cast<rlim_t>(r.soft), static_cast<rlim_t>(r.hard)};
+    if (::setrlimit(resource, &lim) < 0) {
+      throw Error::sys(where + ": setting " + r.type + " (soft " + std::to_string(r.soft) +
+                       ", hard " + std::to_string(r.hard) + ")");
+    }
+  }
+}
+
+void set_oom_score_adj(int value) {
+  with_context("config.json: /process/oomScoreAdj",
+               [&] { linux_::write_file("/proc/self/oom_score_adj", std::to_string(value)); });
+}
+
+std::string find_executable(const std::string& name, const std::vector<std::string>& env) {
+  if (name.find('/') != std::string::npos) {
+    int err = check_executable(name);
+    if (err != 0) throw Error::sys("exec: \"" + name + "\"", err);
+    return name;
+  }
+  std::string path = kDefaultPath;
+  for (const auto& e : env) {
+    if (e.rfind("PATH=", 0) == 0) path = e.substr(5);
+  }
+  int first_err = 0;
+  size_t i = 0;
+  while (i <= path.size()) {
+    size_t j = path.find(':', i);
+    if (j == std::string::npos) j = path.size();
+    std::string dir = path.substr(i, j - i);
+    if (dir.empty()) dir = ".";
+    std::string candidate = dir + "/" + name;
+    int err = check_executable(candidate);
+    if (err == 0) return candidate;
+    if (err == EACCES && first_err == 0) first_err = err;
+    i = j + 1;
+  }
+  if (first_err != 0) throw Error::sys("exec: \"" + name + "\"", first_err);
+  throw Error("exec: \"" + name + "\": executable file not found in $PATH: no such file or directory");
+}
+
+}  // namespace hull::process

@@ -1,0 +1,19 @@
+// The process's identity and limits: user/groups, rlimits, oom_score_adj, umask.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "spec/model.hpp"
+
+namespace hull::process {
+
+// setgroups + setresgid + setresuid. Capabilities survive when PR_SET_KEEPCAPS is set.
+void set_user(const spec::User& user, bool allow_setgroups = true);
+void apply_rlimits(const std::vector<spec::POSIXRlimit>& rlimits);
+void set_oom_score_adj(int value);
+// Looks args[0] up the way execvp would, with PATH from the process env; throws the wording
+// engines map to exit codes ("no such file or directory" -> 127, "permission denied" -> 126).
+std::string find_executable(const std::string& name, const std::vector<std::string>& env);
+
+}  // namespace hull::process

@@ -1,0 +1,90 @@
+#include "process/terminal.hpp"
+
+#include <fcntl.h>
+#include <stdlib.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <termios.h>
+#include <unistd.h>
+
+#include <cstring>
+
+#include "hull/error.hpp"
+
+namespace hull::process {
+
+Pty open_pty(const std::optional<spec::Box>& size) {
+  Pty p;
+  p.master.reset(::open("/dev/ptmx", O_RDWR | O_NOCTTY | O_CLOEXEC));
+  if (!p.master) throw Error::sys("opening /dev/ptmx");
+  if (::unlockpt(p.master.get()) < 0) throw Error::sys("unlockpt");
+  char name[128];
+  if (::ptsname_r(p.master.get(), name, sizeof(name)) != 0) throw Error::sys("ptsname");
+  p.slave_path = name;
+  p.slave.reset(::open(name, O_RDWR | O_NOCTTY | O_CLOEXEC));
+  if (!p.slave) throw Error::sys("opening " + p.slave_path);
+  if (size) {
+    struct winsize ws = {};
+    ws.ws_row = static_cast<unsigned short>(size->height);
+    ws.ws_col = static_cast<unsigned short>(size->width);
+    ::ioctl(p.master.get(), TIOCSWINSZ, &ws);
+  }
+  return p;
+}
+
+void attach_to_terminal(int slave_fd) {
+  if (::setsid() < 0) throw Error::sys("setsid");
+  if (::ioctl(slave_fd, TIOCSCTTY, 0) < 0) throw Error::sys("setting the controlling terminal");
+  for (int fd = 0; fd < 3; ++fd) {
+    if (::dup2(slave_fd, fd) < 0) throw Error::sys("dup2 of the terminal");
+  }
+}
+
+linux_::Fd connect_unix(const std::string& path) {
+  linux_::Fd s(::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0));
+  if (!s) throw Error::sys("socket");
+  struct sockaddr_un addr = {};
+  addr.sun_family = AF_UNIX;
+  if (path.size() >= sizeof(addr.sun_path)) throw Error("console socket path too long: " + path);
+  std::memcpy(addr.sun_path, path.c_str(), path.size() + 1);
+  if (::connect(s.get(), reinterpret_cast<struct sockaddr*>(&addr), sizeof(addr)) < 0) {
+    throw Error::sys("connecting to console socket " + path);
+  }
+  return s;
+}
+
+void send_fd(int sock, int fd, const std::string& name) {
+  struct msghdr msg = {};
+  char control[CMSG_SPACE(sizeof(int))] = {};
+  struct iovec iov = {const_cast<char*>(name.data()), name.size()};
+  msg.msg_iov = &iov;
+  msg.msg_iovlen = 1;
+  msg.msg_control = control;
+  msg.msg_controllen = sizeof(control);
+  struct cmsghdr* c = CMSG_FIRSTHDR(&msg);
+  c->cmsg_level = SOL_SOCKET;
+  c->cmsg_type = SCM_RIGHTS;
+  c->cmsg_len = CMSG_LEN(sizeof(int));
+  std::memcpy(CMSG_DATA(c), &fd, sizeof(int));
+  if (::sendmsg(sock, &msg, MSG_NOSIGNAL) < 0) throw Error::sys("sending the pty master");
+}
+
+linux_::Fd receive_fd(int sock) {
+  struct msghdr msg = {};
+  char control[CMSG_SPACE(sizeof(int))] = {};
+  char buf[256];
+  struct iovec iov = {buf, sizeof(buf)};
+  msg.msg_iov = &iov;
+  msg.msg_iovlen = 1;
+  msg.msg_control = control;
+  msg.msg_controllen = sizeof(control);
+  if (::recvmsg(sock, &msg, MSG_CMSG_CLOEXEC) < 0) throw Error::sys("receiving the pty master");
+  struct cmsghdr* c = CMSG_FIRSTHDR(&msg);
+  if (!c || c->cmsg_type != SCM_RIGHTS) throw Error("no pty master received");
+  int fd;
+  std::memcpy(&fd, CMSG_DATA(c), sizeof(int));
+  return linux_::Fd(fd);
+}
+
+}  // namespace hull::process

@@ -1,0 +1,27 @@
+// Pseudo-terminals for process.terminal and the console-socket protocol (the master fd sent
+// with SCM_RIGHTS over a unix socket, as runc and crun do).
+#pragma once
+
+#include <string>
+
+#include "linux/fd.hpp"
+#include "spec/model.hpp"
+
+namespace hull::process {
+
+struct Pty {
+  linux_::Fd master;
+  linux_::Fd slave;
+  std::string slave_path;
+};
+
+// Opens a new pty from /dev/ptmx of the current root.
+Pty open_pty(const std::optional<spec::Box>& size);
+// Makes the slave the process's stdio and controlling terminal (setsid first).
+void attach_to_terminal(int slave_fd);
+
+linux_::Fd connect_unix(const std::string& path);
+void send_fd(int sock, int fd, const std::string& name);
+linux_::Fd receive_fd(int sock);
+
+}  // namespace hull::process

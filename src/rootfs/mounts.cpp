@@ -1,0 +1,184 @@
+#include <fcntl.h>
+#include <linux/mount.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "hull/error.hpp"
+#include "linux/syscalls.hpp"
+#include "rootfs/mount_options.hpp"
+#include "rootfs/remount.hpp"
+#include "rootfs/resolve.hpp"
+#include "rootfs/rootfs.hpp"
+
+namespace hull::rootfs {
+namespace {
+
+void do_mount(const std::string& source, const std::string& target, const std::string& type,
+              unsigned long flags, const std::string& data) {
+  if (::mount(source.empty() ? nullptr : source.c_str(), target.c_str(),
+              type.empty() ? nullptr : type.c_str(), flags,
+              data.empty() ? nullptr : data.c_str()) < 0) {
+    throw Error::sys("mount " + (source.empty() ? type : source));
+  }
+}
+
+void remount_bind(const std::string& target, unsigned long flags) {
+  remount_keep_locked(target, flags & ~(MS_BIND | MS_REC | MS_REMOUNT));
+}
+
+// After a mount lands on the path, the old O_PATH fd still names the covered directory:
+// reopen to reach the new mount.
+std::string reopened(int root_fd, const std::string& dest, linux_::Fd& holder) {
+  holder = open_in_root(root_fd, dest);
+  if (!holder) throw Error::sys("reopening " + dest);
+  return fd_path(holder.get());
+}
+
+void apply_after(int root_fd, const std::string& dest, const MountOptions& o) {
+  linux_::Fd fd;
+  for (unsigned long p : o.propagation) do_mount("", reopened(root_fd, dest, fd), "", p, "");
+  if (o.recursive_attrs) {
+    fd = open_in_root(root_fd, dest);
+    struct mount_attr attr = {};
+    attr.attr_set = o.attr_set;
+    attr.attr_clr = o.attr_clr;
+    if (syscall(SYS_mount_setattr, fd.get(), "", AT_EMPTY_PATH | AT_RECURSIVE, &attr,
+                sizeof(attr)) < 0) {
+      throw Error::sys("mount_setattr");
+    }
+  }
+}
+
+std::string host_source(const Context& ctx, const std::string& source) {
+  if (source.empty() || source.front() == '/') return source;
+  return ctx.bundle + "/" + source;
+}
+
+void bind_mount(const Context& ctx, int root_fd, const spec::Mount& m, const MountOptions& o) {
+  std::string src = host_source(ctx, m.source);
+  struct stat st;
+  if (::stat(src.c_str(), &st) < 0) throw Error::sys("bind source " + src);
+  linux_::Fd dest = ensure_in_root(root_fd, m.destination, S_ISDIR(st.st_mode) ? Kind::kDir
+                                                                                 : Kind::kFile);
+  do_mount(src, fd_path(dest.get()), "", MS_BIND | (o.flags & MS_REC), "");
+  if (o.flags & ~(MS_BIND | MS_REC | MS_REMOUNT)) {
+    linux_::Fd fd;
+    remount_bind(reopened(root_fd, m.destination, fd), o.flags);
+  }
+}
+
+// cgroup v1: a tmpfs holding one directory per hierarchy, each a bind of the container's own
+// cgroup there. v2: cgroup2 itself inside a cgroup namespace, else a bind of the directory.
+void cgroup_mount(const Context& ctx, int root_fd, const spec::Mount& m, const MountOptions& o) {
+  unsigned long flags = o.flags & ~(MS_BIND | MS_REC);
+  linux_::Fd dest = ensure_in_root(root_fd, m.destination, Kind::kDir);
+  const auto& hs = ctx.cgroup->hierarchies();
+  bool v2 = hs.size() == 1 && hs.front().name.empty();
+  if (v2) {
+    if (ctx.new_cgroupns) {
+      do_mount("cgroup2", fd_path(dest.get()), "cgroup2", flags, "");
+    } else {
+      do_mount(hs.front().dir, fd_path(dest.get()), "", MS_BIND | MS_REC, "");
+      linux_::Fd fd;
+      remount_bind(reopened(root_fd, m.destination, fd), flags | MS_BIND);
+    }
+    return;
+  }
+  do_mount("tmpfs", fd_path(dest.get()), "tmpfs", flags & ~MS_RDONLY, "mode=755");
+  for (const auto& h : hs) {
+    std::string base = h.mountpoint.substr(h.mountpoint.find_last_of('/') + 1);
+    std::string sub = m.destination + "/" + base;
+    linux_::Fd d = ensure_in_root(root_fd, sub, Kind::kDir);
+    do_mount(h.dir, fd_path(d.get()), "", MS_BIND | MS_REC, "");
+    linux_::Fd fd;
+    remount_bind(reopened(root_fd, sub, fd), flags | MS_BIND);
+  }
+  if (flags & MS_RDONLY) {
+    linux_::Fd fd;
+    do_mount("", reopened(root_fd, m.destination, fd), "", MS_REMOUNT | flags, "mode=755");
+  }
+}
+
+void other_mount(int root_fd, const spec::Mount& m, const MountOptions& o) {
+  linux_::Fd dest = ensure_in_root(root_fd, m.destination, Kind::kDir);
+  std::string target = fd_path(dest.get());
+  if (::mount(m.source.c_str(), target.c_str(), m.type.c_str(), o.flags,
+              o.data.empty() ? nullptr : o.data.c_str()) == 0) {
+    return;
+  }
+  int err = errno;
+  // Without privilege over the namespace that owns them (a user namespace sharing the host's
+  // network or IPC namespace), sysfs and mqueue cannot be mounted fresh: bind the host's.
+  if (err == EPERM && (m.type == "sysfs" || m.type == "mqueue")) {
+    std::string host = m.type == "sysfs" ? "/sys" : "/dev/mqueue";
+    do_mount(host, target, "", MS_BIND | MS_REC, "");
+    linux_::Fd fd;
+    remount_bind(reopened(root_fd, m.destination, fd), o.flags | MS_BIND);
+    return;
+  }
+  throw Error::sys("mount " + m.type, err);
+}
+
+}  // namespace
+
+void prepare(const Context& ctx) {
+  unsigned long prop = MS_SLAVE | MS_REC;
+  if (ctx.spec->linux_ && !ctx.spec->linux_->rootfsPropagation.empty()) {
+    auto o = parse_mount_options({ctx.spec->linux_->rootfsPropagation});
+    if (o.propagation.empty()) {
+      throw Error("config.json: /linux/rootfsPropagation: unknown propagation \"" +
+                  ctx.spec->linux_->rootfsPropagation + "\"");
+    }
+    prop = o.propagation.front();
+  }
+  do_mount("", "/", "", prop, "");
+  // pivot_root refuses a rootfs whose parent mount is shared: make the rootfs a mount of its
+  // own, then private to this namespace.
+  do_mount(ctx.rootfs, ctx.rootfs, "", MS_BIND | MS_REC, "");
+  do_mount("", ctx.rootfs, "", MS_PRIVATE, "");
+}
+
+void mount_all(const Context& ctx) {
+  linux_::Fd root(::open(ctx.rootfs.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC));
+  if (!root) throw Error::sys("opening rootfs " + ctx.rootfs);
+  for (size_t i = 0; i < ctx.spec->mounts.size(); ++i) {
+    const spec::Mount& m = ctx.spec->mounts[i];
+    with_context("config.json: /mounts/" + std::to_string(i) + " (" + m.destination + ")", [&] {
+      MountOptions o = parse_mount_options(m.options);
+      if (m.type == "bind" || o.bind()) {
+        bind_mount(ctx, root.get(), m, o);
+      } else if (m.type == "cgroup" || m.type == "cgroup2") {
+        cgroup_mount(ctx, root.get(), m, o);
+        return;
+      } else {
+        other_mount(root.get(), m, o);
+      }
+      apply_after(root.get(), m.destination, o);
+    });
+  }
+}
+
+void enter_root(const Context& ctx) {
+  if (ctx.no_pivot) {
+    if (::chdir(ctx.rootfs.c_str()) < 0) throw Error::sys("chdir to rootfs");
+    do_mount(ctx.rootfs, "/", "", MS_MOVE, "");
+    if (::chroot(".") < 0) throw Error::sys("chroot");
+    if (::chdir("/") < 0) throw Error::sys("chdir /");
+    return;
+  }
+  linux_::Fd old_root(::open("/", O_DIRECTORY | O_RDONLY | O_CLOEXEC));
+  linux_::Fd new_root(::open(ctx.rootfs.c_str(), O_DIRECTORY | O_RDONLY | O_CLOEXEC));
+  if (!old_root || !new_root) throw Error::sys("opening roots for pivot_root");
+  if (::fchdir(new_root.get()) < 0) throw Error::sys("chdir to rootfs");
+  // pivot_root(".", ".") stacks the old root under the new one; detaching it from there
+  // needs no directory inside the container.
+  linux_::pivot_root(".", ".");
+  if (::fchdir(old_root.get()) < 0) throw Error::sys("chdir to old root");
+  do_mount("", ".", "", MS_SLAVE | MS_REC, "");
+  if (::umount2(".", MNT_DETACH) < 0) throw Error::sys("detaching old root");
+  if (::chdir("/") < 0) throw Error::sys("chdir /");
+}
+
+}  // namespace hull::rootfs

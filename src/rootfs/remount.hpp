@@ -1,0 +1,12 @@
+#pragma once
+
+#include <string>
+
+namespace hull::rootfs {
+
+// MS_REMOUNT|MS_BIND of target with flags. Flags the kernel locked on the mount (nosuid,
+// nodev, noexec, ro, atime bits of a mount from a more privileged namespace) are kept, since
+// dropping them is refused with EPERM.
+void remount_keep_locked(const std::string& target, unsigned long flags);
+
+}  // namespace hull::rootfs

@@ -1,0 +1,88 @@
+#include "security/capabilities.hpp"
+
+#include <sys/capability.h>
+#include <sys/prctl.h>
+
+#include "hull/error.hpp"
+
+namespace hull::security {
+namespace {
+
+bool in_host_bounding_set(int cap) { return prctl(PR_CAPBSET_READ, cap, 0, 0, 0) == 1; }
+
+std::vector<int> resolve_set(const std::vector<std::string>& names, const std::string& where,
+                             std::vector<std::string>& warnings) {
+  std::vector<int> out;
+  for (size_t i = 0; i < names.size(); ++i) {
+    cap_value_t v;
+    if (cap_from_name(names[i].c_str(), &v) < 0) {
+      throw Error(where + "/" + std::to_string(i) + ": unknown capability \"" + names[i] + "\"");
+    }
+    if (v > static_cast<int>(cap_max_bits()) - 1 || !in_host_bounding_set(v)) {
+      warnings.push_back(where + "/" + std::to_string(i) + ": " + names[i] +
+                         " is not in this host's bounding set; ignored");
+      continue;
+    }
+    out.push_back(v);
+  }
+  return out;
+}
+
+}  // namespace
+
+CapSets resolve_capabilities(const spec::LinuxCapabilities& caps, const std::string& where,
+                             std::vector<std::string>& warnings) {
+  CapSets s;
+  s.bounding = resolve_set(caps.bounding, where + "/bounding", warnings);
+  s.effective = resolve_set(caps.effective, where + "/effective", warnings);
+  s.inheritable = resolve_set(caps.inheritable, where + "/inheritable", warnings);
+  s.permitted = resolve_set(caps.permitted, where + "/permitted", warnings);
+  s.ambient = resolve_set(caps.ambient, where + "/ambient", warnings);
+  return s;
+}
+
+void apply_bounding(const CapSets& caps) {
+  int last = static_cast<int>(cap_max_bits()) - 1;
+  for (int c = 0; c <= last; ++c) {
+    bool keep = false;
+    for (int k : caps.bounding) keep = keep || k == c;
+    if (!keep && prctl(PR_CAPBSET_DROP, c, 0, 0, 0) < 0 && errno != EINVAL) {
+      throw Error::sys("dropping capability " + std::to_string(c) + " from the bounding set");
+    }
+  }
+}
+
+void apply_capabilities(const CapSets& caps) {
+  cap_t state = cap_init();
+  if (!state) throw Error::sys("cap_init");
+  auto set = [&](cap_flag_t flag, const std::vector<int>& values) {
+    if (values.empty()) return;
+    std::vector<cap_value_t> v(values.begin(), values.end());
+    cap_set_flag(state, flag, static_cast<int>(v.size()), v.data(), CAP_SET);
+  };
+  set(CAP_EFFECTIVE, caps.effective);
+  set(CAP_PERMITTED, caps.permitted);
+  set(CAP_INHERITABLE, caps.inheritable);
+  int rc = cap_set_proc(state);
+  int err = errno;
+  cap_free(state);
+  if (rc < 0) throw Error::sys("config.json: /process/capabilities: setting capabilities", err);
+  cap_reset_ambient();
+  for (int c : caps.ambient) {
+    // The kernel refuses an ambient capability not also permitted and inheritable; runc
+    // ignores those too.
+    cap_set_ambient(c, CAP_SET);
+  }
+}
+
+void set_keep_caps(bool keep) {
+  if (prctl(PR_SET_KEEPCAPS, keep ? 1 : 0, 0, 0, 0) < 0) throw Error::sys("PR_SET_KEEPCAPS");
+}
+
+void set_no_new_privileges() {
+  if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0) {
+    throw Error::sys("config.json: /process/noNewPrivileges");
+  }
+}
+
+}  // namespace hull::security
