@@ -92,8 +92,8 @@ Value mounts(Builder& b, bool rootless) {
   auto& a = b.a_;
   Value m(rapidjson::kArrayType);
   m.PushBack(b.mount("/proc", "proc", "proc", {}), a);
-  m.PushBack(b.mount("/dev", "tmpfs", "tmpfs", {"nosuid", "strictatime", "mode=755", "size=65536k"}),
-             a);
+  m.PushBack(
+      b.mount("/dev", "tmpfs", "tmpfs", {"nosuid", "strictatime", "mode=755", "size=65536k"}), a);
   if (rootless) {
     m.PushBack(b.mount("/dev/pts", "devpts", "devpts",
                        {"nosuid", "noexec", "newinstance", "ptmxmode=0666", "mode=0620"}),

@@ -1,0 +1,16 @@
+// Names the config uses for kernel constants: capabilities (CAP_*) and rlimits (RLIMIT_*).
+// Shared by validation and by the code that applies them.
+#pragma once
+
+#include <optional>
+#include <string_view>
+
+namespace hull::spec {
+
+// CAP_SYS_ADMIN -> 21. Only names of the form CAP_*, upper case, as the spec writes them.
+std::optional<int> capability_number(std::string_view name);
+
+// RLIMIT_NOFILE -> RLIMIT_NOFILE's resource number.
+std::optional<int> rlimit_resource(std::string_view name);
+
+}  // namespace hull::spec
