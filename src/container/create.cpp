@@ -2,7 +2,6 @@
 
 #include <fcntl.h>
 #include <limits.h>
-#include <pwd.h>
 #include <sched.h>
 #include <signal.h>
 #include <sys/prctl.h>
@@ -111,10 +110,26 @@ std::string rootfs_path(const spec::Spec& s, const std::string& bundle) {
 }
 
 std::string owner_name() {
+  // Read /etc/passwd directly: NSS does not work from a static binary.
   uid_t uid = ::getuid();
   if (uid == 0) return "";
-  struct passwd* pw = ::getpwuid(uid);
-  return pw ? pw->pw_name : std::to_string(uid);
+  std::string text;
+  try {
+    text = linux_::read_file("/etc/passwd");
+  } catch (const Error&) {
+  }
+  size_t pos = 0;
+  while (pos < text.size()) {
+    size_t end = text.find('\n', pos);
+    if (end == std::string::npos) end = text.size();
+    std::string line = text.substr(pos, end - pos);
+    auto c1 = line.find(':'), c2 = line.find(':', c1 + 1), c3 = line.find(':', c2 + 1);
+    if (c3 != std::string::npos && line.substr(c2 + 1, c3 - c2 - 1) == std::to_string(uid)) {
+      return line.substr(0, c1);
+    }
+    pos = end + 1;
+  }
+  return std::to_string(uid);
 }
 
 }  // namespace

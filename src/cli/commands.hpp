@@ -1,0 +1,30 @@
+// Each file registers its subcommands on the app; the callback runs the command and sets the
+// exit code.
+#pragma once
+
+#include <CLI/CLI.hpp>
+#include <functional>
+
+#include "container/options.hpp"
+
+namespace hull::cli {
+
+struct Context {
+  container::Globals globals;
+  int exit_code = 0;
+  std::function<void()> prepare;  // opens the log once the global flags are known
+};
+
+// Makes a subcommand's callback: prepares the context, then runs body.
+template <typename F>
+std::function<void()> command(Context& ctx, F body) {
+  return [&ctx, body] {
+    if (ctx.prepare) ctx.prepare();
+    body();
+  };
+}
+
+void add_lifecycle_commands(CLI::App& app, Context& ctx);  // create start run kill delete
+void add_query_commands(CLI::App& app, Context& ctx);      // state list spec pause resume
+
+}  // namespace hull::cli

@@ -1,0 +1,55 @@
+// hull: an OCI runtime with runc's command line.
+#include <unistd.h>
+
+#include <CLI/CLI.hpp>
+#include <cstdio>
+
+#include "cli/commands.hpp"
+#include "cli/log.hpp"
+#include "hull/error.hpp"
+
+namespace {
+
+void print_error(const std::string& msg) {
+  std::string line = "hull: " + msg + "\n";
+  (void)!::write(2, line.data(), line.size());
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  hull::cli::Context ctx;
+  CLI::App app{"hull: an OCI runtime-spec container runtime", "hull"};
+  app.require_subcommand(1);
+  app.set_version_flag("-v,--version",
+                       std::string("hull version ") + HULL_VERSION + "\nspec: 1.2.0");
+  std::string log_file, log_format = "text", rootless = "auto", criu;
+  bool debug = false;
+  app.add_option("--root", ctx.globals.root, "state directory")->capture_default_str();
+  app.add_option("--log", log_file, "log file (default: none)");
+  app.add_option("--log-format", log_format, "text or json")->capture_default_str();
+  app.add_flag("--debug", debug, "log debug messages");
+  app.add_flag("--systemd-cgroup", ctx.globals.systemd_cgroup,
+               "cgroupsPath is slice:prefix:name");
+  app.add_option("--rootless", rootless, "accepted for runc compatibility");
+  app.add_option("--criu", criu, "accepted for runc compatibility");
+
+  ctx.prepare = [&] { hull::cli::log_setup(log_file, log_format, debug); };
+  hull::cli::add_lifecycle_commands(app, ctx);
+  hull::cli::add_query_commands(app, ctx);
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    return app.exit(e);
+  } catch (const hull::Error& e) {
+    hull::cli::log_error(e.message());
+    print_error(e.message());
+    return 1;
+  } catch (const std::exception& e) {
+    hull::cli::log_error(e.what());
+    print_error(e.what());
+    return 1;
+  }
+  return ctx.exit_code;
+}
