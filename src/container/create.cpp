@@ -220,6 +220,8 @@ Created create_container(const Globals& g, const CreateOptions& o, bool in_proce
   ca.cgroup_fd = c.cgroup->clone_into_fd();
   auto child = linux_::clone3(ca);
   if (child.pid == 0) {
+    // The state dir's flock must not outlive this create in the waiting init.
+    c.dir->unlock();
     c.sync.close();
     if (intermediate) run_intermediate(cfg);
     run_init(cfg, true);
