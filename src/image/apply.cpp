@@ -70,7 +70,7 @@ class Applier {
     } else if (type == AE_IFLNK) {
       symlink(e, pfd, base);
     } else if (type == AE_IFCHR || type == AE_IFBLK || type == AE_IFIFO) {
-      special(e, pfd, base, type);
+      special(e, pfd, name, base, type);
     } else {
       skip("a socket or unknown file type is not extracted");
     }
@@ -262,9 +262,10 @@ class Applier {
     set_times(e, pfd, base.c_str());
   }
 
-  void special(archive_entry* e, int pfd, const std::string& base, mode_t type) {
+  void special(archive_entry* e, int pfd, const std::string& name, const std::string& base,
+               mode_t type) {
     if (type != AE_IFIFO && opts_.rootless) {
-      skip("rootless: device node " + base + " skipped");
+      skip("rootless: device node " + name + " skipped");
       return;
     }
     mode_t mode = type | archive_entry_perm(e);

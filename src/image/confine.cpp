@@ -68,20 +68,36 @@ Fd open_file_in_root(int root_fd, const std::string& rel) {
   return fd;
 }
 
-Fd make_dir_in_root(int root_fd, const std::string& rel) {
-  for (int attempt = 0; attempt < 2; ++attempt) {
-    Fd fd = open_dir_in_root(root_fd, rel);
-    if (fd) return fd;
-    if (errno == ENOTDIR) throw Error(rel + ": a path component is not a directory");
-    if (errno != ENOENT || rel.empty()) throw Error::sys("opening directory " + rel);
-    auto [parent, base] = split_name(rel);
-    Fd pfd = make_dir_in_root(root_fd, parent);
-    // A dangling symlink named base makes mkdirat fail with EEXIST and the next open fail
-    // again with ENOENT: that is the second attempt's error.
-    if (::mkdirat(pfd.get(), base.c_str(), 0755) != 0 && errno != EEXIST)
-      throw Error::sys("making directory " + rel);
+namespace {
+
+// links counts the dangling symlinks followed so far, so a loop of them ends in an error.
+Fd make_dir_following(int root_fd, const std::string& rel, int& links) {
+  Fd fd = open_dir_in_root(root_fd, rel);
+  if (fd) return fd;
+  if (errno == ENOTDIR) throw Error(rel + ": a path component is not a directory");
+  if (errno != ENOENT || rel.empty()) throw Error::sys("opening directory " + rel);
+  auto [parent, base] = split_name(rel);
+  Fd pfd = make_dir_following(root_fd, parent, links);
+  if (::mkdirat(pfd.get(), base.c_str(), 0755) != 0) {
+    if (errno != EEXIST) throw Error::sys("making directory " + rel);
+    // A dangling symlink: make the directory where it points, as seen from inside the root.
+    char target[4096];
+    ssize_t n = ::readlinkat(pfd.get(), base.c_str(), target, sizeof target - 1);
+    if (n < 0) throw Error::sys("opening directory " + rel);
+    if (++links > 40) throw Error(rel + ": too many levels of symbolic links");
+    std::string t(target, static_cast<size_t>(n));
+    make_dir_following(root_fd, clean_name(t[0] == '/' ? t : parent + "/" + t), links);
   }
-  throw Error(rel + ": cannot be made a directory (a dangling symlink?)");
+  fd = open_dir_in_root(root_fd, rel);
+  if (!fd) throw Error::sys("opening directory " + rel);
+  return fd;
+}
+
+}  // namespace
+
+Fd make_dir_in_root(int root_fd, const std::string& rel) {
+  int links = 0;
+  return make_dir_following(root_fd, rel, links);
 }
 
 std::string fd_path(int dirfd, const std::string& name) {
