@@ -86,6 +86,16 @@ std::string canonical_ref(const Ref& ref) {
   return "docker-archive:" + absolute(ref.path);
 }
 
+BundleRecord BundleRecord::of(const Image& img, const Ref& ref, std::string mode) {
+  BundleRecord rec;
+  rec.mode = std::move(mode);
+  rec.ref = canonical_ref(ref);
+  rec.manifest = img.manifest.digest;
+  rec.config = img.config.digest;
+  for (const auto& l : img.layers) rec.diff_ids.push_back(l.diff_id);
+  return rec;
+}
+
 void BundleRecord::save(const std::string& bundle) const {
   rapidjson::Document d(rapidjson::kObjectType);
   auto& a = d.GetAllocator();

@@ -20,6 +20,8 @@ struct BundleRecord {
   std::vector<std::string> diff_ids;
   std::string store;  // overlay bundles: the layer store holding the lower dirs
 
+  // The record of a bundle made from img (ref as given on the command line).
+  static BundleRecord of(const Image& img, const Ref& ref, std::string mode);
   void save(const std::string& bundle) const;
   // Throws an Error naming bundle when it was not made by oci-image.
   static BundleRecord load(const std::string& bundle);

@@ -236,6 +236,8 @@ std::string make_config(const Image& img, int rootfs_fd, const ConfigOptions& op
   }
   ed.set(process, "user", std::move(u));
   if (!opts.hostname.empty()) ed.set(doc, "hostname", ed.str(opts.hostname));
+  // An image's container writes to its rootfs, as with docker and podman.
+  ed.set(ed.object(doc, "root"), "readonly", Value(false));
 
   if (opts.rootless) {
     Value& linux = ed.object(doc, "linux");

@@ -58,6 +58,8 @@ struct Image {
 
   // Opens a file below dir without leaving it.
   Fd open(const std::string& file) const;
+  // "layer 2 (sha256:...)": how errors name a layer.
+  std::string layer_name(size_t index) const;
 };
 
 struct OpenOptions {

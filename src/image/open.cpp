@@ -225,7 +225,17 @@ Compression layer_compression(const std::string& mt, const std::string& what) {
 
 Fd Image::open(const std::string& file) const {
   Fd root = open_or_throw(dir, O_RDONLY | O_DIRECTORY);
-  return open_file_in_root(root.get(), file);
+  try {
+    return open_file_in_root(root.get(), file);
+  } catch (const Error& e) {
+    throw Error("blob " + file + " missing in " + dir, e.code());
+  }
+}
+
+std::string Image::layer_name(size_t index) const {
+  const Layer& l = layers.at(index);
+  return "layer " + std::to_string(index) + " (" +
+         (l.blob.digest.empty() ? l.file : l.blob.digest) + ")";
 }
 
 Image open_image(const Ref& ref, const OpenOptions& opts) {

@@ -52,16 +52,25 @@ class Store {
   std::string dir_;
 };
 
+// The names in a directory of the store.
+std::vector<std::string> names_in(int dirfd) {
+  std::vector<std::string> names;
+  walk_tree(dirfd, [&](const std::string& name, const struct stat&) {
+    names.push_back(name);
+    return false;
+  });
+  return names;
+}
+
 void extract_to_store(const Store& store, const Image& img, const Layer& l, size_t index,
                       Progress& progress) {
-  std::string what = "layer " + std::to_string(index) + " (" +
-                     (l.blob.digest.empty() ? l.file : l.blob.digest) + ")";
+  std::string what = img.layer_name(index);
   TempDir tmp(store.dir() + "/tmp", digest_hex(l.diff_id).substr(0, 12) + ".");
   if (::chmod(tmp.path().c_str(), 0755) != 0) throw Error::sys("chmod " + tmp.path());
   {
     Fd root = open_or_throw(tmp.path(), O_RDONLY | O_DIRECTORY);
-    LayerReader reader(img.open(l.file), l.compression, {l.blob.digest, l.blob.size, l.diff_id},
-                       what, &progress);
+    LayerReader reader(with_context(what, [&] { return img.open(l.file); }), l.compression,
+                       {l.blob.digest, l.blob.size, l.diff_id}, what, &progress);
     ApplyOptions opts;
     opts.whiteouts = Whiteouts::kOverlay;
     apply_layer(reader.tar(), root.get(), opts, what);
@@ -156,12 +165,7 @@ void prepare(const Ref& ref, const std::string& bundle, const BundleOptions& opt
   nb.on_failure([rootfs] { ::umount2(rootfs.c_str(), MNT_DETACH); });
   Fd root = open_or_throw(nb.rootfs(), O_RDONLY | O_DIRECTORY);
   std::string config = make_config(img, root.get(), opts.config);
-  BundleRecord rec;
-  rec.mode = "overlay";
-  rec.ref = canonical_ref(ref);
-  rec.manifest = img.manifest.digest;
-  rec.config = img.config.digest;
-  for (const auto& l : img.layers) rec.diff_ids.push_back(l.diff_id);
+  BundleRecord rec = BundleRecord::of(img, ref, "overlay");
   rec.store = store.dir();
   rec.save(nb.path());
   write_file_atomic(store.record_file(nb.path()), nb.path());
@@ -191,40 +195,28 @@ std::vector<std::string> gc(const std::string& store_dir, const std::vector<Ref>
     for (const auto& l : open_image(ref, open).layers) used.insert(l.diff_id);
   Fd lock = store.lock(true);
   Fd records = open_or_throw(store.dir() + "/bundles", O_RDONLY | O_DIRECTORY);
-  walk_tree(records.get(), [&](const std::string& name, const struct stat&) {
+  for (const auto& name : names_in(records.get())) {
     std::string file = store.dir() + "/bundles/" + name;
-    std::string bundle = read_file(file);
     try {
-      BundleRecord rec = BundleRecord::load(bundle);
+      BundleRecord rec = BundleRecord::load(read_file(file));
       if (rec.mode == "overlay" && rec.store == store.dir()) {
         used.insert(rec.diff_ids.begin(), rec.diff_ids.end());
-        return false;
+        continue;
       }
     } catch (const Error&) {
       // The bundle is gone or was made again differently: its record is stale.
     }
     ::unlink(file.c_str());
-    return false;
-  });
+  }
   std::vector<std::string> removed;
   Fd layers = open_or_throw(store.dir() + "/sha256", O_RDONLY | O_DIRECTORY);
-  std::vector<std::string> names;
-  walk_tree(layers.get(), [&](const std::string& name, const struct stat&) {
-    names.push_back(name);
-    return false;
-  });
-  for (const auto& n : names)
+  for (const auto& n : names_in(layers.get()))
     if (!used.contains("sha256:" + n)) {
       remove_all_at(layers.get(), n);
       removed.push_back("sha256:" + n);
     }
   Fd tmp = open_or_throw(store.dir() + "/tmp", O_RDONLY | O_DIRECTORY);
-  names.clear();
-  walk_tree(tmp.get(), [&](const std::string& name, const struct stat&) {
-    names.push_back(name);
-    return false;
-  });
-  for (const auto& n : names) remove_all_at(tmp.get(), n);
+  for (const auto& n : names_in(tmp.get())) remove_all_at(tmp.get(), n);
   return removed;
 }
 

@@ -27,21 +27,14 @@ void unpack(const Ref& ref, const std::string& bundle, const BundleOptions& opts
   apply.whiteouts = Whiteouts::kApply;
   for (size_t i = 0; i < img.layers.size(); ++i) {
     const Layer& l = img.layers[i];
-    std::string what = "layer " + std::to_string(i) + " (" +
-                       (l.blob.digest.empty() ? l.file : l.blob.digest) + ")";
-    LayerReader reader(img.open(l.file), l.compression, {l.blob.digest, l.blob.size, l.diff_id},
-                       what, &progress);
+    std::string what = img.layer_name(i);
+    LayerReader reader(with_context(what, [&] { return img.open(l.file); }), l.compression,
+                       {l.blob.digest, l.blob.size, l.diff_id}, what, &progress);
     apply_layer(reader.tar(), root.get(), apply, what);
     reader.finish();
   }
   save_snapshot(root.get(), meta_dir(nb.path()) + "/base.snapshot");
-  BundleRecord rec;
-  rec.mode = "unpacked";
-  rec.ref = canonical_ref(ref);
-  rec.manifest = img.manifest.digest;
-  rec.config = img.config.digest;
-  for (const auto& l : img.layers) rec.diff_ids.push_back(l.diff_id);
-  rec.save(nb.path());
+  BundleRecord::of(img, ref, "unpacked").save(nb.path());
   nb.keep(make_config(img, root.get(), opts.config));
 }
 

@@ -14,37 +14,28 @@
 
 namespace hull::image::test {
 
-Member file(std::string name, std::string data, mode_t mode) {
+namespace {
+Member member(std::string name, char type, std::string data, mode_t mode) {
   Member m;
   m.name = std::move(name);
+  m.type = type;
   m.data = std::move(data);
   m.mode = mode;
   return m;
 }
+}  // namespace
 
+Member file(std::string name, std::string data, mode_t mode) {
+  return member(std::move(name), 'f', std::move(data), mode);
+}
 Member dir(std::string name, mode_t mode) {
-  Member m;
-  m.name = std::move(name);
-  m.type = 'd';
-  m.mode = mode;
-  return m;
+  return member(std::move(name), 'd', "", mode);
 }
-
 Member symlink(std::string name, std::string target) {
-  Member m;
-  m.name = std::move(name);
-  m.type = 'l';
-  m.data = std::move(target);
-  m.mode = 0777;
-  return m;
+  return member(std::move(name), 'l', std::move(target), 0777);
 }
-
 Member hardlink(std::string name, std::string target) {
-  Member m;
-  m.name = std::move(name);
-  m.type = 'h';
-  m.data = std::move(target);
-  return m;
+  return member(std::move(name), 'h', std::move(target), 0644);
 }
 
 namespace {

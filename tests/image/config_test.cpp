@@ -66,6 +66,7 @@ TEST_F(ConfigTest, ProcessFromImage) {
   EXPECT_EQ(p["user"]["gid"].GetUint(), 1000u);
   EXPECT_EQ(p["user"]["additionalGids"].Size(), 2u);
   EXPECT_STREQ(d["root"]["path"].GetString(), "rootfs");
+  EXPECT_FALSE(d["root"]["readonly"].GetBool()) << "an image's container writes to its rootfs";
 }
 
 TEST_F(ConfigTest, Overrides) {
