@@ -1,0 +1,182 @@
+#!/usr/bin/env bats
+# oci-image end to end: images built by umoci and skopeo, unpacked and prepared by oci-image,
+# compared with umoci's own unpack, run by the runtime, committed back.
+
+load helpers
+
+setup_file() {
+  export LAYOUT="$BATS_FILE_TMPDIR/layout"
+  make_images "$LAYOUT"
+}
+
+setup() {
+  T=$(mktemp -d /tmp/oci-image-bats.XXXXXX)
+  STORE=$T/store
+  CID=oci-image-bats-$$-$BATS_TEST_NUMBER
+}
+
+teardown() {
+  "$RUNTIME" delete -f "$CID" >/dev/null 2>&1 || true
+  cleanup_dir "$T"
+}
+
+@test "unpack matches umoci unpack: paths, types, modes, owners, links, xattrs, content" {
+  "$OCI_IMAGE" unpack "oci:$LAYOUT:base" "$T/ours"
+  umoci unpack --image "$LAYOUT:base" "$T/theirs" >/dev/null
+  tree "$T/ours/rootfs" >"$T/ours.tree"
+  tree "$T/theirs/rootfs" >"$T/theirs.tree"
+  diff -u "$T/theirs.tree" "$T/ours.tree"
+  # The fixture really holds what the comparison is meant to cover.
+  grep -q 'opt/app/su 0o104755' "$T/ours.tree"
+  grep -q 'dev/loop7 0o60644 0:0 dev=7:7' "$T/ours.tree"
+  grep -q 'xattr user.note=6869' "$T/ours.tree"
+  grep -q 'hardlinks opt/app/added opt/app/added-link' "$T/ours.tree"
+  ! grep -q 'var/cache/apt' "$T/ours.tree"
+  ! grep -q 'srv/data/owned' "$T/ours.tree"
+}
+
+@test "prepare gives the same tree as unpack, through overlay" {
+  "$OCI_IMAGE" unpack "oci:$LAYOUT:base" "$T/flat"
+  "$OCI_IMAGE" prepare --store "$STORE" "oci:$LAYOUT:base" "$T/ov"
+  findmnt -n -o FSTYPE "$T/ov/rootfs" | grep -qx overlay
+  tree "$T/flat/rootfs" --no-root >"$T/flat.tree"
+  tree "$T/ov/rootfs" --no-root >"$T/ov.tree"
+  diff -u "$T/flat.tree" "$T/ov.tree"
+  "$OCI_IMAGE" release "$T/ov"
+  ! findmnt "$T/ov/rootfs"
+  [ ! -e "$T/ov" ]
+}
+
+@test "run the unpacked bundle with the runtime" {
+  "$OCI_IMAGE" unpack --hostname box "oci:$LAYOUT:base" "$T/b"
+  run "$RUNTIME" run -b "$T/b" "$CID"
+  [ "$status" -eq 0 ]
+  [[ "$output" == *"hello from box"* ]]
+  [[ "$output" == *"uid=1000(app) gid=1000(app) groups=10(wheel)"* ]]
+}
+
+@test "run a prepared bundle, commit what the container wrote, run the new image" {
+  "$OCI_IMAGE" prepare --store "$STORE" "oci:$LAYOUT:base" "$T/b" --user 0 -- \
+    /bin/sh -c 'echo made >/etc/made && rm /etc/motd && rm -r /opt/app'
+  "$RUNTIME" run -b "$T/b" "$CID" >/dev/null
+  "$RUNTIME" delete -f "$CID" >/dev/null 2>&1 || true
+  "$OCI_IMAGE" commit --author bats -m "container changes" "$T/b" "oci:$LAYOUT:committed"
+  "$OCI_IMAGE" ls "$LAYOUT" | grep -q '^committed'
+  "$OCI_IMAGE" prepare --store "$STORE" "oci:$LAYOUT:committed" "$T/c" -- \
+    /bin/sh -c 'cat /etc/made; test ! -e /etc/motd && test ! -e /opt/app && echo gone'
+  run "$RUNTIME" run -b "$T/c" "$CID-2"
+  "$RUNTIME" delete -f "$CID-2" >/dev/null 2>&1 || true
+  [ "$status" -eq 0 ]
+  [ "${lines[0]}" = made ]
+  [ "${lines[1]}" = gone ]
+  # umoci reads our layer the same way.
+  umoci unpack --image "$LAYOUT:committed" "$T/u" >/dev/null
+  [ "$(cat "$T/u/rootfs/etc/made")" = made ]
+  [ ! -e "$T/u/rootfs/opt/app" ]
+  "$OCI_IMAGE" inspect "oci:$LAYOUT:committed" | jq -e '.layers | length == 3'
+  "$OCI_IMAGE" release "$T/b" "$T/c"
+}
+
+@test "second prepare of a cached image reuses the store" {
+  "$OCI_IMAGE" prepare --store "$STORE" "oci:$LAYOUT:base" "$T/one"
+  before=$(ls "$STORE/sha256" | wc -l)
+  "$OCI_IMAGE" prepare --store "$STORE" "oci:$LAYOUT:base" "$T/two"
+  [ "$(ls "$STORE/sha256" | wc -l)" -eq "$before" ]
+  [ "$before" -eq 2 ]
+  "$OCI_IMAGE" release "$T/one"
+  [ -z "$("$OCI_IMAGE" gc --store "$STORE")" ]
+  "$OCI_IMAGE" release "$T/two"
+  [ "$("$OCI_IMAGE" gc --store "$STORE" | wc -l)" -eq 2 ]
+}
+
+@test "docker-archive and oci-archive made by skopeo unpack to the same tree" {
+  skopeo copy -q "oci:$LAYOUT:base" "docker-archive:$T/save.tar:busy:1" >/dev/null
+  skopeo copy -q "oci:$LAYOUT:base" "oci-archive:$T/oci.tar:base" >/dev/null
+  "$OCI_IMAGE" unpack "oci:$LAYOUT:base" "$T/a"
+  "$OCI_IMAGE" unpack --tmpdir "$T" "docker-archive:$T/save.tar" "$T/d"
+  "$OCI_IMAGE" unpack --tmpdir "$T" "oci-archive:$T/oci.tar:base" "$T/o"
+  tree "$T/a/rootfs" >"$T/a.tree"
+  tree "$T/d/rootfs" >"$T/d.tree"
+  tree "$T/o/rootfs" >"$T/o.tree"
+  diff -u "$T/a.tree" "$T/d.tree"
+  diff -u "$T/a.tree" "$T/o.tree"
+  jq -e '.process.args[2] | startswith("echo hello")' "$T/d/config.json"
+  [ -z "$(ls "$T" | grep oci-image-archive)" ]
+}
+
+@test "config.json carries the image config" {
+  "$OCI_IMAGE" unpack -e EXTRA=1 "oci:$LAYOUT:base" "$T/b"
+  c=$T/b/config.json
+  jq -e '.process.user == {"uid":1000,"gid":1000,"additionalGids":[10]}' "$c"
+  jq -e '.process.env | index("GREETING=hi") and index("EXTRA=1")' "$c"
+  jq -e '.annotations["org.opencontainers.image.title"] == "busy"' "$c"
+  jq -e '.annotations["org.opencontainers.image.stopSignal"] == "SIGTERM"' "$c"
+  jq -e '.annotations["org.opencontainers.image.exposedPorts"] == "80/tcp"' "$c"
+  jq -e '.process.terminal == false and .root.path == "rootfs"' "$c"
+}
+
+@test "--network adds the oci-bridge hooks and the port annotation" {
+  printf '#!/bin/sh\nexit 0\n' >"$T/oci-bridge" && chmod +x "$T/oci-bridge"
+  "$OCI_IMAGE" unpack --network web -p 8080:80 -p 127.0.0.1:5353:53/udp \
+    --bridge-path "$T/oci-bridge" "oci:$LAYOUT:base" "$T/b"
+  c=$T/b/config.json
+  jq -e --arg p "$T/oci-bridge" '.hooks.createRuntime[0] == {"path":$p,"args":["oci-bridge","--network","web"]}' "$c"
+  jq -e '.hooks.poststop[0].args == ["oci-bridge","--network","web","--teardown"]' "$c"
+  jq -e '.annotations["hull.net.ports"] == "8080:80/tcp,127.0.0.1:5353:53/udp"' "$c"
+  [ -f "$T/b/rootfs/etc/resolv.conf" ] && [ -f "$T/b/rootfs/etc/hosts" ]
+  # The hooks run: the runtime accepts the config and the container still starts.
+  run "$RUNTIME" run -b "$T/b" "$CID"
+  [ "$status" -eq 0 ]
+  run "$OCI_IMAGE" unpack --network web -p 80 --bridge-path "$T/oci-bridge" "oci:$LAYOUT:base" "$T/x"
+  [ "$status" -ne 0 ]
+  [[ "$output" == *'-p "80"'* ]]
+  [ ! -e "$T/x" ]
+}
+
+@test "rootless unpack: user namespace config, devices skipped, owners mapped" {
+  run "$OCI_IMAGE" unpack --rootless --uid-map 0:100000:65536 --gid-map 0:100000:65536 \
+    "oci:$LAYOUT:base" "$T/b"
+  [ "$status" -eq 0 ]
+  [[ "$output" == *"device node dev/null skipped"* ]]
+  [ ! -e "$T/b/rootfs/dev/null" ]
+  [ "$(stat -c %u:%g "$T/b/rootfs/opt/app/added")" = 100000:100000 ]
+  [ "$(stat -c %u "$T/b/rootfs/srv/data")" = 100000 ] || [ "$(stat -c %u "$T/b/rootfs/srv/data")" = 100000 ]
+  jq -e '.linux.uidMappings == [{"containerID":0,"hostID":100000,"size":65536}]' "$T/b/config.json"
+  jq -e '.linux.namespaces | map(.type) | index("user")' "$T/b/config.json"
+}
+
+@test "a damaged layer is refused by name and leaves nothing behind" {
+  cp -a "$LAYOUT" "$T/layout"
+  blob=$("$OCI_IMAGE" inspect "oci:$T/layout:base" | jq -r '.layers[1].digest')
+  f=$T/layout/blobs/sha256/${blob#sha256:}
+  printf 'X' | dd of="$f" bs=1 seek=100 conv=notrunc status=none
+  run "$OCI_IMAGE" unpack "oci:$T/layout:base" "$T/b"
+  [ "$status" -ne 0 ]
+  [[ "$output" == *"$blob"* ]]
+  [ ! -e "$T/b" ]
+  run "$OCI_IMAGE" prepare --store "$STORE" "oci:$T/layout:base" "$T/b"
+  [ "$status" -ne 0 ]
+  [[ "$output" == *"$blob"* ]]
+  [ ! -e "$T/b" ]
+  ! findmnt "$T/b/rootfs"
+  rm "$f"
+  run "$OCI_IMAGE" unpack "oci:$T/layout:base" "$T/b"
+  [ "$status" -ne 0 ]
+  [[ "$output" == *"$blob"* ]]
+}
+
+@test "bad references give clear errors" {
+  run "$OCI_IMAGE" unpack "oci:$LAYOUT:nope" "$T/b"
+  [ "$status" -ne 0 ]
+  [[ "$output" == *'no image tagged "nope"'* ]]
+  run "$OCI_IMAGE" unpack "docker://busybox" "$T/b"
+  [ "$status" -ne 0 ]
+  [[ "$output" == *"unsupported transport"* ]]
+  run "$OCI_IMAGE" unpack "oci:$T/missing" "$T/b"
+  [ "$status" -ne 0 ]
+  [[ "$output" == *"not an OCI image layout"* ]]
+  run "$OCI_IMAGE" release "$T"
+  [ "$status" -ne 0 ]
+  [[ "$output" == *"not a bundle made by oci-image"* ]]
+  [ ! -e "$T/b" ]
+}

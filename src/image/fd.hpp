@@ -1,0 +1,72 @@
+// Owned file descriptors and directories for oci-image. Every fd the image code opens has one
+// owner, so an error half way through an extraction never leaks descriptors.
+#pragma once
+
+#include <unistd.h>
+
+#include <string>
+#include <utility>
+
+namespace hull::image {
+
+class Fd {
+ public:
+  Fd() = default;
+  explicit Fd(int fd) : fd_(fd) {}
+  Fd(const Fd&) = delete;
+  Fd& operator=(const Fd&) = delete;
+  Fd(Fd&& o) noexcept : fd_(std::exchange(o.fd_, -1)) {}
+  Fd& operator=(Fd&& o) noexcept {
+    if (this != &o) {
+      reset();
+      fd_ = std::exchange(o.fd_, -1);
+    }
+    return *this;
+  }
+  ~Fd() { reset(); }
+
+  int get() const { return fd_; }
+  explicit operator bool() const { return fd_ >= 0; }
+  void reset() {
+    if (fd_ >= 0) ::close(fd_);
+    fd_ = -1;
+  }
+
+ private:
+  int fd_ = -1;
+};
+
+// Opens path (O_CLOEXEC added), throwing an Error that names the path.
+Fd open_or_throw(const std::string& path, int flags, mode_t mode = 0);
+// Reads a whole file into memory.
+std::string read_file(const std::string& path);
+// Writes data to path atomically: a temporary file in the same directory, then rename.
+void write_file_atomic(const std::string& path, const std::string& data, mode_t mode = 0644);
+// Writes all of data to fd.
+void write_all(int fd, const char* data, size_t len, const std::string& what);
+
+// A directory removed with its contents when the owner goes away, unless released.
+class TempDir {
+ public:
+  // Makes a fresh directory named PARENT/PREFIXXXXXXX.
+  TempDir(const std::string& parent, const std::string& prefix);
+  TempDir(const TempDir&) = delete;
+  TempDir& operator=(const TempDir&) = delete;
+  TempDir(TempDir&& o) noexcept : path_(std::exchange(o.path_, {})) {}
+  ~TempDir();
+  const std::string& path() const { return path_; }
+  // Keeps the directory: the caller now owns it (e.g. it was renamed into place).
+  std::string release() { return std::exchange(path_, {}); }
+
+ private:
+  std::string path_;
+};
+
+// Removes path and everything below it without following symlinks; a missing path is fine.
+void remove_all(const std::string& path);
+// Removes name in dirfd (a file, or a directory with its contents); a missing name is fine.
+void remove_all_at(int dirfd, const std::string& name);
+// Makes path and its missing parents (mode 0755 or the one given).
+void make_dirs(const std::string& path, mode_t mode = 0755);
+
+}  // namespace hull::image
