@@ -77,8 +77,8 @@ std::vector<Lease> LeaseStore::load() const {
     const auto& v = m.value;
     Lease l;
     l.id = m.name.GetString();
-    auto ip4 = IpAddr::parse(str_member(v, "ipv4"));
-    if (!v.IsObject() || !ip4 || !v.HasMember("index") || !v["index"].IsUint64())
+    auto ip4 = v.IsObject() ? IpAddr::parse(str_member(v, "ipv4")) : std::nullopt;
+    if (!ip4 || !v.HasMember("index") || !v["index"].IsUint64())
       throw Error(path + ": lease /" + l.id + " is malformed");
     l.ip4 = *ip4;
     l.index = v["index"].GetUint64();

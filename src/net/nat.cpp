@@ -98,6 +98,11 @@ bool Nft::try_run(const std::string& commands) {
   return nft_run_cmd_from_buffer(ctx_, commands.c_str()) == 0;
 }
 
+std::string Nft::output() const {
+  const char* out = nft_ctx_get_output_buffer(ctx_);
+  return out ? out : "";
+}
+
 void Nft::run(const std::string& commands) {
   if (try_run(commands)) return;
   std::string err = nft_ctx_get_error_buffer(ctx_);

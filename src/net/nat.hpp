@@ -34,6 +34,8 @@ class Nft {
   void run(const std::string& commands);
   // Like run, but returns false instead of throwing.
   bool try_run(const std::string& commands);
+  // What the last command printed (a `list ...` answer).
+  std::string output() const;
 
  private:
   nft_ctx* ctx_;
