@@ -41,7 +41,9 @@ uint64_t process_start_time(int pid) {
   }
   // Field 22; the command name (field 2) may hold spaces, so count from its closing paren.
   auto pos = stat.rfind(')');
-  if (pos == std::string::npos) return 0;
+  if (pos == std::string::npos || pos + 2 >= stat.size()) return 0;
+  // A zombie is a container that has stopped; nobody may have reaped it yet.
+  if (stat[pos + 2] == 'Z' || stat[pos + 2] == 'X') return 0;
   int field = 2;
   for (size_t i = pos + 1; i < stat.size(); ++i) {
     if (stat[i] == ' ' && ++field == 22) return std::strtoull(stat.c_str() + i + 1, nullptr, 10);

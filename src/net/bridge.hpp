@@ -23,7 +23,8 @@ struct Paths {
 std::string veth_name(const std::string& network, const std::string& id);
 Mac container_mac(const IpAddr& ip4);
 
-// Start time of pid in clock ticks since boot (0 when the process does not exist).
+// Start time of pid in clock ticks since boot (0 when the process does not exist or is a
+// zombie).
 uint64_t process_start_time(int pid);
 
 Lease setup(const Paths& paths, const NetworkConfig& cfg, const ContainerState& state);
