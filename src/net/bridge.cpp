@@ -136,8 +136,7 @@ Lease setup(const Paths& paths, const NetworkConfig& cfg, const ContainerState& 
     host.set_hairpin(host.link_index(lease.veth));
     configure_container(ns_path, cfg, lease);
     Nft nft;
-    nft.run(nft_base_ruleset() + nft_network_elements(cfg) +
-            nft_port_elements("add", ports, lease));
+    nft_install(nft, nft_network_elements(cfg) + nft_port_elements("add", ports, lease));
     write_etc_files(state.bundle, cfg, lease);
   } catch (Error& e) {
     try {

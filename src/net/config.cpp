@@ -121,8 +121,12 @@ NetworkConfig load_network_file(const std::string& path) {
 NetworkConfig load_network(const std::string& config_dir, const std::string& name) {
   if (!valid_network_name(name)) throw Error("network name \"" + name + "\" is not valid");
   std::string path = config_dir + "/" + name + ".json";
-  if (!std::filesystem::exists(path))
+  if (!std::filesystem::exists(path)) {
+    // The default network works without a file, so `--network hull` needs no setup.
+    if (name == kDefaultNetwork)
+      return parse_network(R"({"bridge": "hull0", "subnet": "10.88.0.0/16"})", "built-in", name);
     throw Error("network \"" + name + "\" is not defined: " + path + " does not exist");
+  }
   return parse_network(read_file(path), path, name);
 }
 

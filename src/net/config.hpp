@@ -30,7 +30,10 @@ struct NetworkConfig {
 NetworkConfig parse_network(const std::string& json, const std::string& origin,
                             const std::string& default_name);
 
-// Reads FILE, or DIR/NAME.json.
+// The network that exists without a file: bridge hull0, 10.88.0.0/16, masquerade.
+inline constexpr const char* kDefaultNetwork = "hull";
+
+// Reads FILE, or DIR/NAME.json (for kDefaultNetwork, the built-in one if there is no file).
 NetworkConfig load_network_file(const std::string& path);
 NetworkConfig load_network(const std::string& config_dir, const std::string& name);
 

@@ -110,12 +110,19 @@ void Nft::run(const std::string& commands) {
   throw Error("nftables: " + (err.empty() ? std::string("command failed") : err));
 }
 
+void nft_install(Nft& nft, const std::string& elements) {
+  // Rewriting the chains makes the kernel wait out a grace period (several ms); elements
+  // alone do not. So the chains are written only when the elements find no table to go to.
+  if (nft.try_run(elements)) return;
+  nft.run(nft_base_ruleset() + elements);
+}
+
 void nft_remove_ports(Nft& nft, const std::vector<PortMapping>& ports, const Lease& lease) {
   if (ports.empty()) return;
   // Adding our exact elements first makes the delete succeed whether or not they were still
   // there. If a key now maps to another container the transaction fails; then each mapping is
   // tried alone so the others still go.
-  if (nft.try_run(nft_base_ruleset() + nft_port_elements("add", ports, lease) +
+  if (nft.try_run(nft_port_elements("add", ports, lease) +
                   nft_port_elements("delete", ports, lease)))
     return;
   for (auto& p : ports) {

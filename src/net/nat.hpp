@@ -41,6 +41,8 @@ class Nft {
   nft_ctx* ctx_;
 };
 
+// Adds elements (network subnets, port mappings), creating the table first if it is missing.
+void nft_install(Nft& nft, const std::string& elements);
 // Removes a container's port mappings whatever state the table is in (idempotent teardown).
 void nft_remove_ports(Nft& nft, const std::vector<PortMapping>& ports, const Lease& lease);
 

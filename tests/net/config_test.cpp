@@ -2,7 +2,10 @@
 
 #include <gtest/gtest.h>
 
+#include <fstream>
+
 #include "hull/error.hpp"
+#include "netns.hpp"
 
 using hull::net::parse_network;
 
@@ -81,4 +84,13 @@ TEST(NetworkConfig, LoadNamesTheMissingFile) {
               std::string::npos);
   }
   EXPECT_THROW(hull::net::load_network("/etc", "../passwd"), hull::Error);
+}
+
+TEST(NetworkConfig, DefaultNetworkNeedsNoFileButAFileOverridesIt) {
+  auto cfg = hull::net::load_network("/nonexistent-dir", "hull");
+  EXPECT_EQ(cfg.bridge, "hull0");
+  EXPECT_EQ(cfg.subnet.str(), "10.88.0.0/16");
+  hull::net::testing::TempDir dir;
+  std::ofstream(dir.path() + "/hull.json") << R"({"subnet": "10.3.0.0/24"})";
+  EXPECT_EQ(hull::net::load_network(dir.path(), "hull").subnet.str(), "10.3.0.0/24");
 }
