@@ -106,6 +106,28 @@ lease_ip() { jq -r --arg id "$1" ".[\$id].${2:-ipv4}" "$NET_STATE/e2e/leases.jso
   [ "$(jq -r 'keys | length' "$NET_STATE/e2e/leases.json")" = 0 ]
 }
 
+@test "20 containers created concurrently get 20 addresses; deleting them releases all" {
+  local i pids=()
+  make_bundle "$TMP/c" '["sleep", "300"]'
+  for i in $(seq 20); do
+    CONTAINERS+=("c$i")
+    in_host "$RUNTIME" --root "$ROOT" create --bundle "$TMP/c" "c$i" </dev/null \
+      >"$TMP/c$i.log" 2>&1 &
+    pids+=($!)
+  done
+  for i in "${pids[@]}"; do wait "$i"; done
+  [ "$(jq -r '[.[].ipv4] | unique | length' "$NET_STATE/e2e/leases.json")" = 20 ]
+  [ "$(in_host ip -o link show type veth | wc -l)" = 20 ]
+  pids=()
+  for i in $(seq 20); do
+    in_host "$RUNTIME" --root "$ROOT" delete --force "c$i" >/dev/null 2>&1 &
+    pids+=($!)
+  done
+  for i in "${pids[@]}"; do wait "$i"; done
+  [ "$(jq -r 'keys | length' "$NET_STATE/e2e/leases.json")" = 0 ]
+  [ -z "$(in_host ip -o link show type veth)" ]
+}
+
 @test "a malformed port annotation fails create with a clear error and leaves nothing" {
   make_bundle "$TMP/a" '["sleep", "300"]' "" '{"hull.net.ports": "8080:http"}'
   run run_container a "$TMP/a"

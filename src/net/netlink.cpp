@@ -109,31 +109,30 @@ int Netlink::link_index(const std::string& name) {
   return index;
 }
 
-void Netlink::ensure_bridge(const std::string& name, unsigned mtu) {
-  nlmsghdr* nlh = start(RTM_NEWLINK, NLM_F_CREATE | NLM_F_EXCL);
+nlattr* Netlink::start_new_link(nlmsghdr*& nlh, const std::string& name, unsigned mtu,
+                                const char* kind) {
+  nlh = start(RTM_NEWLINK, NLM_F_CREATE | NLM_F_EXCL);
   ifinfomsg* ifi = put_ifinfo(nlh);
   ifi->ifi_flags = IFF_UP;
   ifi->ifi_change = IFF_UP;
   mnl_attr_put_strz(nlh, IFLA_IFNAME, name.c_str());
   mnl_attr_put_u32(nlh, IFLA_MTU, mtu);
   nlattr* info = mnl_attr_nest_start(nlh, IFLA_LINKINFO);
-  mnl_attr_put_strz(nlh, IFLA_INFO_KIND, "bridge");
-  mnl_attr_nest_end(nlh, info);
+  mnl_attr_put_strz(nlh, IFLA_INFO_KIND, kind);
+  return info;
+}
+
+void Netlink::ensure_bridge(const std::string& name, unsigned mtu) {
+  nlmsghdr* nlh = nullptr;
+  mnl_attr_nest_end(nlh, start_new_link(nlh, name, mtu, "bridge"));
   int rc = request(nlh);
   if (rc != 0 && rc != -EEXIST) throw Error::sys("creating bridge " + name, -rc);
 }
 
 void Netlink::create_veth(const std::string& host, int master, const std::string& peer, int ns_fd,
                           const Mac& mac, unsigned mtu) {
-  nlmsghdr* nlh = start(RTM_NEWLINK, NLM_F_CREATE | NLM_F_EXCL);
-  ifinfomsg* ifi = put_ifinfo(nlh);
-  ifi->ifi_flags = IFF_UP;
-  ifi->ifi_change = IFF_UP;
-  mnl_attr_put_strz(nlh, IFLA_IFNAME, host.c_str());
-  mnl_attr_put_u32(nlh, IFLA_MTU, mtu);
-  mnl_attr_put_u32(nlh, IFLA_MASTER, static_cast<uint32_t>(master));
-  nlattr* info = mnl_attr_nest_start(nlh, IFLA_LINKINFO);
-  mnl_attr_put_strz(nlh, IFLA_INFO_KIND, "veth");
+  nlmsghdr* nlh = nullptr;
+  nlattr* info = start_new_link(nlh, host, mtu, "veth");
   nlattr* data = mnl_attr_nest_start(nlh, IFLA_INFO_DATA);
   nlattr* peer_attr = mnl_attr_nest_start(nlh, VETH_INFO_PEER);
   // The peer cannot be set up here: it is configured before its other end exists (ENOTCONN).
@@ -145,6 +144,7 @@ void Netlink::create_veth(const std::string& host, int master, const std::string
   mnl_attr_nest_end(nlh, peer_attr);
   mnl_attr_nest_end(nlh, data);
   mnl_attr_nest_end(nlh, info);
+  mnl_attr_put_u32(nlh, IFLA_MASTER, static_cast<uint32_t>(master));
   int rc = request(nlh);
   if (rc != 0) throw Error::sys("creating veth pair " + host + " / " + peer, -rc);
 }

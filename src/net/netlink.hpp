@@ -11,6 +11,7 @@
 
 struct mnl_socket;
 struct nlmsghdr;
+struct nlattr;
 
 namespace hull::net {
 
@@ -46,6 +47,8 @@ class Netlink {
   // Sends the request in buf_ and waits for its ack; returns 0 or the negative errno.
   int request(nlmsghdr* nlh);
   nlmsghdr* start(uint16_t type, uint16_t flags);
+  // An RTM_NEWLINK creating NAME (up) of KIND; returns the open IFLA_LINKINFO nest.
+  nlattr* start_new_link(nlmsghdr*& nlh, const std::string& name, unsigned mtu, const char* kind);
 
   mnl_socket* sock_ = nullptr;
   unsigned seq_ = 0;

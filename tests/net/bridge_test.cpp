@@ -220,25 +220,12 @@ TEST_F(Bridge, MissingProcessIsAClearError) {
 TEST_F(Bridge, TwentyConcurrentContainersGetTwentyAddresses) {
   std::vector<std::unique_ptr<FakeContainer>> ctrs;
   for (int i = 0; i < 20; ++i) ctrs.push_back(std::make_unique<FakeContainer>());
-  std::vector<pid_t> kids;
-  for (int i = 0; i < 20; ++i) {
-    pid_t pid = ::fork();
-    if (pid == 0) {
-      try {
-        setup(paths, cfg, state(cid(i), *ctrs[i]));
-        ::_exit(0);
-      } catch (const std::exception& e) {
-        std::fprintf(stderr, "c%d: %s\n", i, e.what());
-        ::_exit(1);
-      }
-    }
-    kids.push_back(pid);
-  }
-  for (pid_t pid : kids) {
-    int status = 0;
-    ::waitpid(pid, &status, 0);
-    EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0);
-  }
+  EXPECT_EQ(hull::net::testing::run_concurrently(20,
+                                                 [&](int i) {
+                                                   setup(paths, cfg, state(cid(i), *ctrs[i]));
+                                                   return true;
+                                                 }),
+            0);
   auto leases = LeaseStore(paths.state_dir + "/t").list();
   std::set<std::string> addrs;
   for (auto& l : leases) addrs.insert(l.ip4.str());

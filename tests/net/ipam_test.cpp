@@ -101,24 +101,13 @@ TEST(Ipam, ExhaustionIsAClearErrorAndWritesNothing) {
 TEST(Ipam, ConcurrentProcessesNeverShareAnAddress) {
   TempDir dir;
   auto cfg = net(R"({"subnet": "10.5.0.0/24"})");
-  std::vector<pid_t> kids;
-  for (int i = 0; i < 20; ++i) {
-    pid_t pid = ::fork();
-    if (pid == 0) {
-      try {
-        LeaseStore(dir.path() + "/t").acquire(cfg, want(cid(i)), std::nullopt);
-        ::_exit(0);
-      } catch (...) {
-        ::_exit(1);
-      }
-    }
-    kids.push_back(pid);
-  }
-  for (pid_t pid : kids) {
-    int status = 0;
-    ::waitpid(pid, &status, 0);
-    EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0);
-  }
+  EXPECT_EQ(hull::net::testing::run_concurrently(
+                20,
+                [&](int i) {
+                  LeaseStore(dir.path() + "/t").acquire(cfg, want(cid(i)), std::nullopt);
+                  return true;
+                }),
+            0);
   auto leases = LeaseStore(dir.path() + "/t").list();
   std::set<std::string> addrs;
   for (auto& l : leases) addrs.insert(l.ip4.str());

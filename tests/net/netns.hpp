@@ -10,9 +10,11 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <string>
+#include <vector>
 
 namespace hull::net::testing {
 
@@ -77,6 +79,32 @@ class FakeContainer {
  private:
   pid_t pid_ = -1;
 };
+
+// Runs body(i) for i in [0, n) in n processes at once; returns how many failed (threw or
+// returned false). What a failing child says goes to stderr.
+template <typename F>
+int run_concurrently(int n, F body) {
+  std::vector<pid_t> kids;
+  for (int i = 0; i < n; ++i) {
+    pid_t pid = ::fork();
+    if (pid == 0) {
+      try {
+        ::_exit(body(i) ? 0 : 1);
+      } catch (const std::exception& e) {
+        std::fprintf(stderr, "child %d: %s\n", i, e.what());
+        ::_exit(1);
+      }
+    }
+    kids.push_back(pid);
+  }
+  int failed = 0;
+  for (pid_t pid : kids) {
+    int status = 0;
+    ::waitpid(pid, &status, 0);
+    failed += !(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+  }
+  return failed;
+}
 
 // Fixture: the whole test body runs in a fresh network namespace (this process is single
 // threaded, so unshare moves all of it). Needs root; skipped without it.
