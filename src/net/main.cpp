@@ -62,6 +62,11 @@ int main(int argc, char** argv) {
   app.add_option("--state-dir", paths.state_dir, "where leases are kept")->capture_default_str();
   app.add_flag("--teardown", teardown, "disconnect the container (poststop)");
   app.require_subcommand(0, 1);
+  app.footer(
+      "As a hook it reads the OCI state on stdin. Annotations: hull.net.ports="
+      "[HOSTIP:]HOSTPORT:CONTPORT[/tcp|udp|sctp],... and hull.net.ip=ADDRESS.\n"
+      "Environment: HULL_NET_CONFIG_DIR and HULL_NET_STATE_DIR set the two directories.\n"
+      "The network \"hull\" (hull0, 10.88.0.0/16) exists even without a file.");
   auto* ls = app.add_subcommand("ls", "list networks: defined ones and ones holding leases");
   auto* inspect = app.add_subcommand("inspect", "print a network's leases as JSON");
   inspect->add_option("NAME", inspect_name, "network name")->required();
