@@ -1,0 +1,217 @@
+#include "net/netlink.hpp"
+
+#include <fcntl.h>
+#include <libmnl/libmnl.h>
+#include <linux/if.h>
+#include <linux/if_addr.h>
+#include <linux/if_link.h>
+#include <linux/rtnetlink.h>
+#include <linux/veth.h>
+#include <sched.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <cstring>
+
+#include "hull/error.hpp"
+#include "net/files.hpp"
+
+namespace hull::net {
+
+namespace {
+
+mnl_socket* open_socket() {
+  mnl_socket* s = mnl_socket_open2(NETLINK_ROUTE, SOCK_CLOEXEC);
+  if (!s) throw Error::sys("opening rtnetlink socket");
+  if (mnl_socket_bind(s, 0, MNL_SOCKET_AUTOPID) < 0) {
+    int err = errno;
+    mnl_socket_close(s);
+    throw Error::sys("binding rtnetlink socket", err);
+  }
+  return s;
+}
+
+ifinfomsg* put_ifinfo(nlmsghdr* nlh, int family = AF_UNSPEC) {
+  auto* ifi = static_cast<ifinfomsg*>(mnl_nlmsg_put_extra_header(nlh, sizeof(ifinfomsg)));
+  ifi->ifi_family = static_cast<unsigned char>(family);
+  return ifi;
+}
+
+}  // namespace
+
+Netlink::Netlink() : sock_(open_socket()), portid_(mnl_socket_get_portid(sock_)) {}
+
+Netlink::Netlink(const std::string& ns_path) {
+  Fd target(::open(ns_path.c_str(), O_RDONLY | O_CLOEXEC));
+  if (!target) throw Error::sys("opening network namespace " + ns_path);
+  Fd self(::open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC));
+  if (!self) throw Error::sys("opening own network namespace");
+  if (::setns(target.get(), CLONE_NEWNET) != 0)
+    throw Error::sys("entering network namespace " + ns_path);
+  try {
+    sock_ = open_socket();
+  } catch (...) {
+    if (::setns(self.get(), CLONE_NEWNET) != 0) std::abort();
+    throw;
+  }
+  // Staying in the container's namespace would make every later step wrong; better to die.
+  if (::setns(self.get(), CLONE_NEWNET) != 0) std::abort();
+  portid_ = mnl_socket_get_portid(sock_);
+}
+
+Netlink::~Netlink() {
+  if (sock_) mnl_socket_close(sock_);
+}
+
+nlmsghdr* Netlink::start(uint16_t type, uint16_t flags) {
+  nlmsghdr* nlh = mnl_nlmsg_put_header(buf_);
+  nlh->nlmsg_type = type;
+  nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK | flags;
+  nlh->nlmsg_seq = ++seq_;
+  return nlh;
+}
+
+int Netlink::request(nlmsghdr* nlh) {
+  if (mnl_socket_sendto(sock_, nlh, nlh->nlmsg_len) < 0) return -errno;
+  char reply[MNL_SOCKET_BUFFER_SIZE];
+  for (;;) {
+    ssize_t n = mnl_socket_recvfrom(sock_, reply, sizeof reply);
+    if (n < 0) return -errno;
+    int rc = mnl_cb_run(reply, static_cast<size_t>(n), seq_, portid_, nullptr, nullptr);
+    if (rc == MNL_CB_ERROR) return -errno;
+    if (rc == MNL_CB_STOP) return 0;
+  }
+}
+
+int Netlink::link_index(const std::string& name) {
+  nlmsghdr* nlh = mnl_nlmsg_put_header(buf_);
+  nlh->nlmsg_type = RTM_GETLINK;
+  nlh->nlmsg_flags = NLM_F_REQUEST;
+  nlh->nlmsg_seq = ++seq_;
+  put_ifinfo(nlh);
+  mnl_attr_put_strz(nlh, IFLA_IFNAME, name.c_str());
+  if (mnl_socket_sendto(sock_, nlh, nlh->nlmsg_len) < 0)
+    throw Error::sys("asking for link " + name);
+  char reply[MNL_SOCKET_BUFFER_SIZE];
+  ssize_t n = mnl_socket_recvfrom(sock_, reply, sizeof reply);
+  if (n < 0) throw Error::sys("asking for link " + name);
+  int index = 0;
+  auto cb = [](const nlmsghdr* h, void* data) -> int {
+    auto* ifi = static_cast<const ifinfomsg*>(mnl_nlmsg_get_payload(h));
+    *static_cast<int*>(data) = ifi->ifi_index;
+    return MNL_CB_OK;
+  };
+  int rc = mnl_cb_run(reply, static_cast<size_t>(n), seq_, portid_, cb, &index);
+  if (rc == MNL_CB_ERROR) {
+    if (errno == ENODEV) return 0;
+    throw Error::sys("asking for link " + name);
+  }
+  return index;
+}
+
+nlattr* Netlink::start_new_link(nlmsghdr*& nlh, const std::string& name, unsigned mtu,
+                                const char* kind) {
+  nlh = start(RTM_NEWLINK, NLM_F_CREATE | NLM_F_EXCL);
+  ifinfomsg* ifi = put_ifinfo(nlh);
+  ifi->ifi_flags = IFF_UP;
+  ifi->ifi_change = IFF_UP;
+  mnl_attr_put_strz(nlh, IFLA_IFNAME, name.c_str());
+  mnl_attr_put_u32(nlh, IFLA_MTU, mtu);
+  nlattr* info = mnl_attr_nest_start(nlh, IFLA_LINKINFO);
+  mnl_attr_put_strz(nlh, IFLA_INFO_KIND, kind);
+  return info;
+}
+
+void Netlink::ensure_bridge(const std::string& name, unsigned mtu) {
+  nlmsghdr* nlh = nullptr;
+  mnl_attr_nest_end(nlh, start_new_link(nlh, name, mtu, "bridge"));
+  int rc = request(nlh);
+  if (rc != 0 && rc != -EEXIST) throw Error::sys("creating bridge " + name, -rc);
+}
+
+void Netlink::create_veth(const std::string& host, int master, const std::string& peer, int ns_fd,
+                          const Mac& mac, unsigned mtu) {
+  nlmsghdr* nlh = nullptr;
+  nlattr* info = start_new_link(nlh, host, mtu, "veth");
+  nlattr* data = mnl_attr_nest_start(nlh, IFLA_INFO_DATA);
+  nlattr* peer_attr = mnl_attr_nest_start(nlh, VETH_INFO_PEER);
+  // The peer cannot be set up here: it is configured before its other end exists (ENOTCONN).
+  mnl_nlmsg_put_extra_header(nlh, sizeof(ifinfomsg));
+  mnl_attr_put_strz(nlh, IFLA_IFNAME, peer.c_str());
+  mnl_attr_put_u32(nlh, IFLA_MTU, mtu);
+  mnl_attr_put(nlh, IFLA_ADDRESS, mac.size(), mac.data());
+  mnl_attr_put_u32(nlh, IFLA_NET_NS_FD, static_cast<uint32_t>(ns_fd));
+  mnl_attr_nest_end(nlh, peer_attr);
+  mnl_attr_nest_end(nlh, data);
+  mnl_attr_nest_end(nlh, info);
+  mnl_attr_put_u32(nlh, IFLA_MASTER, static_cast<uint32_t>(master));
+  int rc = request(nlh);
+  if (rc != 0) throw Error::sys("creating veth pair " + host + " / " + peer, -rc);
+}
+
+bool Netlink::delete_link(const std::string& name) {
+  nlmsghdr* nlh = start(RTM_DELLINK, 0);
+  put_ifinfo(nlh);
+  mnl_attr_put_strz(nlh, IFLA_IFNAME, name.c_str());
+  int rc = request(nlh);
+  if (rc == -ENODEV) return false;
+  if (rc != 0) throw Error::sys("deleting link " + name, -rc);
+  return true;
+}
+
+void Netlink::set_up(int index) {
+  nlmsghdr* nlh = start(RTM_NEWLINK, 0);
+  ifinfomsg* ifi = put_ifinfo(nlh);
+  ifi->ifi_index = index;
+  ifi->ifi_flags = IFF_UP;
+  ifi->ifi_change = IFF_UP;
+  int rc = request(nlh);
+  if (rc != 0) throw Error::sys("setting link " + std::to_string(index) + " up", -rc);
+}
+
+void Netlink::set_hairpin(int index) {
+  nlmsghdr* nlh = start(RTM_SETLINK, 0);
+  ifinfomsg* ifi = put_ifinfo(nlh, AF_BRIDGE);
+  ifi->ifi_index = index;
+  nlattr* prot = mnl_attr_nest_start(nlh, IFLA_PROTINFO);
+  mnl_attr_put_u8(nlh, IFLA_BRPORT_MODE, 1);
+  mnl_attr_nest_end(nlh, prot);
+  int rc = request(nlh);
+  if (rc != 0) throw Error::sys("turning on hairpin mode of link " + std::to_string(index), -rc);
+}
+
+void Netlink::add_address(int index, const IpAddr& addr, int prefix) {
+  nlmsghdr* nlh = start(RTM_NEWADDR, NLM_F_CREATE | NLM_F_REPLACE);
+  auto* ifa = static_cast<ifaddrmsg*>(mnl_nlmsg_put_extra_header(nlh, sizeof(ifaddrmsg)));
+  ifa->ifa_family = static_cast<unsigned char>(addr.family);
+  ifa->ifa_prefixlen = static_cast<unsigned char>(prefix);
+  ifa->ifa_index = static_cast<unsigned>(index);
+  size_t len = addr.v4() ? 4 : 16;
+  mnl_attr_put(nlh, IFA_LOCAL, len, addr.bytes.data());
+  mnl_attr_put(nlh, IFA_ADDRESS, len, addr.bytes.data());
+  if (!addr.v4()) {
+    // Duplicate detection would hold the address back for a second or more; IPAM already
+    // guarantees it is unique on this bridge.
+    ifa->ifa_flags = IFA_F_NODAD;
+    mnl_attr_put_u32(nlh, IFA_FLAGS, IFA_F_NODAD);
+  }
+  int rc = request(nlh);
+  if (rc != 0 && rc != -EEXIST)
+    throw Error::sys("adding address " + addr.str() + "/" + std::to_string(prefix), -rc);
+}
+
+void Netlink::add_default_route(int index, const IpAddr& gateway) {
+  nlmsghdr* nlh = start(RTM_NEWROUTE, NLM_F_CREATE | NLM_F_REPLACE);
+  auto* rtm = static_cast<rtmsg*>(mnl_nlmsg_put_extra_header(nlh, sizeof(rtmsg)));
+  rtm->rtm_family = static_cast<unsigned char>(gateway.family);
+  rtm->rtm_table = RT_TABLE_MAIN;
+  rtm->rtm_protocol = RTPROT_BOOT;
+  rtm->rtm_scope = RT_SCOPE_UNIVERSE;
+  rtm->rtm_type = RTN_UNICAST;
+  mnl_attr_put(nlh, RTA_GATEWAY, gateway.v4() ? 4 : 16, gateway.bytes.data());
+  mnl_attr_put_u32(nlh, RTA_OIF, static_cast<uint32_t>(index));
+  int rc = request(nlh);
+  if (rc != 0) throw Error::sys("adding default route via " + gateway.str(), -rc);
+}
+
+}  // namespace hull::net

@@ -1,0 +1,59 @@
+// rtnetlink through libmnl: the handful of link, address and route requests a bridge network
+// needs. One socket per network namespace; a socket made inside a container's netns keeps
+// working there after the process returns to its own.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <string>
+
+#include "net/addr.hpp"
+
+struct mnl_socket;
+struct nlmsghdr;
+struct nlattr;
+
+namespace hull::net {
+
+using Mac = std::array<uint8_t, 6>;
+
+class Netlink {
+ public:
+  // A socket in the caller's network namespace.
+  Netlink();
+  // A socket in the network namespace at ns_path (e.g. /proc/PID/ns/net).
+  explicit Netlink(const std::string& ns_path);
+  Netlink(const Netlink&) = delete;
+  Netlink& operator=(const Netlink&) = delete;
+  ~Netlink();
+
+  // 0 when there is no such link.
+  int link_index(const std::string& name);
+  // Creates a bridge; an existing link of that name is left as it is.
+  void ensure_bridge(const std::string& name, unsigned mtu);
+  // A veth pair: `host` up on bridge `master`, its peer created directly inside the namespace
+  // of ns_fd as `peer` with MAC `mac` (still down).
+  void create_veth(const std::string& host, int master, const std::string& peer, int ns_fd,
+                   const Mac& mac, unsigned mtu);
+  // Deletes a link; false when it did not exist.
+  bool delete_link(const std::string& name);
+  void set_up(int index);
+  void set_hairpin(int index);
+  // Adds addr/prefix to link index; an address already there is fine.
+  void add_address(int index, const IpAddr& addr, int prefix);
+  void add_default_route(int index, const IpAddr& gateway);
+
+ private:
+  // Sends the request in buf_ and waits for its ack; returns 0 or the negative errno.
+  int request(nlmsghdr* nlh);
+  nlmsghdr* start(uint16_t type, uint16_t flags);
+  // An RTM_NEWLINK creating NAME (up) of KIND; returns the open IFLA_LINKINFO nest.
+  nlattr* start_new_link(nlmsghdr*& nlh, const std::string& name, unsigned mtu, const char* kind);
+
+  mnl_socket* sock_ = nullptr;
+  unsigned seq_ = 0;
+  unsigned portid_ = 0;
+  alignas(8) char buf_[8192];
+};
+
+}  // namespace hull::net
