@@ -24,7 +24,7 @@ std::vector<char*> c_strings(const std::vector<std::string>& v) {
 
 // Feeds the state to stdin and collects the output until the hook exits or the deadline.
 // Returns false on timeout.
-bool pump(int pidfd, int in_fd, int out_fd, const std::string& input, std::string& output,
+bool pump(int pidfd, linux_::Fd& in, int out_fd, const std::string& input, std::string& output,
           int timeout_s) {
   using clock = std::chrono::steady_clock;
   auto deadline = clock::now() + std::chrono::seconds(timeout_s);
@@ -33,7 +33,7 @@ bool pump(int pidfd, int in_fd, int out_fd, const std::string& input, std::strin
   for (;;) {
     struct pollfd fds[3] = {{pidfd, POLLIN, 0},
                             {out_open ? out_fd : -1, POLLIN, 0},
-                            {in_fd >= 0 && written < input.size() ? in_fd : -1, POLLOUT, 0}};
+                            {in ? in.get() : -1, POLLOUT, 0}};
     int wait_ms = -1;
     if (timeout_s > 0) {
       auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - clock::now());
@@ -44,9 +44,11 @@ bool pump(int pidfd, int in_fd, int out_fd, const std::string& input, std::strin
     if (n < 0 && errno != EINTR) throw Error::sys("waiting for hook");
     if (n == 0) return false;
     if (fds[2].revents & (POLLOUT | POLLERR | POLLHUP)) {
-      ssize_t w = ::write(in_fd, input.data() + written, input.size() - written);
+      ssize_t w = ::write(in.get(), input.data() + written, input.size() - written);
       // A hook that does not read its stdin is fine.
       written = w > 0 ? written + static_cast<size_t>(w) : input.size();
+      // EOF tells the hook the state is complete.
+      if (written >= input.size()) in.reset();
     }
     if (fds[1].revents & (POLLIN | POLLHUP)) {
       char buf[4096];
@@ -88,7 +90,7 @@ void run_hook(const spec::Hook& hook, const std::string& state_json) {
   ::fcntl(in_w.get(), F_SETFL, O_NONBLOCK);
   std::string output;
   int timeout = hook.timeout.value_or(0);
-  bool finished = pump(child.pidfd.get(), in_w.get(), out_r.get(), state_json, output, timeout);
+  bool finished = pump(child.pidfd.get(), in_w, out_r.get(), state_json, output, timeout);
   if (!finished) linux_::pidfd_send_signal(child.pidfd.get(), SIGKILL);
   int status = 0;
   while (::waitpid(child.pid, &status, 0) < 0 && errno == EINTR) {
