@@ -52,12 +52,10 @@ std::string id_map_text(const std::vector<spec::LinuxIDMapping>& maps) {
 
 void write_id_maps(pid_t pid, const spec::Spec& s) {
   std::string base = "/proc/" + std::to_string(pid);
-  with_context("config.json: /linux/uidMappings", [&] {
-    linux_::write_file(base + "/uid_map", id_map_text(s.linux_->uidMappings));
-  });
-  with_context("config.json: /linux/gidMappings", [&] {
-    linux_::write_file(base + "/gid_map", id_map_text(s.linux_->gidMappings));
-  });
+  with_context("config.json: /linux/uidMappings",
+               [&] { linux_::write_file(base + "/uid_map", id_map_text(s.linux_->uidMappings)); });
+  with_context("config.json: /linux/gidMappings",
+               [&] { linux_::write_file(base + "/gid_map", id_map_text(s.linux_->gidMappings)); });
 }
 
 // Kills and reaps the init (and the intermediate) of a create that failed half way.
@@ -195,9 +193,9 @@ Created create_container(const Globals& g, const CreateOptions& o, bool in_proce
   linux_::SyncSocket child_end;
   linux_::SyncSocket::pair(c.sync, child_end);
 
-  bool has_hooks = s.hooks && (!s.hooks->prestart.empty() || !s.hooks->createRuntime.empty() ||
-                               !s.hooks->createContainer.empty() ||
-                               !s.hooks->startContainer.empty());
+  bool has_hooks =
+      s.hooks && (!s.hooks->prestart.empty() || !s.hooks->createRuntime.empty() ||
+                  !s.hooks->createContainer.empty() || !s.hooks->startContainer.empty());
   InitConfig cfg;
   cfg.spec = &s;
   cfg.id = o.id;

@@ -7,31 +7,16 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-#include <cstring>
-
+#include "container/process_setup.hpp"
 #include "hooks/hooks.hpp"
 #include "hull/error.hpp"
 #include "linux/files.hpp"
 #include "linux/syscalls.hpp"
-#include "process/credentials.hpp"
 #include "process/terminal.hpp"
 #include "rootfs/rootfs.hpp"
-#include "security/capabilities.hpp"
 
 namespace hull::container {
 namespace {
-
-std::vector<char*> c_strings(const std::vector<std::string>& v) {
-  std::vector<char*> out;
-  for (const auto& s : v) out.push_back(const_cast<char*>(s.c_str()));
-  out.push_back(nullptr);
-  return out;
-}
-
-void warn(const std::string& msg) {
-  std::string line = "hull: warning: " + msg + "\n";
-  (void)!::write(2, line.data(), line.size());
-}
 
 [[noreturn]] void fail(const InitConfig& cfg, const std::string& msg) {
   try {
@@ -39,6 +24,10 @@ void warn(const std::string& msg) {
   } catch (...) {
   }
   ::_exit(1);
+}
+
+void warn(const std::string& msg) {
+  child_warning(msg);
 }
 
 void become_root_in_userns(const InitConfig& cfg) {
@@ -96,23 +85,12 @@ void wait_for_start(const InitConfig& cfg) {
   if (n != 1) ::_exit(1);
 }
 
-[[noreturn]] void exec_process(const InitConfig& cfg, const spec::Process& p,
-                               const std::string& path, const std::string& state_json) {
-  if (cfg.spec->hooks) {
-    try {
-      hooks::run_stage(cfg.spec->hooks->startContainer, "startContainer", state_json, true,
-                       nullptr);
-    } catch (const Error& e) {
-      warn(e.message());
-      ::_exit(1);
-    }
-  }
-  linux_::cloexec_from(3 + cfg.preserve_fds);
-  auto argv = c_strings(p.args);
-  auto envp = c_strings(p.env);
-  ::execve(path.c_str(), argv.data(), envp.data());
-  warn("exec " + path + ": " + std::strerror(errno));
-  ::_exit(127);
+ProcessContext process_context(const InitConfig& cfg) {
+  ProcessContext pc;
+  pc.spec = cfg.spec;
+  pc.process = &*cfg.spec->process;
+  pc.preserve_fds = cfg.preserve_fds;
+  return pc;
 }
 
 void setup(const InitConfig& cfg, bool wait_for_go, std::string& path, std::string& state_json) {
@@ -155,28 +133,8 @@ void setup(const InitConfig& cfg, bool wait_for_go, std::string& path, std::stri
     throw Error::sys("chroot to the rootfs (no mount namespace)");
   }
 
-  if (p.oomScoreAdj) process::set_oom_score_adj(*p.oomScoreAdj);
-  process::apply_rlimits(p.rlimits);
   if (p.terminal && cfg.console_fd >= 0) setup_terminal(cfg, p);
-  if (!p.cwd.empty() && p.cwd != "/") linux_::mkdir_p(p.cwd);
-
-  std::vector<std::string> warnings;
-  security::CapSets caps;
-  if (p.capabilities) {
-    caps = security::resolve_capabilities(*p.capabilities, "config.json: /process/capabilities",
-                                          warnings);
-  }
-  for (const auto& w : warnings) warn(w);
-  security::apply_bounding(caps);
-  security::set_keep_caps(true);
-  process::set_user(p.user);
-  if (::chdir(p.cwd.empty() ? "/" : p.cwd.c_str()) < 0) {
-    throw Error::sys("config.json: /process/cwd: chdir to " + p.cwd);
-  }
-  security::apply_capabilities(caps);
-  security::set_keep_caps(false);
-  if (p.noNewPrivileges) security::set_no_new_privileges();
-  path = process::find_executable(p.args.at(0), p.env);
+  path = prepare_process(process_context(cfg));
 }
 
 }  // namespace
@@ -190,7 +148,16 @@ void run_init(const InitConfig& cfg, bool wait_for_go) {
   } catch (const std::exception& e) {
     fail(cfg, e.what());
   }
-  exec_process(cfg, *cfg.spec->process, path, state_json);
+  if (cfg.spec->hooks) {
+    try {
+      hooks::run_stage(cfg.spec->hooks->startContainer, "startContainer", state_json, true,
+                       nullptr);
+    } catch (const Error& e) {
+      warn(e.message());
+      ::_exit(1);
+    }
+  }
+  exec_process(process_context(cfg), path);
 }
 
 void run_intermediate(const InitConfig& cfg) {
@@ -217,8 +184,8 @@ void run_intermediate(const InitConfig& cfg) {
     if (rest && ::unshare(static_cast<int>(rest)) < 0) throw Error::sys("creating namespaces");
     if (cfg.spec->linux_) {
       for (const auto& [clock, off] : cfg.spec->linux_->timeOffsets) {
-        std::string line = clock + " " + std::to_string(off.secs) + " " +
-                           std::to_string(off.nanosecs);
+        std::string line =
+            clock + " " + std::to_string(off.secs) + " " + std::to_string(off.nanosecs);
         with_context("config.json: /linux/timeOffsets/" + clock,
                      [&] { linux_::write_file("/proc/self/timens_offsets", line); });
       }

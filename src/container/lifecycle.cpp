@@ -18,7 +18,9 @@
 namespace hull::container {
 namespace {
 
-bool alive(const state::Record& r) { return linux_::process_alive(r.pid, r.start_time); }
+bool alive(const state::Record& r) {
+  return linux_::process_alive(r.pid, r.start_time);
+}
 
 void warn(const std::string& msg) {
   std::string line = "hull: warning: " + msg + "\n";
@@ -105,8 +107,7 @@ void start_container(const Globals& g, const std::string& id) {
   }
 }
 
-void kill_container(const Globals& g, const std::string& id, const std::string& signal,
-                    bool all) {
+void kill_container(const Globals& g, const std::string& id, const std::string& signal, bool all) {
   int sig = parse_signal(signal);
   state::Store store(g.root);
   auto dir = store.open(id);

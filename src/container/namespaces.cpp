@@ -16,8 +16,8 @@ struct NsType {
 };
 
 constexpr NsType kTypes[] = {
-    {"user", CLONE_NEWUSER}, {"pid", CLONE_NEWPID},       {"network", CLONE_NEWNET},
-    {"ipc", CLONE_NEWIPC},   {"uts", CLONE_NEWUTS},       {"mount", CLONE_NEWNS},
+    {"user", CLONE_NEWUSER},     {"pid", CLONE_NEWPID},   {"network", CLONE_NEWNET},
+    {"ipc", CLONE_NEWIPC},       {"uts", CLONE_NEWUTS},   {"mount", CLONE_NEWNS},
     {"cgroup", CLONE_NEWCGROUP}, {"time", CLONE_NEWTIME},
 };
 

@@ -17,8 +17,8 @@
 namespace hull::container {
 namespace {
 
-constexpr int kForwarded[] = {SIGHUP, SIGINT, SIGQUIT, SIGTERM, SIGUSR1, SIGUSR2, SIGWINCH,
-                              SIGCONT, SIGTSTP};
+constexpr int kForwarded[] = {SIGHUP,  SIGINT,   SIGQUIT, SIGTERM, SIGUSR1,
+                              SIGUSR2, SIGWINCH, SIGCONT, SIGTSTP};
 
 // Puts the caller's terminal in raw mode for the relay and restores it on the way out.
 class RawTerminal {
