@@ -8,7 +8,9 @@ PROBE_VIEW='
   def mainopts: (.options | split(",")) as $o
     | ["ro", "nosuid", "nodev", "noexec"] | map(select(. as $x | $o | any(. == $x)));
   {
-    pid, ppid, uid, euid, suid, gid, egid, sgid, groups: (.groups | sort),
+    # outside a pid namespace the numbers are from the host and differ run to run
+    pid: (if .pid == 1 then 1 else "host pid" end), ppid: (if .ppid == 0 then 0 else "host pid" end),
+    uid, euid, suid, gid, egid, sgid, groups: (.groups | sort),
     umask, cwd, env: (.env | sort), hostname, domainname, caps, no_new_privs, seccomp,
     rlimits, oom_score_adj,
     new_namespaces: (.namespaces | to_entries | map(select(.value != null and .value != $host[.key]))
