@@ -11,7 +11,7 @@ PROBE_VIEW='
     # outside a pid namespace the numbers are from the host and differ run to run
     pid: (if .pid == 1 then 1 else "host pid" end), ppid: (if .ppid == 0 then 0 else "host pid" end),
     uid, euid, suid, gid, egid, sgid, groups: (.groups | sort),
-    umask, cwd, env: (.env | sort), hostname, domainname, caps, no_new_privs, seccomp,
+    args, umask, cwd, env: (.env | sort), hostname, domainname, caps, no_new_privs, seccomp,
     rlimits, oom_score_adj,
     new_namespaces: (.namespaces | to_entries | map(select(.value != null and .value != $host[.key]))
                      | map(.key) | sort),

@@ -201,8 +201,12 @@ static void print_ids(void) {
   END_ARR();
 }
 
-static void print_process(const char* status, char** envp) {
+static void print_process(const char* status, int argc, char** argv, char** envp) {
   char v[64];
+  key("args");
+  ARR();
+  for (int i = 0; i < argc; i++) jstr(argv[i]);
+  END_ARR();
   key("umask");
   jstr(status_field(status, "Umask", v, sizeof v));
   char cwd[PATH_MAX];
@@ -566,7 +570,7 @@ static void on_signal(int sig) {
 static void usage(void) {
   fputs(
       "usage: probe [--read PATH] [--check-write PATH] [--cat PATH] [--list-dir PATH]\n"
-      "             [--quiet] [--sleep SECONDS] [--exit CODE] [--signal-self SIG]\n"
+      "             [--quiet] [--sleep SECONDS] [--exit CODE] [--signal-self SIG] [-- ARGS]\n"
       "Prints what the process sees as one JSON object, then sleeps, exits or signals itself.\n",
       stderr);
 }
@@ -580,6 +584,7 @@ int main(int argc, char** argv, char** envp) {
     const char* a = argv[i];
     const char* v = i + 1 < argc ? argv[i + 1] : NULL;
     enum check_kind kind;
+    if (!strcmp(a, "--")) break; /* the rest only shows up in "args" */
     if (!strcmp(a, "--quiet")) {
       quiet = 1;
       continue;
@@ -624,7 +629,7 @@ int main(int argc, char** argv, char** envp) {
     char* status = read_file("/proc/self/status", NULL, NULL);
     OBJ();
     print_ids();
-    print_process(status ? status : "", envp);
+    print_process(status ? status : "", argc, argv, envp);
     print_rlimits();
     print_namespaces();
     print_fds();
