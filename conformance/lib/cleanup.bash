@@ -25,9 +25,15 @@ cleanup_all() {
   if [ -f "$TEST_TMP/netns.list" ]; then
     while read -r ns; do ip netns delete "$ns" 2>/dev/null || true; done <"$TEST_TMP/netns.list"
   fi
-  if [ -f "$TEST_TMP/cgroups.list" ]; then
-    while read -r d; do [ -d "$d" ] && rmdir "$d" 2>/dev/null || true; done <"$TEST_TMP/cgroups.list"
-  fi
+  # cgroups named for this test's ids (runtimes leave parents of nested paths), deepest first
+  local d
+  {
+    cat "$TEST_TMP/cgroups.list" 2>/dev/null
+    cgroups_mentioning "$CID"
+    cgroups_mentioning "$RUNC_CID"
+  } | awk '{ print length($0) " " $0 }' | sort -rn | cut -d' ' -f2- | while read -r d; do
+    [ -d "$d" ] && rmdir "$d" 2>/dev/null || true
+  done
   local m
   while read -r m; do [ -n "$m" ] && umount -l "$m" 2>/dev/null || true; done < <(mounts_under "$TEST_TMP")
   # never cross into a mount that is still there (a bind of a host dir must not be emptied)
@@ -50,7 +56,7 @@ pids_mentioning() {
 
 # cgroup dirs (any hierarchy under /sys/fs/cgroup) whose name contains WORD
 cgroups_mentioning() {
-  find /sys/fs/cgroup -maxdepth 4 -type d -name "*$1*" 2>/dev/null || true
+  find /sys/fs/cgroup -maxdepth 6 -type d -name "*$1*" 2>/dev/null || true
 }
 
 # assert_nothing_left ID: no state for ID under --root, no cgroup, no mount under the test
