@@ -654,6 +654,9 @@ int main(int argc, char** argv, char** envp) {
     return 125;
   }
   if (sleep_s >= 0) {
+    /* tells a test that the signal handlers are in place */
+    fputs("probe: sleeping\n", stdout);
+    fflush(stdout);
     struct timespec ts = {sleep_s, 0};
     while (nanosleep(&ts, &ts) != 0 && errno == EINTR) {
     }
