@@ -229,8 +229,6 @@ wait_sleeping() {
   set_shell '/probe --quiet --sleep 1000 & /probe --quiet --sleep 1000'
   create_ok
   rt start "$CID"
-  local pid
-  pid=$(state_field pid)
   while [ "$(grep -o sleeping "$TEST_TMP/ctr.out" | wc -l)" -lt 2 ]; do sleep 0.01; done
   rt kill --all "$CID" KILL
   wait_status "$CID" stopped
