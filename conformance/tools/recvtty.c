@@ -36,8 +36,8 @@ static int write_all(int fd, const char* buf, size_t n) {
 static int receive_fd(int conn, char* name, size_t name_size) {
   char control[CMSG_SPACE(sizeof(int))];
   struct iovec iov = {.iov_base = name, .iov_len = name_size - 1};
-  struct msghdr msg = {.msg_iov = &iov, .msg_iovlen = 1, .msg_control = control,
-                       .msg_controllen = sizeof control};
+  struct msghdr msg = {
+      .msg_iov = &iov, .msg_iovlen = 1, .msg_control = control, .msg_controllen = sizeof control};
   ssize_t n = recvmsg(conn, &msg, MSG_CMSG_CLOEXEC);
   if (n < 0) return -1;
   name[n] = 0;
