@@ -179,6 +179,23 @@ static char type_char(mode_t m) {
   return '?';
 }
 
+/* "target": the link NAME in DIRFD points to, null when unreadable */
+static void json_link_target(int dirfd_, const char* name) {
+  char target[PATH_MAX];
+  ssize_t n = readlinkat(dirfd_, name, target, sizeof target - 1);
+  key("target");
+  if (n >= 0)
+    jstrn(target, (size_t)n);
+  else
+    jnull();
+}
+
+static void json_rdev(dev_t rdev) {
+  char dev[32];
+  snprintf(dev, sizeof dev, "%u:%u", major(rdev), minor(rdev));
+  key("rdev"), jstr(dev);
+}
+
 /* ---- sections ---- */
 static void print_ids(void) {
   uid_t r, e, s;
@@ -298,15 +315,9 @@ static void print_fds(void) {
       if (e->d_name[0] == '.') continue;
       int fd = atoi(e->d_name);
       if (fd == self) continue;
-      char target[PATH_MAX];
-      ssize_t n = readlinkat(self, e->d_name, target, sizeof target - 1);
       OBJ();
       key("fd"), jint(fd);
-      key("target");
-      if (n >= 0)
-        jstrn(target, (size_t)n);
-      else
-        jnull();
+      json_link_target(self, e->d_name);
       END_OBJ();
     }
     closedir(d);
@@ -395,11 +406,8 @@ static void check_access(const char* path, int want_write) {
     char t[2] = {type_char(st.st_mode), 0};
     jstr(t);
     struct stat tst;
-    if (stat(path, &tst) == 0 && (S_ISCHR(tst.st_mode) || S_ISBLK(tst.st_mode))) {
-      char dev[32];
-      snprintf(dev, sizeof dev, "%u:%u", major(tst.st_rdev), minor(tst.st_rdev));
-      key("rdev"), jstr(dev);
-    }
+    if (stat(path, &tst) == 0 && (S_ISCHR(tst.st_mode) || S_ISBLK(tst.st_mode)))
+      json_rdev(tst.st_rdev);
   }
   int err = 0;
   if (!want_write) {
@@ -502,20 +510,8 @@ static void list_dir(const char* path) {
       key("mode"), jstr(mode);
       key("uid"), jint(st.st_uid);
       key("gid"), jint(st.st_gid);
-      if (S_ISCHR(st.st_mode) || S_ISBLK(st.st_mode)) {
-        char dev[32];
-        snprintf(dev, sizeof dev, "%u:%u", major(st.st_rdev), minor(st.st_rdev));
-        key("rdev"), jstr(dev);
-      }
-      if (S_ISLNK(st.st_mode)) {
-        char target[PATH_MAX];
-        ssize_t n = readlinkat(dirfd(d), e->d_name, target, sizeof target - 1);
-        key("target");
-        if (n >= 0)
-          jstrn(target, (size_t)n);
-        else
-          jnull();
-      }
+      if (S_ISCHR(st.st_mode) || S_ISBLK(st.st_mode)) json_rdev(st.st_rdev);
+      if (S_ISLNK(st.st_mode)) json_link_target(dirfd(d), e->d_name);
       END_OBJ();
     }
     closedir(d);
