@@ -25,8 +25,19 @@ start_recvtty() {
   done
 }
 
-# wait_recvtty: until the container side of the pty is closed
+# wait_recvtty: until the container side of the pty is closed. Once the container has
+# stopped, every slave fd should be gone; a recvtty still reading long after that means a
+# runtime process kept the slave open, which would otherwise hang the test.
 wait_recvtty() {
+  local after_stop=0
+  while kill -0 "$RECV_PID" 2>/dev/null && [ "$(cut -d' ' -f3 "/proc/$RECV_PID/stat")" != Z ]; do
+    if [ "$(rt state "$CID" 2>/dev/null | jq -r .status)" != running ] &&
+      [ "$(rt state "$CID" 2>/dev/null | jq -r .status)" != created ]; then
+      after_stop=$((after_stop + 1))
+      [ "$after_stop" -lt 500 ] || fail "the pty is still open after the container stopped"
+    fi
+    sleep 0.01
+  done
   wait "$RECV_PID" || fail "recvtty failed: $(cat "$TEST_TMP/tty.err")"
   RECV_PID=
 }
