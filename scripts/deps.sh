@@ -4,7 +4,7 @@ set -euo pipefail
 pkgs=(meson ninja-build pkg-config g++ python3 rapidjson-dev libcli11-dev libspdlog-dev libfmt-dev
   libseccomp-dev libcap-dev libgtest-dev libgmock-dev libarchive-dev libssl-dev libmnl-dev
   libnftables-dev nftables containernetworking-plugins busybox-static bats jq runc crun umoci
-  skopeo iproute2 util-linux debootstrap)
+  skopeo iproute2 util-linux debootstrap time)
 if [ "${1:-}" = "--print" ]; then printf '%s\n' "${pkgs[@]}"; exit 0; fi
 missing=()
 for p in "${pkgs[@]}"; do

@@ -1,0 +1,161 @@
+#!/usr/bin/env bats
+# The process object: args, env, cwd, user, umask, rlimits, capabilities, noNewPrivileges,
+# oomScoreAdj, each checked in the probe's view and against runc.
+
+load lib/common
+
+setup() { common_setup; }
+teardown() { common_teardown; }
+
+# the 64-bit capability mask of the given bit numbers, as /proc/self/status prints it
+cap_mask() {
+  local m=0 b
+  for b in "$@"; do m=$((m | (1 << b))); done
+  printf '%016x' "$m"
+}
+
+host_has_cap() { (( (0x$(awk '/^CapEff/ {print $2}' /proc/self/status) >> $1) & 1 )); }
+
+@test "process: args are passed verbatim, spaces and quotes included" {
+  probe_case -- "two words" 'quote " and \ backslash' "" "ünïcode"
+  [ "$(pj '.args | length')" = 6 ]
+  [ "$(pj '.args[2]')" = "two words" ]
+  [ "$(pj '.args[3]')" = 'quote " and \ backslash' ]
+  [ "$(pj '.args[4]')" = "" ]
+}
+
+@test "process: env is exactly the config's" {
+  cfg '.process.env = ["PATH=/bin", "HOME=/root", "EMPTY=", "SPACED=a b c", "EQ=x=y"]'
+  probe_case
+  [ "$(pj '.env | sort | join("|")')" = "EMPTY=|EQ=x=y|HOME=/root|PATH=/bin|SPACED=a b c" ]
+}
+
+@test "process: cwd that exists" {
+  cfg '.process.cwd = "/bin"'
+  probe_case
+  [ "$(pj .cwd)" = /bin ]
+}
+
+@test "process: cwd that does not exist yet is created" {
+  cfg '.process.cwd = "/work/made/by/runtime"'
+  probe_case
+  [ "$(pj .cwd)" = /work/made/by/runtime ]
+  [ -d "$BUNDLE/rootfs/work/made/by/runtime" ]
+}
+
+@test "process: user uid, gid and additionalGids" {
+  cfg '.process.user = {uid: 1000, gid: 1001, additionalGids: [10, 20, 30]}'
+  probe_case
+  [ "$(pj '[.uid,.euid,.suid] | map(tostring) | join(" ")')" = "1000 1000 1000" ]
+  [ "$(pj '[.gid,.egid,.sgid] | map(tostring) | join(" ")')" = "1001 1001 1001" ]
+  pj '.groups | map(tostring) | join(" ")' | grep -q '10 20 30'
+}
+
+@test "process: a non-root user keeps no capabilities unless ambient" {
+  cfg '.process.user = {uid: 1000, gid: 1000}'
+  probe_case
+  [ "$(pj .caps.eff)" = 0000000000000000 ]
+  [ "$(pj .caps.prm)" = 0000000000000000 ]
+}
+
+@test "process: umask" {
+  cfg '.process.user.umask = 63' # 0077
+  probe_case
+  [ "$(pj .umask)" = 0077 ]
+}
+
+@test "process: rlimits below the host's limits" {
+  cfg '.process.rlimits = [
+         {type: "RLIMIT_NOFILE", soft: 100, hard: 200},
+         {type: "RLIMIT_NPROC", soft: 500, hard: 600},
+         {type: "RLIMIT_CORE", soft: 0, hard: 0},
+         {type: "RLIMIT_STACK", soft: 1048576, hard: 2097152}]'
+  probe_case
+  [ "$(pj '.rlimits.RLIMIT_NOFILE | "\(.soft) \(.hard)"')" = "100 200" ]
+  [ "$(pj '.rlimits.RLIMIT_NPROC | "\(.soft) \(.hard)"')" = "500 600" ]
+  [ "$(pj '.rlimits.RLIMIT_CORE | "\(.soft) \(.hard)"')" = "0 0" ]
+  [ "$(pj '.rlimits.RLIMIT_STACK | "\(.soft) \(.hard)"')" = "1048576 2097152" ]
+}
+
+@test "process: an rlimit above the host's hard limit without CAP_SYS_RESOURCE fails clearly" {
+  host_has_cap 24 && skip "the host has CAP_SYS_RESOURCE, so raising is allowed"
+  local hard
+  hard=$(ulimit -Hn)
+  cfg '.process.rlimits = [{type: "RLIMIT_NOFILE", soft: ($h + 1), hard: ($h + 1)}]' --argjson h "$hard"
+  snapshot_mounts
+  run rt run -b "$BUNDLE" "$CID"
+  [ "$status" -ne 0 ]
+  echo "$output" | grep -qi 'rlimit' || fail "error does not mention the rlimit: $output"
+  assert_nothing_left "$CID"
+}
+
+@test "process: all five capability sets as configured" {
+  # CHOWN 0, DAC_OVERRIDE 1, KILL 5, SETGID 6, SETUID 7, SETPCAP 8, NET_RAW 13
+  cfg '.process.capabilities = {
+         bounding: ["CAP_CHOWN", "CAP_DAC_OVERRIDE", "CAP_KILL", "CAP_SETGID", "CAP_SETUID", "CAP_SETPCAP", "CAP_NET_RAW"],
+         permitted: ["CAP_CHOWN", "CAP_KILL", "CAP_SETGID", "CAP_SETUID", "CAP_NET_RAW"],
+         effective: ["CAP_CHOWN", "CAP_KILL", "CAP_SETUID"],
+         inheritable: ["CAP_CHOWN", "CAP_KILL"],
+         ambient: ["CAP_CHOWN", "CAP_KILL"]}'
+  probe_case
+  [ "$(pj .caps.bnd)" = "$(cap_mask 0 1 5 6 7 8 13)" ]
+  [ "$(pj .caps.prm)" = "$(cap_mask 0 5 6 7 13)" ]
+  # for uid 0 execve raises the effective set to the permitted one (no file caps, root rules)
+  [ "$(pj .caps.eff)" = "$(cap_mask 0 5 6 7 13)" ]
+  [ "$(pj .caps.inh)" = "$(cap_mask 0 5)" ]
+  [ "$(pj .caps.amb)" = "$(cap_mask 0 5)" ]
+}
+
+@test "process: ambient capabilities survive a non-root user" {
+  cfg '.process.user = {uid: 1000, gid: 1000}
+       | .process.capabilities = {bounding: ["CAP_NET_BIND_SERVICE"], permitted: ["CAP_NET_BIND_SERVICE"],
+           effective: ["CAP_NET_BIND_SERVICE"], inheritable: ["CAP_NET_BIND_SERVICE"],
+           ambient: ["CAP_NET_BIND_SERVICE"]}'
+  probe_case
+  [ "$(pj .caps.eff)" = "$(cap_mask 10)" ]
+  [ "$(pj .caps.amb)" = "$(cap_mask 10)" ]
+}
+
+@test "process: no capabilities at all" {
+  cfg '.process.capabilities = {bounding: [], permitted: [], effective: [], inheritable: [], ambient: []}'
+  probe_case
+  [ "$(pj '[.caps[]] | unique | join(",")')" = 0000000000000000 ]
+}
+
+@test "process: a capability the host lacks is dropped with a warning, not an error" {
+  host_has_cap 24 && skip "the host has CAP_SYS_RESOURCE; nothing is missing to test with"
+  [ "$RUNTIME_NAME" = runc ] && skip "runc 1.1 fails with EPERM on a capability the host lacks"
+  cfg '.process.capabilities.bounding += ["CAP_SYS_RESOURCE"] | .process.capabilities.permitted += ["CAP_SYS_RESOURCE"]
+       | .process.capabilities.effective += ["CAP_SYS_RESOURCE"]'
+  run_probe
+  [ "$PROBE_RC" = 0 ] || fail "a capability missing on the host made the run fail"
+  (( (0x$(pj .caps.bnd) >> 24) & 1 )) && fail "CAP_SYS_RESOURCE in the bounding set"
+  (( (0x$(pj .caps.eff) >> 5) & 1 )) || fail "the other capabilities were lost"
+}
+
+@test "process: noNewPrivileges false and true" {
+  cfg '.process.noNewPrivileges = false'
+  probe_case
+  [ "$(pj .no_new_privs)" = 0 ]
+  cfg '.process.noNewPrivileges = true'
+  CID=$CID-b RUNC_CID=$RUNC_CID-b probe_case
+  [ "$(pj .no_new_privs)" = 1 ]
+}
+
+@test "process: oomScoreAdj" {
+  cfg '.process.oomScoreAdj = 500'
+  probe_case
+  [ "$(pj .oom_score_adj)" = 500 ]
+}
+
+@test "process: without oomScoreAdj the caller's value is inherited" {
+  cfg 'del(.process.oomScoreAdj)'
+  probe_case
+  [ "$(pj .oom_score_adj)" = "$(cat /proc/self/oom_score_adj)" ]
+}
+
+@test "process: the exit code of the process is the exit code of run" {
+  set_args /probe --quiet --exit 42
+  run rt run -b "$BUNDLE" "$CID"
+  [ "$status" = 42 ]
+}

@@ -1,0 +1,67 @@
+#!/usr/bin/env bats
+# What must not reach the container: the caller's fds, and the runtime's own binary (the
+# /proc/PID/exe route of CVE-2019-5736) while the init still runs runtime code.
+
+load lib/common
+
+setup() { common_setup; }
+teardown() { common_teardown; }
+
+@test "security: no fd of the caller leaks into the container" {
+  # bats holds fd 3 open too; 7 and 9 are ours
+  exec 7<"$BUNDLE/config.json" 9>"$TEST_TMP/extra"
+  probe_case
+  exec 7<&- 9>&-
+  [ "$(pj '[.fds[].fd] | map(tostring) | join(",")')" = "0,1,2" ]
+}
+
+@test "security: --preserve-fds passes exactly the first N extra fds" {
+  set_args /probe
+  (
+    exec 3<"$BUNDLE/config.json" 4>"$TEST_TMP/extra" 7<"$BUNDLE/config.json"
+    rt run --preserve-fds 2 -b "$BUNDLE" "$CID" >"$TEST_TMP/out.json" 2>"$TEST_TMP/err" </dev/null
+  ) || fail "run failed: $(cat "$TEST_TMP/err")"
+  PROBE_JSON=$TEST_TMP/out.json
+  [ "$(pj '[.fds[].fd] | map(tostring) | join(",")')" = "0,1,2,3,4" ]
+  [ "$(pj '.fds[] | select(.fd == 3) | .target')" = "$BUNDLE/config.json" ]
+  [ "$(pj '.fds[] | select(.fd == 4) | .target')" = "$TEST_TMP/extra" ]
+}
+
+# create_holder: a created (not started) container whose init still runs runtime code
+create_holder() {
+  set_args /probe --quiet --sleep 1000
+  rt create -b "$BUNDLE" "$CID" >"$TEST_TMP/holder.out" 2>&1 || fail "create: $(cat "$TEST_TMP/holder.out")"
+  HOLDER_PID=$(rt state "$CID" | jq -r .pid)
+}
+
+@test "security: a created container's init does not expose the host runtime binary" {
+  create_holder
+  local exe real
+  real=$(readlink -f "$RUNTIME")
+  if exe=$(readlink "/proc/$HOLDER_PID/exe" 2>/dev/null); then
+    echo "# init exe: $exe" >&3
+    [ "$exe" != "$real" ] || fail "the init's /proc/PID/exe is the host's $real"
+  fi
+}
+
+@test "security: a container cannot open the exe of another container's waiting init for writing" {
+  create_holder
+  # the second container shares the host pid namespace so it can name the init
+  cfg '.linux.namespaces |= map(select(.type != "pid"))'
+  run_probe_with rt "$CID-peer" peer --read "/proc/$HOLDER_PID/exe" --check-write "/proc/$HOLDER_PID/exe"
+  PROBE_JSON=$TEST_TMP/probe.peer.json
+  [ "$PROBE_RC" = 0 ]
+  [ "$(pj '.checks[0].exists')" = true ] || fail "the peer cannot see the init at all: $(pj -c .checks)"
+  # reading may be allowed (runc's sealed memfd copy can be read); writing never
+  [ "$(pj '.checks[1].write_ok')" = false ] || fail "the peer can open the init's exe for writing"
+}
+
+@test "security: after start the container's exe is its own program" {
+  set_args /probe --quiet --sleep 1000
+  rt create -b "$BUNDLE" "$CID" >"$TEST_TMP/ctr.out" 2>&1
+  rt start "$CID"
+  while ! grep -q sleeping "$TEST_TMP/ctr.out"; do sleep 0.01; done
+  local pid
+  pid=$(rt state "$CID" | jq -r .pid)
+  [ "$(readlink "/proc/$pid/exe")" = /probe ]
+}
