@@ -75,6 +75,12 @@ std::unique_ptr<Manager> open_manager(const std::string& cgroups_path, const std
   std::vector<Manager::Hierarchy> hs;
   for (const auto& m : mounted_hierarchies()) {
     if (m.mountpoint.rfind(std::string(kRoot) + "/", 0) != 0) continue;
+    // Something mounted over a hierarchy (a tmpfs hiding the empty cgroup2, say) hides it.
+    struct statfs st;
+    if (::statfs(m.mountpoint.c_str(), &st) < 0 ||
+        (st.f_type != CGROUP_SUPER_MAGIC && st.f_type != CGROUP2_SUPER_MAGIC)) {
+      continue;
+    }
     bool dup = false;
     for (const auto& h : hs) dup = dup || h.name == m.name;
     if (dup) continue;

@@ -39,7 +39,7 @@ void V1Manager::create() {
   for (const auto& h : hierarchies_) {
     with_context("cgroup " + h.dir, [&] {
       linux_::mkdir_p(h.dir);
-      if (h.name == "cpuset") fill_cpuset(h.mountpoint, path_);
+      if (h.name == "cpuset") fill_cpuset(h.mountpoint, h.dir.substr(h.mountpoint.size()));
     });
   }
 }

@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <linux/keyctl.h>
 #include <sched.h>
+#include <signal.h>
 #include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -126,6 +127,7 @@ void setup(const InitConfig& cfg, bool wait_for_go, std::string& path, std::stri
       hooks::run_stage(s.hooks->createContainer, "createContainer", state_json, true, nullptr);
     }
   }
+  rootfs::create_cwd(rc, p.cwd);
   if (own_mount_ns) {
     rootfs::enter_root(rc);
     rootfs::finalize(rc);
@@ -140,6 +142,10 @@ void setup(const InitConfig& cfg, bool wait_for_go, std::string& path, std::stri
 }  // namespace
 
 void run_init(const InitConfig& cfg, bool wait_for_go) {
+  // `run` blocks the signals it forwards; the container must not inherit that mask.
+  sigset_t none;
+  sigemptyset(&none);
+  sigprocmask(SIG_SETMASK, &none, nullptr);
   std::string path, state_json;
   try {
     setup(cfg, wait_for_go, path, state_json);

@@ -32,7 +32,6 @@ std::string prepare_process(const ProcessContext& ctx) {
   const spec::Process& p = *ctx.process;
   if (p.oomScoreAdj) process::set_oom_score_adj(*p.oomScoreAdj);
   process::apply_rlimits(p.rlimits);
-  if (!p.cwd.empty() && p.cwd != "/") linux_::mkdir_p(p.cwd);
 
   std::vector<std::string> warnings;
   security::CapSets caps;
@@ -56,7 +55,8 @@ void exec_process(const ProcessContext& ctx, const std::string& path) {
   const spec::Process& p = *ctx.process;
   linux_::cloexec_from(3 + ctx.preserve_fds);
   auto argv = c_strings(p.args);
-  auto envp = c_strings(p.env);
+  auto env = process::with_home(p.env, p.user.uid);
+  auto envp = c_strings(env);
   ::execve(path.c_str(), argv.data(), envp.data());
   child_warning("exec " + path + ": " + std::strerror(errno));
   ::_exit(127);

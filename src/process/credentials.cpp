@@ -107,4 +107,39 @@ std::string find_executable(const std::string& name, const std::vector<std::stri
   throw Error("exec: \"" + name + "\": executable file not found in $PATH: no such file or directory");
 }
 
+std::vector<std::string> with_home(const std::vector<std::string>& env, uint32_t uid) {
+  for (const auto& e : env) {
+    if (e.rfind("HOME=", 0) == 0) return env;
+  }
+  std::string home = "/";
+  std::string text;
+  try {
+    text = linux_::read_file("/etc/passwd");
+  } catch (const Error&) {
+  }
+  // name:password:uid:gid:gecos:home:shell
+  size_t pos = 0;
+  while (pos < text.size()) {
+    size_t end = text.find('\n', pos);
+    if (end == std::string::npos) end = text.size();
+    std::vector<std::string> f;
+    size_t i = pos;
+    while (f.size() < 7) {
+      size_t c = text.find(':', i);
+      if (c == std::string::npos || c > end) c = end;
+      f.push_back(text.substr(i, c - i));
+      if (c == end) break;
+      i = c + 1;
+    }
+    if (f.size() >= 6 && f[2] == std::to_string(uid) && !f[5].empty()) {
+      home = f[5];
+      break;
+    }
+    pos = end + 1;
+  }
+  auto out = env;
+  out.push_back("HOME=" + home);
+  return out;
+}
+
 }  // namespace hull::process

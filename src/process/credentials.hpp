@@ -16,4 +16,8 @@ void set_oom_score_adj(int value);
 // engines map to exit codes ("no such file or directory" -> 127, "permission denied" -> 126).
 std::string find_executable(const std::string& name, const std::vector<std::string>& env);
 
+// The env with HOME added when it has none: the user's home from the container's
+// /etc/passwd, else "/" (what runc does).
+std::vector<std::string> with_home(const std::vector<std::string>& env, uint32_t uid);
+
 }  // namespace hull::process

@@ -86,18 +86,16 @@ void cgroup_mount(const Context& ctx, int root_fd, const spec::Mount& m, const M
     }
     return;
   }
+  // As runc: the tmpfs itself stays writable and the (hybrid) cgroup2 is not shown.
   do_mount("tmpfs", fd_path(dest.get()), "tmpfs", flags & ~MS_RDONLY, "mode=755");
   for (const auto& h : hs) {
+    if (h.name.empty()) continue;
     std::string base = h.mountpoint.substr(h.mountpoint.find_last_of('/') + 1);
     std::string sub = m.destination + "/" + base;
     linux_::Fd d = ensure_in_root(root_fd, sub, Kind::kDir);
     do_mount(h.dir, fd_path(d.get()), "", MS_BIND | MS_REC, "");
     linux_::Fd fd;
     remount_bind(reopened(root_fd, sub, fd), flags | MS_BIND);
-  }
-  if (flags & MS_RDONLY) {
-    linux_::Fd fd;
-    do_mount("", reopened(root_fd, m.destination, fd), "", MS_REMOUNT | flags, "mode=755");
   }
 }
 
@@ -158,6 +156,13 @@ void mount_all(const Context& ctx) {
       apply_after(root.get(), m.destination, o);
     });
   }
+}
+
+void create_cwd(const Context& ctx, const std::string& cwd) {
+  if (cwd.empty() || cwd == "/") return;
+  linux_::Fd root(::open(ctx.rootfs.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC));
+  if (!root) throw Error::sys("opening rootfs " + ctx.rootfs);
+  with_context("config.json: /process/cwd", [&] { ensure_in_root(root.get(), cwd, Kind::kDir); });
 }
 
 void enter_root(const Context& ctx) {

@@ -24,6 +24,8 @@ struct Context {
 void prepare(const Context& ctx);
 void mount_all(const Context& ctx);
 void create_devices(const Context& ctx);
+// Creates process.cwd inside the rootfs when missing (before a read-only root forbids it).
+void create_cwd(const Context& ctx, const std::string& cwd);
 // Makes the rootfs the process's "/" (pivot_root, or MS_MOVE + chroot with no_pivot).
 void enter_root(const Context& ctx);
 // Runs after enter_root, inside the new root.
