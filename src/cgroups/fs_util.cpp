@@ -12,14 +12,9 @@ namespace hull::cgroups {
 
 std::vector<pid_t> read_pids(const std::string& procs_file) {
   std::vector<pid_t> out;
-  std::string text;
-  try {
-    text = linux_::read_file(procs_file);
-  } catch (const Error& e) {
-    if (e.code() == ENOENT) return out;
-    throw;
-  }
-  std::stringstream ss(text);
+  auto text = linux_::try_read_file(procs_file);
+  if (!text) return out;
+  std::stringstream ss(*text);
   pid_t pid;
   while (ss >> pid) out.push_back(pid);
   return out;

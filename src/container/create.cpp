@@ -18,6 +18,7 @@
 #include "linux/files.hpp"
 #include "linux/proc.hpp"
 #include "linux/syscalls.hpp"
+#include "process/credentials.hpp"
 #include "process/terminal.hpp"
 #include "spec/parse.hpp"
 
@@ -111,21 +112,8 @@ std::string owner_name() {
   // Read /etc/passwd directly: NSS does not work from a static binary.
   uid_t uid = ::getuid();
   if (uid == 0) return "";
-  std::string text;
-  try {
-    text = linux_::read_file("/etc/passwd");
-  } catch (const Error&) {
-  }
-  size_t pos = 0;
-  while (pos < text.size()) {
-    size_t end = text.find('\n', pos);
-    if (end == std::string::npos) end = text.size();
-    std::string line = text.substr(pos, end - pos);
-    auto c1 = line.find(':'), c2 = line.find(':', c1 + 1), c3 = line.find(':', c2 + 1);
-    if (c3 != std::string::npos && line.substr(c2 + 1, c3 - c2 - 1) == std::to_string(uid)) {
-      return line.substr(0, c1);
-    }
-    pos = end + 1;
+  if (auto text = linux_::try_read_file("/etc/passwd")) {
+    if (auto fields = process::passwd_fields(*text, uid)) return fields->front();
   }
   return std::to_string(uid);
 }

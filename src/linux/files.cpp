@@ -24,7 +24,14 @@ void write_all(int fd, std::string_view content, const std::string& path) {
 }  // namespace
 
 std::string read_file(const std::string& path) {
+  auto text = try_read_file(path);
+  if (!text) throw Error::sys("opening " + path, ENOENT);
+  return *text;
+}
+
+std::optional<std::string> try_read_file(const std::string& path) {
   Fd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+  if (!fd && errno == ENOENT) return std::nullopt;
   if (!fd) throw Error::sys("opening " + path);
   std::string out;
   char buf[8192];

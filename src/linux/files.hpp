@@ -1,12 +1,16 @@
 // Small file helpers that report failures as hull::Error naming the path.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <string_view>
 
 namespace hull::linux_ {
 
 std::string read_file(const std::string& path);
+// nullopt when the file does not exist; other failures throw. For paths that are often absent:
+// exceptions are kept off the normal path (the first throw in a static binary is costly).
+std::optional<std::string> try_read_file(const std::string& path);
 // Writes the whole content (O_WRONLY|O_TRUNC|O_CREAT with mode when create is set).
 void write_file(const std::string& path, std::string_view content, bool create = false,
                 unsigned mode = 0644);

@@ -107,35 +107,35 @@ std::string find_executable(const std::string& name, const std::vector<std::stri
   throw Error("exec: \"" + name + "\": executable file not found in $PATH: no such file or directory");
 }
 
+std::optional<std::vector<std::string>> passwd_fields(const std::string& text, uint32_t uid) {
+  const std::string want = std::to_string(uid);
+  size_t pos = 0;
+  while (pos < text.size()) {
+    size_t end = text.find('\n', pos);
+    if (end == std::string::npos) end = text.size();
+    std::vector<std::string> fields;
+    size_t i = pos;
+    for (;;) {
+      size_t c = text.find(':', i);
+      if (c == std::string::npos || c > end) c = end;
+      fields.push_back(text.substr(i, c - i));
+      if (c == end) break;
+      i = c + 1;
+    }
+    if (fields.size() >= 3 && fields[2] == want) return fields;
+    pos = end + 1;
+  }
+  return std::nullopt;
+}
+
 std::vector<std::string> with_home(const std::vector<std::string>& env, uint32_t uid) {
   for (const auto& e : env) {
     if (e.rfind("HOME=", 0) == 0) return env;
   }
   std::string home = "/";
-  std::string text;
-  try {
-    text = linux_::read_file("/etc/passwd");
-  } catch (const Error&) {
-  }
-  // name:password:uid:gid:gecos:home:shell
-  size_t pos = 0;
-  while (pos < text.size()) {
-    size_t end = text.find('\n', pos);
-    if (end == std::string::npos) end = text.size();
-    std::vector<std::string> f;
-    size_t i = pos;
-    while (f.size() < 7) {
-      size_t c = text.find(':', i);
-      if (c == std::string::npos || c > end) c = end;
-      f.push_back(text.substr(i, c - i));
-      if (c == end) break;
-      i = c + 1;
-    }
-    if (f.size() >= 6 && f[2] == std::to_string(uid) && !f[5].empty()) {
-      home = f[5];
-      break;
-    }
-    pos = end + 1;
+  if (auto text = linux_::try_read_file("/etc/passwd")) {
+    auto fields = passwd_fields(*text, uid);
+    if (fields && fields->size() >= 6 && !(*fields)[5].empty()) home = (*fields)[5];
   }
   auto out = env;
   out.push_back("HOME=" + home);
