@@ -3,6 +3,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <sstream>
 
 #include "hull/error.hpp"
@@ -25,12 +26,15 @@ void write_pid(const std::string& procs_file, pid_t pid) {
 }
 
 void remove_dir(const std::string& dir) {
-  // A process killed a moment ago may still be leaving the cgroup: retry briefly on EBUSY.
+  // A process that exited a moment ago may still be leaving the cgroup: retry on EBUSY,
+  // starting with short waits (usually one is enough) and backing off to 10 ms, ~2 s in all.
+  long wait_ns = 50 * 1000;
   for (int attempt = 0;; ++attempt) {
     if (::rmdir(dir.c_str()) == 0 || errno == ENOENT) return;
-    if (errno != EBUSY || attempt >= 200) throw Error::sys("removing cgroup " + dir);
-    struct timespec ts = {0, 10 * 1000 * 1000};
+    if (errno != EBUSY || attempt >= 220) throw Error::sys("removing cgroup " + dir);
+    struct timespec ts = {0, wait_ns};
     nanosleep(&ts, nullptr);
+    wait_ns = std::min(wait_ns * 2, 10L * 1000 * 1000);
   }
 }
 
