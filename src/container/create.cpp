@@ -125,9 +125,8 @@ std::string hook_state(const state::Record& r, const std::string& status) {
 }
 
 void write_pid_file(const std::string& path, pid_t pid) {
-  std::string tmp = path + ".tmp";
-  linux_::write_file(tmp, std::to_string(pid), true, 0644);
-  if (::rename(tmp.c_str(), path.c_str()) < 0) throw Error::sys("writing pid file " + path);
+  with_context("writing pid file " + path,
+               [&] { linux_::write_file_atomic(path, std::to_string(pid)); });
 }
 
 spec::Spec load_saved_spec(const state::ContainerDir& dir) {

@@ -6,23 +6,13 @@
 #include <vector>
 
 #include "hull/error.hpp"
+#include "linux/argv.hpp"
 #include "linux/files.hpp"
 #include "linux/syscalls.hpp"
 #include "process/credentials.hpp"
 #include "security/capabilities.hpp"
 
 namespace hull::container {
-namespace {
-
-std::vector<char*> c_strings(const std::vector<std::string>& v) {
-  std::vector<char*> out;
-  for (const auto& s : v) out.push_back(const_cast<char*>(s.c_str()));
-  out.push_back(nullptr);
-  return out;
-}
-
-}  // namespace
-
 void child_warning(const std::string& msg) {
   std::string line = "hull: warning: " + msg + "\n";
   (void)!::write(2, line.data(), line.size());
@@ -54,9 +44,9 @@ std::string prepare_process(const ProcessContext& ctx) {
 void exec_process(const ProcessContext& ctx, const std::string& path) {
   const spec::Process& p = *ctx.process;
   linux_::cloexec_from(3 + ctx.preserve_fds);
-  auto argv = c_strings(p.args);
+  auto argv = linux_::c_strings(p.args);
   auto env = process::with_home(p.env, p.user.uid);
-  auto envp = c_strings(env);
+  auto envp = linux_::c_strings(env);
   ::execve(path.c_str(), argv.data(), envp.data());
   child_warning("exec " + path + ": " + std::strerror(errno));
   ::_exit(127);

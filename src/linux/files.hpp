@@ -14,6 +14,10 @@ std::optional<std::string> try_read_file(const std::string& path);
 // Writes the whole content (O_WRONLY|O_TRUNC|O_CREAT with mode when create is set).
 void write_file(const std::string& path, std::string_view content, bool create = false,
                 unsigned mode = 0644);
+// Writes all of data to fd; `what` names the target in errors.
+void write_all(int fd, std::string_view data, const std::string& what);
+// Writes path atomically: a temporary file beside it, then rename over it.
+void write_file_atomic(const std::string& path, std::string_view content, unsigned mode = 0644);
 // Writes content to a file relative to dirfd that must already exist.
 void write_file_at(int dirfd, const std::string& path, std::string_view content);
 // mkdir -p; returns true if the last component was created.
