@@ -12,6 +12,7 @@
 #include "hull/error.hpp"
 #include "linux/files.hpp"
 #include "linux/syscalls.hpp"
+#include "process/sysctl.hpp"
 #include "process/terminal.hpp"
 #include "rootfs/rootfs.hpp"
 
@@ -85,11 +86,14 @@ void wait_for_start(const InitConfig& cfg) {
   if (n != 1) ::_exit(1);
 }
 
-ProcessContext process_context(const InitConfig& cfg) {
+ProcessContext process_context(const InitConfig& cfg, const std::string& state_json) {
   ProcessContext pc;
   pc.spec = cfg.spec;
   pc.process = &*cfg.spec->process;
   pc.preserve_fds = cfg.preserve_fds;
+  pc.seccomp = cfg.seccomp;
+  pc.seccomp_listener = cfg.seccomp_listener;
+  pc.container_state = state_json;
   return pc;
 }
 
@@ -104,6 +108,9 @@ void setup(const InitConfig& cfg, bool wait_for_go, std::string& path, std::stri
   prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
   join_session_keyring(cfg);
   set_names(s, cfg.ns);
+  // Through the runtime's /proc, before the rootfs exists: nothing of the container's can
+  // stand in for it yet (and it is checked to be procfs all the same).
+  process::write_sysctls(s);
 
   rootfs::Context rc;
   rc.spec = &s;
@@ -134,7 +141,7 @@ void setup(const InitConfig& cfg, bool wait_for_go, std::string& path, std::stri
   }
 
   if (p.terminal && cfg.console_fd >= 0) setup_terminal(cfg, p);
-  path = prepare_process(process_context(cfg));
+  path = prepare_process(process_context(cfg, state_json));
 }
 
 }  // namespace
@@ -157,7 +164,7 @@ void run_init(const InitConfig& cfg, bool wait_for_go) {
       ::_exit(1);
     }
   }
-  exec_process(process_context(cfg), path);
+  exec_process(process_context(cfg, state_json), path);
 }
 
 void run_intermediate(const InitConfig& cfg) {
