@@ -87,3 +87,38 @@ spec_teardown() {
   for id in $(rt list -q 2>/dev/null); do rt delete -f "$id" >/dev/null 2>&1 || true; done
   [ -n "${WORK:-}" ] && rm -rf "$WORK"
 }
+
+# Runs container ID with the runtime under test and with the reference runtime (runc) in
+# the same bundle; fails unless both print the same and exit the same. Output in $output.
+REFERENCE=${REFERENCE:-runc}
+same_as_reference() {
+  local id=$1
+  # The reference runs in a copy taken first: the runs may change their rootfs.
+  rm -rf "$BUNDLE-ref"
+  cp -a "$BUNDLE" "$BUNDLE-ref"
+  run rt run -b "$BUNDLE" "$id"
+  local mine=$output mine_status=$status
+  run "$REFERENCE" --root "$STATE_ROOT/ref" run -b "$BUNDLE-ref" "$id-ref"
+  "$REFERENCE" --root "$STATE_ROOT/ref" delete -f "$id-ref" >/dev/null 2>&1 || true
+  if [ "$mine" != "$output" ] || [ "$mine_status" != "$status" ]; then
+    echo "runtime ($mine_status): $mine"
+    echo "$REFERENCE ($status): $output"
+    return 1
+  fi
+  output=$mine
+  status=$mine_status
+}
+
+# Nothing of container ID may be left: no state, no listing.
+left_nothing() {
+  local id=$1
+  ! rt state "$id" >/dev/null 2>&1 || return 1
+  [ -z "$(rt list -q 2>/dev/null)" ] || return 1
+}
+
+ENGINE_CONFIGS=${ENGINE_CONFIGS:-$BATS_TEST_DIRNAME/../../tests/spec/fixtures/engine-configs}
+
+# Puts an engine config's seccomp profile in the bundle.
+use_profile() {
+  cfg '.linux.seccomp = $s[0].linux.seccomp' --slurpfile s "$ENGINE_CONFIGS/$1.config.json"
+}

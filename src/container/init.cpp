@@ -12,6 +12,7 @@
 #include "hull/error.hpp"
 #include "linux/files.hpp"
 #include "linux/syscalls.hpp"
+#include "process/credentials.hpp"
 #include "process/sysctl.hpp"
 #include "process/terminal.hpp"
 #include "rootfs/rootfs.hpp"
@@ -91,6 +92,7 @@ ProcessContext process_context(const InitConfig& cfg, const std::string& state_j
   pc.spec = cfg.spec;
   pc.process = &*cfg.spec->process;
   pc.preserve_fds = cfg.preserve_fds;
+  pc.oom_score_adj_done = true;
   pc.seccomp = cfg.seccomp;
   pc.seccomp_listener = cfg.seccomp_listener;
   pc.container_state = state_json;
@@ -111,6 +113,7 @@ void setup(const InitConfig& cfg, bool wait_for_go, std::string& path, std::stri
   // Through the runtime's /proc, before the rootfs exists: nothing of the container's can
   // stand in for it yet (and it is checked to be procfs all the same).
   process::write_sysctls(s);
+  if (s.process->oomScoreAdj) process::set_oom_score_adj(*s.process->oomScoreAdj);
 
   rootfs::Context rc;
   rc.spec = &s;

@@ -68,7 +68,7 @@ std::string prepare_process(const ProcessContext& ctx) {
     ctx.seccomp = std::make_shared<const security::SeccompProgram>(
         security::compile_seccomp(*seccomp_of(ctx), "config.json"));
   }
-  if (p.oomScoreAdj) process::set_oom_score_adj(*p.oomScoreAdj);
+  if (p.oomScoreAdj && !ctx.oom_score_adj_done) process::set_oom_score_adj(*p.oomScoreAdj);
   process::apply_rlimits(p.rlimits);
   // Raising priorities needs privilege the process may drop below, so these go first.
   if (p.scheduler) process::set_scheduler(*p.scheduler, ctx.source + "/scheduler");

@@ -15,6 +15,9 @@ struct ProcessContext {
   const spec::Process* process = nullptr;
   std::string source = "config.json: /process";  // names fields in errors
   int preserve_fds = 0;
+  // The init sets oom_score_adj before its rootfs exists, through the runtime's /proc, so
+  // nothing mounted in the container can catch the write.
+  bool oom_score_adj_done = false;
   // linux.seccomp compiled ahead (create does it before the clone). When null and the spec
   // has seccomp, prepare_process compiles it here; mutable so that it is kept for exec_process.
   mutable std::shared_ptr<const security::SeccompProgram> seccomp;
