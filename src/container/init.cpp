@@ -87,6 +87,15 @@ void wait_for_start(const InitConfig& cfg) {
   if (n != 1) ::_exit(1);
 }
 
+// The parent sends the state as startContainer will see it; createContainer runs while the
+// container is still being created.
+std::string creating(std::string state) {
+  const std::string from = "\"status\":\"created\"";
+  auto at = state.find(from);
+  if (at != std::string::npos) state.replace(at, from.size(), "\"status\":\"creating\"");
+  return state;
+}
+
 ProcessContext process_context(const InitConfig& cfg, const std::string& state_json) {
   ProcessContext pc;
   pc.spec = cfg.spec;
@@ -133,7 +142,8 @@ void setup(const InitConfig& cfg, bool wait_for_go, std::string& path, std::stri
     cfg.sync->send(linux_::Msg::kRunHooks);
     state_json = cfg.sync->expect(linux_::Msg::kHooksDone).payload;
     if (s.hooks) {
-      hooks::run_stage(s.hooks->createContainer, "createContainer", state_json, true, nullptr);
+      hooks::run_stage(s.hooks->createContainer, "createContainer", creating(state_json), true,
+                       nullptr);
     }
   }
   if (own_mount_ns) {
