@@ -15,6 +15,7 @@
 
 #include "container/init.hpp"
 #include "container/namespaces.hpp"
+#include "container/net_devices.hpp"
 #include "hooks/hooks.hpp"
 #include "hull/error.hpp"
 #include "linux/files.hpp"
@@ -70,6 +71,7 @@ void write_id_maps(pid_t pid, const spec::Spec& s) {
 // fields this host cannot honour, and the seccomp filter compiled once.
 void check_host_support(const spec::Spec& s) {
   process::check_sysctls(s);
+  check_net_devices(s);
   security::check_lsm(s, *s.process, "config.json: /process");
   if (s.linux_ && s.linux_->intelRdt) {
     struct statfs sfs;
@@ -327,6 +329,8 @@ Created create_container(const Globals& g, const CreateOptions& o, bool in_proce
   } else {
     c.pidfd = std::move(child.pidfd);
   }
+
+  move_net_devices(s, init_pid);
 
   state::Record& r = c.record;
   r.id = o.id;

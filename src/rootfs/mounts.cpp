@@ -60,8 +60,8 @@ void bind_mount(const Context& ctx, int root_fd, const spec::Mount& m, const Mou
   std::string src = host_source(ctx, m.source);
   struct stat st;
   if (::stat(src.c_str(), &st) < 0) throw Error::sys("bind source " + src);
-  linux_::Fd dest = ensure_in_root(root_fd, m.destination, S_ISDIR(st.st_mode) ? Kind::kDir
-                                                                                 : Kind::kFile);
+  linux_::Fd dest =
+      ensure_in_root(root_fd, m.destination, S_ISDIR(st.st_mode) ? Kind::kDir : Kind::kFile);
   do_mount(src, fd_path(dest.get()), "", MS_BIND | (o.flags & MS_REC), "");
   if (o.flags & ~(MS_BIND | MS_REC | MS_REMOUNT)) {
     linux_::Fd fd;
@@ -121,6 +121,26 @@ void other_mount(int root_fd, const spec::Mount& m, const MountOptions& o) {
   throw Error::sys("mount " + m.type, err);
 }
 
+uint64_t mount_id(const std::string& path) {
+  struct statx stx;
+  if (::statx(AT_FDCWD, path.c_str(), AT_SYMLINK_NOFOLLOW, STATX_MNT_ID, &stx) < 0) {
+    throw Error::sys("statx " + path);
+  }
+  return stx.stx_mnt_id;
+}
+
+// The mount point of the mount that holds path: walk up while the parent is on it too.
+std::string holding_mount(std::string path) {
+  uint64_t id = mount_id(path);
+  while (path != "/") {
+    auto slash = path.find_last_of('/');
+    std::string parent = slash == 0 ? "/" : path.substr(0, slash);
+    if (mount_id(parent) != id) break;
+    path = parent;
+  }
+  return path;
+}
+
 }  // namespace
 
 void prepare(const Context& ctx) {
@@ -134,6 +154,10 @@ void prepare(const Context& ctx) {
     prop = o.propagation.front();
   }
   do_mount("", "/", "", prop, "");
+  // pivot_root also refuses a rootfs whose parent mount is shared, which "/" just became
+  // if rootfsPropagation asks for shared: the holding mount goes private (it is only this
+  // namespace's copy, and it is detached after the pivot).
+  if (prop & MS_SHARED) do_mount("", holding_mount(ctx.rootfs), "", MS_PRIVATE, "");
   // pivot_root refuses a rootfs whose parent mount is shared: make the rootfs a mount of its
   // own, then private to this namespace.
   do_mount(ctx.rootfs, ctx.rootfs, "", MS_BIND | MS_REC, "");
