@@ -281,3 +281,34 @@ sub=1" ]
   [[ "$output" == *"/linux/netDevices/nosuchdev9"* ]]
   left_nothing "$ID"
 }
+
+@test "mount uidMappings/gidMappings: an idmapped bind shows and writes files through the mapping" {
+  [ "$RUNTIME" != runc ] || skip "runc 1.1 has no idmapped mounts"
+  mkdir -p "$WORK/vol"
+  touch "$WORK/vol/f"
+  chown 0:0 "$WORK/vol/f"
+  cfg '.mounts += [{destination: "/v", type: "bind", source: $s, options: ["rbind"],
+        uidMappings: [{containerID: 0, hostID: 1000, size: 10}],
+        gidMappings: [{containerID: 0, hostID: 2000, size: 10}]}] |
+       .process.user = {uid: 1000, gid: 2000}' --arg s "$WORK/vol"
+  cmd sh -c 'stat -c "%u:%g" /v/f; touch /v/g && echo made'
+  run_ctr "$ID"
+  echo "$output"
+  [ "$status" -eq 0 ]
+  [ "$output" = "1000:2000
+made" ]
+  # On disk, the new file belongs to the unmapped ids.
+  [ "$(stat -c %u:%g "$WORK/vol/g")" = "0:0" ]
+}
+
+@test "mount uidMappings on a mount that is not a bind is an error naming the mount" {
+  [ "$RUNTIME" != runc ] || skip "runc 1.1 has no idmapped mounts"
+  cfg '.mounts += [{destination: "/t", type: "tmpfs", source: "tmpfs",
+        uidMappings: [{containerID: 0, hostID: 1000, size: 10}],
+        gidMappings: [{containerID: 0, hostID: 1000, size: 10}]}]'
+  cmd true
+  run_ctr "$ID"
+  [ "$status" -ne 0 ]
+  [[ "$output" == *"/mounts/4"* ]]
+  left_nothing "$ID"
+}

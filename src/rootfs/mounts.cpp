@@ -7,6 +7,7 @@
 
 #include "hull/error.hpp"
 #include "linux/syscalls.hpp"
+#include "rootfs/idmap.hpp"
 #include "rootfs/mount_options.hpp"
 #include "rootfs/remount.hpp"
 #include "rootfs/resolve.hpp"
@@ -62,7 +63,11 @@ void bind_mount(const Context& ctx, int root_fd, const spec::Mount& m, const Mou
   if (::stat(src.c_str(), &st) < 0) throw Error::sys("bind source " + src);
   linux_::Fd dest =
       ensure_in_root(root_fd, m.destination, S_ISDIR(st.st_mode) ? Kind::kDir : Kind::kFile);
-  do_mount(src, fd_path(dest.get()), "", MS_BIND | (o.flags & MS_REC), "");
+  if (!m.uidMappings.empty()) {
+    idmapped_bind(src, dest.get(), m, (o.flags & MS_REC) != 0);
+  } else {
+    do_mount(src, fd_path(dest.get()), "", MS_BIND | (o.flags & MS_REC), "");
+  }
   if (o.flags & ~(MS_BIND | MS_REC | MS_REMOUNT)) {
     linux_::Fd fd;
     remount_bind(reopened(root_fd, m.destination, fd), o.flags);
@@ -173,6 +178,8 @@ void mount_all(const Context& ctx) {
       MountOptions o = parse_mount_options(m.options);
       if (m.type == "bind" || o.bind()) {
         bind_mount(ctx, root.get(), m, o);
+      } else if (!m.uidMappings.empty()) {
+        throw Error("uidMappings/gidMappings (an idmapped mount) need a bind mount");
       } else if (m.type == "cgroup" || m.type == "cgroup2") {
         cgroup_mount(ctx, root.get(), m, o);
         return;
