@@ -106,6 +106,16 @@ void cgroup_mount(const Context& ctx, int root_fd, const spec::Mount& m, const M
   }
 }
 
+// linux.mountLabel labels the filesystems the container gets fresh (SELinux context=); the
+// label is only accepted when SELinux is enabled (security::check_lsm).
+MountOptions with_mount_label(const Context& ctx, const spec::Mount& m, MountOptions o) {
+  const std::string& label = ctx.spec->linux_ ? ctx.spec->linux_->mountLabel : std::string();
+  if (label.empty() || (m.type != "tmpfs" && m.type != "devpts" && m.type != "mqueue")) return o;
+  if (!o.data.empty()) o.data += ',';
+  o.data += "context=\"" + label + "\"";
+  return o;
+}
+
 void other_mount(int root_fd, const spec::Mount& m, const MountOptions& o) {
   linux_::Fd dest = ensure_in_root(root_fd, m.destination, Kind::kDir);
   std::string target = fd_path(dest.get());
@@ -184,7 +194,7 @@ void mount_all(const Context& ctx) {
         cgroup_mount(ctx, root.get(), m, o);
         return;
       } else {
-        other_mount(root.get(), m, o);
+        other_mount(root.get(), m, with_mount_label(ctx, m, o));
       }
       apply_after(root.get(), m.destination, o);
     });
