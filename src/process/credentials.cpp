@@ -8,7 +8,7 @@
 #include <string_view>
 
 #include "hull/error.hpp"
-#include "linux/files.hpp"
+#include "process/procfs.hpp"
 
 namespace hull::process {
 namespace {
@@ -19,14 +19,22 @@ struct RlimitName {
 };
 
 constexpr RlimitName kRlimits[] = {
-    {"RLIMIT_AS", RLIMIT_AS},           {"RLIMIT_CORE", RLIMIT_CORE},
-    {"RLIMIT_CPU", RLIMIT_CPU},         {"RLIMIT_DATA", RLIMIT_DATA},
-    {"RLIMIT_FSIZE", RLIMIT_FSIZE},     {"RLIMIT_LOCKS", RLIMIT_LOCKS},
-    {"RLIMIT_MEMLOCK", RLIMIT_MEMLOCK}, {"RLIMIT_MSGQUEUE", RLIMIT_MSGQUEUE},
-    {"RLIMIT_NICE", RLIMIT_NICE},       {"RLIMIT_NOFILE", RLIMIT_NOFILE},
-    {"RLIMIT_NPROC", RLIMIT_NPROC},     {"RLIMIT_RSS", RLIMIT_RSS},
-    {"RLIMIT_RTPRIO", RLIMIT_RTPRIO},   {"RLIMIT_RTTIME", RLIMIT_RTTIME},
-    {"RLIMIT_SIGPENDING", RLIMIT_SIGPENDING}, {"RLIMIT_STACK", RLIMIT_STACK},
+    {"RLIMIT_AS", RLIMIT_AS},
+    {"RLIMIT_CORE", RLIMIT_CORE},
+    {"RLIMIT_CPU", RLIMIT_CPU},
+    {"RLIMIT_DATA", RLIMIT_DATA},
+    {"RLIMIT_FSIZE", RLIMIT_FSIZE},
+    {"RLIMIT_LOCKS", RLIMIT_LOCKS},
+    {"RLIMIT_MEMLOCK", RLIMIT_MEMLOCK},
+    {"RLIMIT_MSGQUEUE", RLIMIT_MSGQUEUE},
+    {"RLIMIT_NICE", RLIMIT_NICE},
+    {"RLIMIT_NOFILE", RLIMIT_NOFILE},
+    {"RLIMIT_NPROC", RLIMIT_NPROC},
+    {"RLIMIT_RSS", RLIMIT_RSS},
+    {"RLIMIT_RTPRIO", RLIMIT_RTPRIO},
+    {"RLIMIT_RTTIME", RLIMIT_RTTIME},
+    {"RLIMIT_SIGPENDING", RLIMIT_SIGPENDING},
+    {"RLIMIT_STACK", RLIMIT_STACK},
 };
 
 constexpr const char* kDefaultPath = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
@@ -77,7 +85,7 @@ void apply_rlimits(const std::vector<spec::POSIXRlimit>& rlimits) {
 
 void set_oom_score_adj(int value) {
   with_context("config.json: /process/oomScoreAdj",
-               [&] { linux_::write_file("/proc/self/oom_score_adj", std::to_string(value)); });
+               [&] { write_proc("self/oom_score_adj", std::to_string(value)); });
 }
 
 std::string find_executable(const std::string& name, const std::vector<std::string>& env) {
@@ -104,7 +112,8 @@ std::string find_executable(const std::string& name, const std::vector<std::stri
     i = j + 1;
   }
   if (first_err != 0) throw Error::sys("exec: \"" + name + "\"", first_err);
-  throw Error("exec: \"" + name + "\": executable file not found in $PATH: no such file or directory");
+  throw Error("exec: \"" + name +
+              "\": executable file not found in $PATH: no such file or directory");
 }
 
 std::optional<std::vector<std::string>> passwd_fields(const std::string& text, uint32_t uid) {
