@@ -8,6 +8,7 @@
 #include <string_view>
 
 #include "hull/error.hpp"
+#include "linux/files.hpp"
 #include "process/procfs.hpp"
 
 namespace hull::process {
