@@ -25,9 +25,8 @@ bool pump(int pidfd, linux_::Fd& in, int out_fd, const std::string& input, std::
   size_t written = 0;
   bool out_open = true;
   for (;;) {
-    struct pollfd fds[3] = {{pidfd, POLLIN, 0},
-                            {out_open ? out_fd : -1, POLLIN, 0},
-                            {in ? in.get() : -1, POLLOUT, 0}};
+    struct pollfd fds[3] = {
+        {pidfd, POLLIN, 0}, {out_open ? out_fd : -1, POLLIN, 0}, {in ? in.get() : -1, POLLOUT, 0}};
     int wait_ms = -1;
     if (timeout_s > 0) {
       auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - clock::now());
@@ -63,8 +62,8 @@ void run_hook(const spec::Hook& hook, const std::string& state_json) {
     throw Error::sys("hook " + hook.path + ": pipe");
   }
   linux_::Fd in_r(in_pipe[0]), in_w(in_pipe[1]), out_r(out_pipe[0]), out_w(out_pipe[1]);
-  std::vector<std::string> args = hook.args.empty() ? std::vector<std::string>{hook.path}
-                                                    : hook.args;
+  std::vector<std::string> args =
+      hook.args.empty() ? std::vector<std::string>{hook.path} : hook.args;
   auto argv = linux_::c_strings(args);
   auto envp = linux_::c_strings(hook.env);
   linux_::CloneArgs ca;
@@ -99,8 +98,8 @@ void run_hook(const spec::Hook& hook, const std::string& state_json) {
                 tail);
   }
   if (WEXITSTATUS(status) != 0) {
-    throw Error("hook " + hook.path + " exited with status " +
-                std::to_string(WEXITSTATUS(status)) + tail);
+    throw Error("hook " + hook.path + " exited with status " + std::to_string(WEXITSTATUS(status)) +
+                tail);
   }
 }
 

@@ -4,11 +4,11 @@
 
 #include <unistd.h>
 
-#include "linux/fd.hpp"
-#include "linux/files.hpp"
-
 #include <string>
 #include <utility>
+
+#include "linux/fd.hpp"
+#include "linux/files.hpp"
 
 namespace hull::image {
 

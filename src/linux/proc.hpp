@@ -9,8 +9,8 @@
 namespace hull::linux_ {
 
 struct ProcStat {
-  char state = '?';          // R, S, D, Z, T, ...
-  uint64_t start_time = 0;   // field 22, clock ticks since boot
+  char state = '?';         // R, S, D, Z, T, ...
+  uint64_t start_time = 0;  // field 22, clock ticks since boot
 };
 
 // nullopt when the process does not exist.

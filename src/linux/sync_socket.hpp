@@ -10,15 +10,15 @@
 namespace hull::linux_ {
 
 enum class Msg : uint32_t {
-  kGo = 1,            // parent -> child: the child is in its cgroup, go on with setup
-  kMapsWritten,       // parent -> child: uid/gid maps are in place
-  kNeedMaps,          // child -> parent: the new user namespace exists, write its maps
-  kInitPid,           // child -> parent: pid of the container init (as seen by the parent)
-  kRunHooks,          // child -> parent: namespaces ready, run prestart/createRuntime hooks
-  kHooksDone,         // parent -> child: hooks succeeded
-  kReady,             // child -> parent: setup done, waiting on the exec fifo
-  kStart,             // parent -> child (run): exec now, no fifo involved
-  kError,             // either way: text of what failed
+  kGo = 1,       // parent -> child: the child is in its cgroup, go on with setup
+  kMapsWritten,  // parent -> child: uid/gid maps are in place
+  kNeedMaps,     // child -> parent: the new user namespace exists, write its maps
+  kInitPid,      // child -> parent: pid of the container init (as seen by the parent)
+  kRunHooks,     // child -> parent: namespaces ready, run prestart/createRuntime hooks
+  kHooksDone,    // parent -> child: hooks succeeded
+  kReady,        // child -> parent: setup done, waiting on the exec fifo
+  kStart,        // parent -> child (run): exec now, no fifo involved
+  kError,        // either way: text of what failed
 };
 
 struct Message {

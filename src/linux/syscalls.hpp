@@ -11,8 +11,8 @@
 namespace hull::linux_ {
 
 struct CloneArgs {
-  uint64_t flags = 0;        // CLONE_NEW* and friends
-  int cgroup_fd = -1;        // CLONE_INTO_CGROUP target when >= 0
+  uint64_t flags = 0;  // CLONE_NEW* and friends
+  int cgroup_fd = -1;  // CLONE_INTO_CGROUP target when >= 0
   bool want_pidfd = true;
 };
 

@@ -19,8 +19,7 @@ std::string find_executable(const std::string& name, const std::vector<std::stri
 
 // The fields of the /etc/passwd line (name:password:uid:gid:gecos:home:shell) of uid in the
 // given file text, or nullopt.
-std::optional<std::vector<std::string>> passwd_fields(const std::string& passwd_text,
-                                                      uint32_t uid);
+std::optional<std::vector<std::string>> passwd_fields(const std::string& passwd_text, uint32_t uid);
 
 // The env with HOME added when it has none: the user's home from the container's
 // /etc/passwd, else "/" (what runc does).

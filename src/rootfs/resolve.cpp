@@ -52,8 +52,8 @@ linux_::Fd ensure_in_root(int root_fd, const std::string& path, Kind kind, unsig
     if (!dir) throw Error::sys("resolving " + parent + " in the rootfs");
     bool last = i + 1 == parts.size();
     if (last && kind == Kind::kFile) {
-      int f = ::openat(dir.get(), parts[i].c_str(), O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC |
-                       O_NOFOLLOW, 0644);
+      int f = ::openat(dir.get(), parts[i].c_str(),
+                       O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC | O_NOFOLLOW, 0644);
       if (f < 0 && errno != EEXIST) throw Error::sys("creating " + prefix);
       if (f >= 0) ::close(f);
     } else if (::mkdirat(dir.get(), parts[i].c_str(), mode) < 0 && errno != EEXIST) {
@@ -65,6 +65,8 @@ linux_::Fd ensure_in_root(int root_fd, const std::string& path, Kind kind, unsig
   return fd;
 }
 
-std::string fd_path(int fd) { return "/proc/self/fd/" + std::to_string(fd); }
+std::string fd_path(int fd) {
+  return "/proc/self/fd/" + std::to_string(fd);
+}
 
 }  // namespace hull::rootfs

@@ -11,13 +11,13 @@ namespace hull::state {
 
 struct Record {
   std::string id;
-  std::string bundle;      // absolute
-  std::string rootfs;      // absolute
-  std::string created;     // RFC 3339, UTC
-  std::string owner;       // user name of the creator ("" for root, as runc prints)
-  pid_t pid = 0;           // init pid as the host sees it
-  uint64_t start_time = 0; // /proc/<pid>/stat field 22, guards against pid reuse
-  std::string cgroup_path; // resolved cgroupsPath the container lives in
+  std::string bundle;       // absolute
+  std::string rootfs;       // absolute
+  std::string created;      // RFC 3339, UTC
+  std::string owner;        // user name of the creator ("" for root, as runc prints)
+  pid_t pid = 0;            // init pid as the host sees it
+  uint64_t start_time = 0;  // /proc/<pid>/stat field 22, guards against pid reuse
+  std::string cgroup_path;  // resolved cgroupsPath the container lives in
   bool systemd_cgroup = false;
   std::map<std::string, std::string> annotations;
 };

@@ -63,7 +63,9 @@ ContainerDir::~ContainerDir() {
   }
 }
 
-bool ContainerDir::fifo_exists() const { return linux_::exists(fifo_path()); }
+bool ContainerDir::fifo_exists() const {
+  return linux_::exists(fifo_path());
+}
 
 void ContainerDir::save(const Record& r) const {
   linux_::write_file_atomic(file("state.json"), to_json(r), 0600);

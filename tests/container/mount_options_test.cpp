@@ -1,8 +1,8 @@
+#include "rootfs/mount_options.hpp"
+
 #include <gtest/gtest.h>
 #include <linux/mount.h>
 #include <sys/mount.h>
-
-#include "rootfs/mount_options.hpp"
 
 namespace {
 

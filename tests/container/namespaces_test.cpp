@@ -1,7 +1,8 @@
+#include "container/namespaces.hpp"
+
 #include <gtest/gtest.h>
 #include <sched.h>
 
-#include "container/namespaces.hpp"
 #include "hull/error.hpp"
 
 namespace {
@@ -37,7 +38,8 @@ TEST(Namespaces, UnknownTypeNamesThePointer) {
     hull::container::plan_namespaces(with_namespaces({{"pid", ""}, {"bogus", ""}}));
     FAIL();
   } catch (const hull::Error& e) {
-    EXPECT_EQ(e.message(), "config.json: /linux/namespaces/1/type: unknown namespace type \"bogus\"");
+    EXPECT_EQ(e.message(),
+              "config.json: /linux/namespaces/1/type: unknown namespace type \"bogus\"");
   }
 }
 

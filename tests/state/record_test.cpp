@@ -1,8 +1,9 @@
+#include "state/record.hpp"
+
 #include <gtest/gtest.h>
 #include <rapidjson/document.h>
 
 #include "hull/error.hpp"
-#include "state/record.hpp"
 
 namespace {
 

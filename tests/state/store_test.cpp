@@ -1,13 +1,14 @@
+#include "state/store.hpp"
+
+#include <fcntl.h>
 #include <gtest/gtest.h>
 #include <stdlib.h>
 #include <sys/file.h>
-#include <fcntl.h>
 #include <unistd.h>
 
 #include <filesystem>
 
 #include "hull/error.hpp"
-#include "state/store.hpp"
 
 namespace fs = std::filesystem;
 
@@ -70,8 +71,7 @@ TEST_F(StoreTest, MissingContainerIsAClearError) {
 TEST_F(StoreTest, IdsThatAreNotOnePathComponentAreRefused) {
   hull::state::Store store(root_);
   for (const char* bad : {"", ".", "..", "a/b", "../x", "a b", "x\n"}) {
-    EXPECT_NE(error_of([&] { store.create(bad); }).find("invalid container id"),
-              std::string::npos)
+    EXPECT_NE(error_of([&] { store.create(bad); }).find("invalid container id"), std::string::npos)
         << bad;
   }
   EXPECT_FALSE(fs::exists(root_ + "/x"));
