@@ -8,7 +8,7 @@
 #
 # Environment: HULL (the runtime under test, default runc), BUSYBOX (a static busybox).
 
-bats_require_minimum_version 1.5.0
+type bats_require_minimum_version >/dev/null 2>&1 && bats_require_minimum_version 1.5.0
 
 RUNTIME=${HULL:-$(command -v runc)}
 BUSYBOX=${BUSYBOX:-$(command -v busybox)}
