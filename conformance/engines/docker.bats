@@ -1,7 +1,8 @@
 #!/usr/bin/env bats
 # dockerd (Debian's docker.io) with hull added as a runtime and made the default, its own
 # containerd, cgroupfs, no iptables (port publishing through docker-proxy); the busybox image
-# is made with `docker import`. Everything runs inside the sandbox, the daemon stopped by pid.
+# is made with `docker import`. Everything runs inside the sandbox, the daemon stopped by pid;
+# ip-forward only sets the sandbox's own net.ipv4.ip_forward (it is per network namespace).
 
 load engines
 
@@ -23,7 +24,7 @@ setup_file() {
   "default-runtime": "hull",
   "default-ulimits": {"nofile": {"Name": "nofile", "Hard": 4096, "Soft": 1024}},
   "iptables": false,
-  "ip-forward": false,
+  "ip-forward": true,
   "ip-masq": false,
   "bip": "10.213.0.1/24",
   "exec-opts": ["native.cgroupdriver=cgroupfs"],
