@@ -15,36 +15,21 @@ struct FlagOption {
 };
 
 constexpr FlagOption kFlags[] = {
-    {"async", true, MS_SYNCHRONOUS},
-    {"atime", true, MS_NOATIME},
-    {"bind", false, MS_BIND},
-    {"defaults", false, 0},
-    {"dev", true, MS_NODEV},
-    {"diratime", true, MS_NODIRATIME},
-    {"dirsync", false, MS_DIRSYNC},
-    {"exec", true, MS_NOEXEC},
-    {"iversion", false, MS_I_VERSION},
-    {"lazytime", false, MS_LAZYTIME},
-    {"loud", true, MS_SILENT},
-    {"mand", false, MS_MANDLOCK},
-    {"noatime", false, MS_NOATIME},
-    {"nodev", false, MS_NODEV},
-    {"nodiratime", false, MS_NODIRATIME},
-    {"noexec", false, MS_NOEXEC},
-    {"noiversion", true, MS_I_VERSION},
-    {"nolazytime", true, MS_LAZYTIME},
-    {"nomand", true, MS_MANDLOCK},
-    {"norelatime", true, MS_RELATIME},
-    {"nostrictatime", true, MS_STRICTATIME},
-    {"nosuid", false, MS_NOSUID},
-    {"rbind", false, MS_BIND | MS_REC},
-    {"relatime", false, MS_RELATIME},
-    {"remount", false, MS_REMOUNT},
-    {"ro", false, MS_RDONLY},
-    {"rw", true, MS_RDONLY},
-    {"silent", false, MS_SILENT},
-    {"strictatime", false, MS_STRICTATIME},
-    {"suid", true, MS_NOSUID},
+    {"async", true, MS_SYNCHRONOUS},   {"atime", true, MS_NOATIME},
+    {"bind", false, MS_BIND},          {"defaults", false, 0},
+    {"dev", true, MS_NODEV},           {"diratime", true, MS_NODIRATIME},
+    {"dirsync", false, MS_DIRSYNC},    {"exec", true, MS_NOEXEC},
+    {"iversion", false, MS_I_VERSION}, {"lazytime", false, MS_LAZYTIME},
+    {"loud", true, MS_SILENT},         {"mand", false, MS_MANDLOCK},
+    {"noatime", false, MS_NOATIME},    {"nodev", false, MS_NODEV},
+    {"nodiratime", false, MS_NODIRATIME}, {"noexec", false, MS_NOEXEC},
+    {"noiversion", true, MS_I_VERSION}, {"nolazytime", true, MS_LAZYTIME},
+    {"nomand", true, MS_MANDLOCK},     {"norelatime", true, MS_RELATIME},
+    {"nostrictatime", true, MS_STRICTATIME}, {"nosuid", false, MS_NOSUID},
+    {"rbind", false, MS_BIND | MS_REC}, {"relatime", false, MS_RELATIME},
+    {"remount", false, MS_REMOUNT},    {"ro", false, MS_RDONLY},
+    {"rw", true, MS_RDONLY},           {"silent", false, MS_SILENT},
+    {"strictatime", false, MS_STRICTATIME}, {"suid", true, MS_NOSUID},
     {"sync", false, MS_SYNCHRONOUS},
 };
 
@@ -54,9 +39,9 @@ struct PropagationOption {
 };
 
 constexpr PropagationOption kPropagation[] = {
-    {"private", MS_PRIVATE},       {"rprivate", MS_PRIVATE | MS_REC},
-    {"shared", MS_SHARED},         {"rshared", MS_SHARED | MS_REC},
-    {"slave", MS_SLAVE},           {"rslave", MS_SLAVE | MS_REC},
+    {"private", MS_PRIVATE},   {"rprivate", MS_PRIVATE | MS_REC},
+    {"shared", MS_SHARED},     {"rshared", MS_SHARED | MS_REC},
+    {"slave", MS_SLAVE},       {"rslave", MS_SLAVE | MS_REC},
     {"unbindable", MS_UNBINDABLE}, {"runbindable", MS_UNBINDABLE | MS_REC},
 };
 
@@ -67,21 +52,14 @@ struct AttrOption {
 };
 
 constexpr AttrOption kRecursive[] = {
-    {"rro", false, MOUNT_ATTR_RDONLY},
-    {"rrw", true, MOUNT_ATTR_RDONLY},
-    {"rnosuid", false, MOUNT_ATTR_NOSUID},
-    {"rsuid", true, MOUNT_ATTR_NOSUID},
-    {"rnodev", false, MOUNT_ATTR_NODEV},
-    {"rdev", true, MOUNT_ATTR_NODEV},
-    {"rnoexec", false, MOUNT_ATTR_NOEXEC},
-    {"rexec", true, MOUNT_ATTR_NOEXEC},
-    {"rnodiratime", false, MOUNT_ATTR_NODIRATIME},
-    {"rdiratime", true, MOUNT_ATTR_NODIRATIME},
-    {"rnoatime", false, MOUNT_ATTR_NOATIME},
-    {"rrelatime", false, MOUNT_ATTR_RELATIME},
+    {"rro", false, MOUNT_ATTR_RDONLY},          {"rrw", true, MOUNT_ATTR_RDONLY},
+    {"rnosuid", false, MOUNT_ATTR_NOSUID},      {"rsuid", true, MOUNT_ATTR_NOSUID},
+    {"rnodev", false, MOUNT_ATTR_NODEV},        {"rdev", true, MOUNT_ATTR_NODEV},
+    {"rnoexec", false, MOUNT_ATTR_NOEXEC},      {"rexec", true, MOUNT_ATTR_NOEXEC},
+    {"rnodiratime", false, MOUNT_ATTR_NODIRATIME}, {"rdiratime", true, MOUNT_ATTR_NODIRATIME},
+    {"rnoatime", false, MOUNT_ATTR_NOATIME},    {"rrelatime", false, MOUNT_ATTR_RELATIME},
     {"rstrictatime", false, MOUNT_ATTR_STRICTATIME},
-    {"rnosymfollow", false, MOUNT_ATTR_NOSYMFOLLOW},
-    {"rsymfollow", true, MOUNT_ATTR_NOSYMFOLLOW},
+    {"rnosymfollow", false, MOUNT_ATTR_NOSYMFOLLOW}, {"rsymfollow", true, MOUNT_ATTR_NOSYMFOLLOW},
 };
 
 }  // namespace
@@ -94,9 +72,7 @@ std::vector<std::string> known_mount_options() {
   return out;
 }
 
-bool MountOptions::bind() const {
-  return (flags & MS_BIND) != 0;
-}
+bool MountOptions::bind() const { return (flags & MS_BIND) != 0; }
 
 MountOptions parse_mount_options(const std::vector<std::string>& options) {
   MountOptions out;

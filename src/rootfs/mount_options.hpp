@@ -9,13 +9,13 @@
 namespace hull::rootfs {
 
 struct MountOptions {
-  unsigned long flags = 0;                 // MS_* for mount(2)
+  unsigned long flags = 0;               // MS_* for mount(2)
   std::vector<unsigned long> propagation;  // MS_SHARED/SLAVE/PRIVATE/UNBINDABLE (+MS_REC)
-  std::string data;                        // filesystem-specific options, comma separated
-  uint64_t attr_set = 0;                   // MOUNT_ATTR_* for the recursive "r" options
+  std::string data;                      // filesystem-specific options, comma separated
+  uint64_t attr_set = 0;                 // MOUNT_ATTR_* for the recursive "r" options
   uint64_t attr_clr = 0;
   bool recursive_attrs = false;
-  bool idmap = false;  // "idmap" / "ridmap"
+  bool idmap = false;                    // "idmap" / "ridmap"
   bool bind() const;
 };
 

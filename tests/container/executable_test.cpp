@@ -36,7 +36,8 @@ class ExecutableTest : public ::testing::Test {
 };
 
 TEST_F(ExecutableTest, FoundThroughThePathOfTheProcessEnv) {
-  EXPECT_EQ(hull::process::find_executable("tool", {"PATH=/nonexistent:" + dir_}), dir_ + "/tool");
+  EXPECT_EQ(hull::process::find_executable("tool", {"PATH=/nonexistent:" + dir_}),
+            dir_ + "/tool");
 }
 
 TEST_F(ExecutableTest, MissingCommandUsesTheWordingEnginesMapTo127) {
