@@ -3,6 +3,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <sstream>
 
 #include "hull/error.hpp"
@@ -12,14 +13,9 @@ namespace hull::cgroups {
 
 std::vector<pid_t> read_pids(const std::string& procs_file) {
   std::vector<pid_t> out;
-  std::string text;
-  try {
-    text = linux_::read_file(procs_file);
-  } catch (const Error& e) {
-    if (e.code() == ENOENT) return out;
-    throw;
-  }
-  std::stringstream ss(text);
+  auto text = linux_::try_read_file(procs_file);
+  if (!text) return out;
+  std::stringstream ss(*text);
   pid_t pid;
   while (ss >> pid) out.push_back(pid);
   return out;
@@ -30,12 +26,15 @@ void write_pid(const std::string& procs_file, pid_t pid) {
 }
 
 void remove_dir(const std::string& dir) {
-  // A process killed a moment ago may still be leaving the cgroup: retry briefly on EBUSY.
+  // A process that exited a moment ago may still be leaving the cgroup: retry on EBUSY,
+  // starting with short waits (usually one is enough) and backing off to 10 ms, ~2 s in all.
+  long wait_ns = 50 * 1000;
   for (int attempt = 0;; ++attempt) {
     if (::rmdir(dir.c_str()) == 0 || errno == ENOENT) return;
-    if (errno != EBUSY || attempt >= 200) throw Error::sys("removing cgroup " + dir);
-    struct timespec ts = {0, 10 * 1000 * 1000};
+    if (errno != EBUSY || attempt >= 220) throw Error::sys("removing cgroup " + dir);
+    struct timespec ts = {0, wait_ns};
     nanosleep(&ts, nullptr);
+    wait_ns = std::min(wait_ns * 2, 10L * 1000 * 1000);
   }
 }
 

@@ -35,6 +35,7 @@ int main(int argc, char** argv) {
   app.add_option("--criu", criu, "accepted for runc compatibility");
 
   ctx.prepare = [&] { hull::cli::log_setup(log_file, log_format, debug); };
+  ctx.globals.debug = hull::cli::log_debug;
   hull::cli::add_lifecycle_commands(app, ctx);
   hull::cli::add_query_commands(app, ctx);
   hull::cli::add_exec_commands(app, ctx);

@@ -2,23 +2,30 @@
 
 #include <fcntl.h>
 #include <limits.h>
+#include <linux/magic.h>
 #include <sched.h>
 #include <signal.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/vfs.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "container/init.hpp"
 #include "container/namespaces.hpp"
+#include "container/net_devices.hpp"
 #include "hooks/hooks.hpp"
 #include "hull/error.hpp"
 #include "linux/files.hpp"
 #include "linux/proc.hpp"
 #include "linux/syscalls.hpp"
+#include "process/credentials.hpp"
+#include "process/procfs.hpp"
+#include "process/sysctl.hpp"
 #include "process/terminal.hpp"
+#include "security/lsm.hpp"
 #include "spec/parse.hpp"
 
 namespace hull::container {
@@ -51,12 +58,75 @@ std::string id_map_text(const std::vector<spec::LinuxIDMapping>& maps) {
 }
 
 void write_id_maps(pid_t pid, const spec::Spec& s) {
-  std::string base = "/proc/" + std::to_string(pid);
-  with_context("config.json: /linux/uidMappings",
-               [&] { linux_::write_file(base + "/uid_map", id_map_text(s.linux_->uidMappings)); });
-  with_context("config.json: /linux/gidMappings",
-               [&] { linux_::write_file(base + "/gid_map", id_map_text(s.linux_->gidMappings)); });
+  linux_::Fd proc = process::open_procfs();
+  std::string base = std::to_string(pid);
+  with_context("config.json: /linux/uidMappings", [&] {
+    process::write_proc(proc.get(), base + "/uid_map", id_map_text(s.linux_->uidMappings));
+  });
+  with_context("config.json: /linux/gidMappings", [&] {
+    process::write_proc(proc.get(), base + "/gid_map", id_map_text(s.linux_->gidMappings));
+  });
 }
+
+// Checks and work that belong before the clone, where a failure leaves nothing to undo:
+// fields this host cannot honour, and the seccomp filter compiled once.
+void check_host_support(const spec::Spec& s) {
+  process::check_sysctls(s);
+  check_net_devices(s);
+  security::check_lsm(s, *s.process, "config.json: /process");
+  if (s.linux_ && s.linux_->intelRdt) {
+    struct statfs sfs;
+    if (::statfs("/sys/fs/resctrl", &sfs) < 0 || sfs.f_type != RDTGROUP_SUPER_MAGIC) {
+      throw Error(
+          "config.json: /linux/intelRdt: resctrl is not mounted at /sys/fs/resctrl "
+          "(no Intel RDT / AMD QoS on this host)");
+    }
+    throw Error("config.json: /linux/intelRdt: resctrl groups are not supported by hull yet");
+  }
+}
+
+std::shared_ptr<const security::SeccompProgram> compile_seccomp(const spec::Spec& s,
+                                                                const Globals& g) {
+  if (!s.linux_ || !s.linux_->seccomp) return nullptr;
+  return std::make_shared<const security::SeccompProgram>(
+      security::compile_seccomp(*s.linux_->seccomp, "config.json", g.debug));
+}
+
+// The agent at listenerPath gets the listener from the container process; the path is a
+// host one, so the connection is made here and inherited.
+linux_::Fd connect_listener(const spec::Spec& s, const security::SeccompProgram* prog) {
+  if (!prog || !prog->notify) return {};
+  const std::string& path = s.linux_->seccomp->listenerPath;
+  return with_context("config.json: /linux/seccomp/listenerPath",
+                      [&] { return process::connect_unix(path); });
+}
+
+// Runs the poststop hooks of a create that failed after its createRuntime stage began, so
+// that what those hooks set up (a network, a lease) is taken down (runtime-spec lifecycle).
+class PoststopGuard {
+ public:
+  PoststopGuard(const spec::Spec& s, const state::Record& r) : spec_(s), record_(r) {}
+  void arm() { armed_ = true; }
+  void release() { armed_ = false; }
+  ~PoststopGuard() {
+    if (!armed_ || !spec_.hooks || spec_.hooks->poststop.empty()) return;
+    std::vector<std::string> warnings;
+    try {
+      hooks::run_stage(spec_.hooks->poststop, "poststop", hook_state(record_, "stopped"), false,
+                       &warnings);
+    } catch (...) {
+    }
+    for (const auto& w : warnings) {
+      std::string line = "hull: warning: " + w + "\n";
+      (void)!::write(2, line.data(), line.size());
+    }
+  }
+
+ private:
+  const spec::Spec& spec_;
+  const state::Record& record_;
+  bool armed_ = false;
+};
 
 // Kills and reaps the init (and the intermediate) of a create that failed half way.
 class ChildGuard {
@@ -111,21 +181,8 @@ std::string owner_name() {
   // Read /etc/passwd directly: NSS does not work from a static binary.
   uid_t uid = ::getuid();
   if (uid == 0) return "";
-  std::string text;
-  try {
-    text = linux_::read_file("/etc/passwd");
-  } catch (const Error&) {
-  }
-  size_t pos = 0;
-  while (pos < text.size()) {
-    size_t end = text.find('\n', pos);
-    if (end == std::string::npos) end = text.size();
-    std::string line = text.substr(pos, end - pos);
-    auto c1 = line.find(':'), c2 = line.find(':', c1 + 1), c3 = line.find(':', c2 + 1);
-    if (c3 != std::string::npos && line.substr(c2 + 1, c3 - c2 - 1) == std::to_string(uid)) {
-      return line.substr(0, c1);
-    }
-    pos = end + 1;
+  if (auto text = linux_::try_read_file("/etc/passwd")) {
+    if (auto fields = process::passwd_fields(*text, uid)) return fields->front();
   }
   return std::to_string(uid);
 }
@@ -137,9 +194,8 @@ std::string hook_state(const state::Record& r, const std::string& status) {
 }
 
 void write_pid_file(const std::string& path, pid_t pid) {
-  std::string tmp = path + ".tmp";
-  linux_::write_file(tmp, std::to_string(pid), true, 0644);
-  if (::rename(tmp.c_str(), path.c_str()) < 0) throw Error::sys("writing pid file " + path);
+  with_context("writing pid file " + path,
+               [&] { linux_::write_file_atomic(path, std::to_string(pid)); });
 }
 
 spec::Spec load_saved_spec(const state::ContainerDir& dir) {
@@ -159,6 +215,10 @@ Created create_container(const Globals& g, const CreateOptions& o, bool in_proce
   if (terminal && o.console_socket.empty() && !in_process_start) {
     throw Error("config.json: /process/terminal is true: --console-socket is required");
   }
+
+  check_host_support(s);
+  auto seccomp = compile_seccomp(s, g);
+  linux_::Fd listener = connect_listener(s, seccomp.get());
 
   state::Store store(g.root);
   c.dir = std::make_unique<state::ContainerDir>(store.create(o.id));
@@ -193,9 +253,11 @@ Created create_container(const Globals& g, const CreateOptions& o, bool in_proce
   linux_::SyncSocket child_end;
   linux_::SyncSocket::pair(c.sync, child_end);
 
+  // The round trip also carries the state JSON the seccomp agent is sent.
   bool has_hooks =
-      s.hooks && (!s.hooks->prestart.empty() || !s.hooks->createRuntime.empty() ||
-                  !s.hooks->createContainer.empty() || !s.hooks->startContainer.empty());
+      (s.hooks && (!s.hooks->prestart.empty() || !s.hooks->createRuntime.empty() ||
+                   !s.hooks->createContainer.empty() || !s.hooks->startContainer.empty())) ||
+      listener.valid();
   InitConfig cfg;
   cfg.spec = &s;
   cfg.id = o.id;
@@ -210,6 +272,8 @@ Created create_container(const Globals& g, const CreateOptions& o, bool in_proce
   cfg.no_new_keyring = o.no_new_keyring;
   cfg.hooks_roundtrip = has_hooks;
   cfg.cgroup = c.cgroup.get();
+  cfg.seccomp = seccomp;
+  cfg.seccomp_listener = listener.get();
 
   bool intermediate = ns.joins_any() || (ns.new_flags & CLONE_NEWTIME);
   if (intermediate && in_process_start) prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
@@ -229,6 +293,7 @@ Created create_container(const Globals& g, const CreateOptions& o, bool in_proce
   child_end.close();
   fifo.reset();
   console.reset();
+  listener.reset();
 
   if (ca.cgroup_fd < 0) c.cgroup->add(child.pid);
   pid_t init_pid = child.pid;
@@ -252,6 +317,8 @@ Created create_container(const Globals& g, const CreateOptions& o, bool in_proce
     c.pidfd = std::move(child.pidfd);
   }
 
+  move_net_devices(s, init_pid);
+
   state::Record& r = c.record;
   r.id = o.id;
   r.bundle = bundle;
@@ -263,11 +330,15 @@ Created create_container(const Globals& g, const CreateOptions& o, bool in_proce
   r.systemd_cgroup = g.systemd_cgroup;
   r.annotations = s.annotations;
 
+  PoststopGuard poststop(s, r);
   if (has_hooks) {
     c.sync.expect(linux_::Msg::kRunHooks);
     std::string st = hook_state(r, "creating");
-    hooks::run_stage(s.hooks->prestart, "prestart", st, true, nullptr);
-    hooks::run_stage(s.hooks->createRuntime, "createRuntime", st, true, nullptr);
+    poststop.arm();
+    if (s.hooks) {
+      hooks::run_stage(s.hooks->prestart, "prestart", st, true, nullptr);
+      hooks::run_stage(s.hooks->createRuntime, "createRuntime", st, true, nullptr);
+    }
     c.sync.send(linux_::Msg::kHooksDone, hook_state(r, "created"));
   }
   c.sync.expect(linux_::Msg::kReady);
@@ -281,6 +352,7 @@ Created create_container(const Globals& g, const CreateOptions& o, bool in_proce
   if (!o.pid_file.empty()) write_pid_file(o.pid_file, init_pid);
   guard.release();
   cgroup_guard.release();
+  poststop.release();
   c.dir->keep();
   return c;
 }

@@ -13,6 +13,8 @@
 #include "hull/error.hpp"
 #include "linux/files.hpp"
 #include "linux/syscalls.hpp"
+#include "process/credentials.hpp"
+#include "process/sysctl.hpp"
 #include "process/terminal.hpp"
 #include "rootfs/rootfs.hpp"
 
@@ -86,11 +88,24 @@ void wait_for_start(const InitConfig& cfg) {
   if (n != 1) ::_exit(1);
 }
 
-ProcessContext process_context(const InitConfig& cfg) {
+// The parent sends the state as startContainer will see it; createContainer runs while the
+// container is still being created.
+std::string creating(std::string state) {
+  const std::string from = "\"status\":\"created\"";
+  auto at = state.find(from);
+  if (at != std::string::npos) state.replace(at, from.size(), "\"status\":\"creating\"");
+  return state;
+}
+
+ProcessContext process_context(const InitConfig& cfg, const std::string& state_json) {
   ProcessContext pc;
   pc.spec = cfg.spec;
   pc.process = &*cfg.spec->process;
   pc.preserve_fds = cfg.preserve_fds;
+  pc.oom_score_adj_done = true;
+  pc.seccomp = cfg.seccomp;
+  pc.seccomp_listener = cfg.seccomp_listener;
+  pc.container_state = state_json;
   return pc;
 }
 
@@ -105,6 +120,10 @@ void setup(const InitConfig& cfg, bool wait_for_go, std::string& path, std::stri
   prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
   join_session_keyring(cfg);
   set_names(s, cfg.ns);
+  // Through the runtime's /proc, before the rootfs exists: nothing of the container's can
+  // stand in for it yet (and it is checked to be procfs all the same).
+  process::write_sysctls(s);
+  if (s.process->oomScoreAdj) process::set_oom_score_adj(*s.process->oomScoreAdj);
 
   rootfs::Context rc;
   rc.spec = &s;
@@ -124,7 +143,8 @@ void setup(const InitConfig& cfg, bool wait_for_go, std::string& path, std::stri
     cfg.sync->send(linux_::Msg::kRunHooks);
     state_json = cfg.sync->expect(linux_::Msg::kHooksDone).payload;
     if (s.hooks) {
-      hooks::run_stage(s.hooks->createContainer, "createContainer", state_json, true, nullptr);
+      hooks::run_stage(s.hooks->createContainer, "createContainer", creating(state_json), true,
+                       nullptr);
     }
   }
   rootfs::create_cwd(rc, p.cwd);
@@ -136,7 +156,7 @@ void setup(const InitConfig& cfg, bool wait_for_go, std::string& path, std::stri
   }
 
   if (p.terminal && cfg.console_fd >= 0) setup_terminal(cfg, p);
-  path = prepare_process(process_context(cfg));
+  path = prepare_process(process_context(cfg, state_json));
 }
 
 }  // namespace
@@ -163,7 +183,7 @@ void run_init(const InitConfig& cfg, bool wait_for_go) {
       ::_exit(1);
     }
   }
-  exec_process(process_context(cfg), path);
+  exec_process(process_context(cfg, state_json), path);
 }
 
 void run_intermediate(const InitConfig& cfg) {

@@ -1,11 +1,13 @@
 // The child side of create: everything that runs inside the new namespaces up to execve.
 #pragma once
 
+#include <memory>
 #include <string>
 
 #include "cgroups/manager.hpp"
 #include "container/namespaces.hpp"
 #include "linux/sync_socket.hpp"
+#include "security/seccomp.hpp"
 #include "spec/model.hpp"
 
 namespace hull::container {
@@ -24,6 +26,8 @@ struct InitConfig {
   bool no_new_keyring = false;
   bool hooks_roundtrip = false;  // parent runs prestart/createRuntime hooks mid-setup
   const cgroups::Manager* cgroup = nullptr;
+  std::shared_ptr<const security::SeccompProgram> seccomp;  // compiled by the parent
+  int seccomp_listener = -1;  // connected to listenerPath by the parent
 };
 
 // Runs in the cloned child; never returns. Failures go to the parent as Msg::kError.

@@ -1,6 +1,7 @@
 // What the CLI hands to the lifecycle operations.
 #pragma once
 
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -9,6 +10,7 @@ namespace hull::container {
 struct Globals {
   std::string root = "/run/hull";
   bool systemd_cgroup = false;
+  std::function<void(const std::string&)> debug;  // --debug lines for the log, when set
 };
 
 struct CreateOptions {

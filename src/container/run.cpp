@@ -18,6 +18,10 @@ int run_container(const Globals& g, const RunOptions& o) {
   state::Record r = c.record;
   c.dir->unlock();
   c.sync.send(linux_::Msg::kStart);
+  // The init's end closes at its execve (or exit): only then may poststart run.
+  struct pollfd p = {c.sync.fd(), POLLIN, 0};
+  while (::poll(&p, 1, -1) < 0 && errno == EINTR) {
+  }
   c.sync.close();
   if (c.spec.hooks && !c.spec.hooks->poststart.empty()) {
     std::vector<std::string> warnings;

@@ -9,18 +9,12 @@
 #include <chrono>
 
 #include "hull/error.hpp"
+#include "linux/argv.hpp"
 #include "linux/fd.hpp"
 #include "linux/syscalls.hpp"
 
 namespace hull::hooks {
 namespace {
-
-std::vector<char*> c_strings(const std::vector<std::string>& v) {
-  std::vector<char*> out;
-  for (const auto& s : v) out.push_back(const_cast<char*>(s.c_str()));
-  out.push_back(nullptr);
-  return out;
-}
 
 // Feeds the state to stdin and collects the output until the hook exits or the deadline.
 // Returns false on timeout.
@@ -71,8 +65,8 @@ void run_hook(const spec::Hook& hook, const std::string& state_json) {
   linux_::Fd in_r(in_pipe[0]), in_w(in_pipe[1]), out_r(out_pipe[0]), out_w(out_pipe[1]);
   std::vector<std::string> args = hook.args.empty() ? std::vector<std::string>{hook.path}
                                                     : hook.args;
-  auto argv = c_strings(args);
-  auto envp = c_strings(hook.env);
+  auto argv = linux_::c_strings(args);
+  auto envp = linux_::c_strings(hook.env);
   linux_::CloneArgs ca;
   auto child = linux_::clone3(ca);
   if (child.pid == 0) {

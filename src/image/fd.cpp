@@ -18,46 +18,6 @@ Fd open_or_throw(const std::string& path, int flags, mode_t mode) {
   return Fd(fd);
 }
 
-std::string read_file(const std::string& path) {
-  Fd fd = open_or_throw(path, O_RDONLY);
-  std::string out;
-  char buf[65536];
-  for (;;) {
-    ssize_t n = ::read(fd.get(), buf, sizeof buf);
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      throw Error::sys("reading " + path);
-    }
-    if (n == 0) break;
-    out.append(buf, static_cast<size_t>(n));
-  }
-  return out;
-}
-
-void write_all(int fd, const char* data, size_t len, const std::string& what) {
-  while (len > 0) {
-    ssize_t n = ::write(fd, data, len);
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      throw Error::sys("writing " + what);
-    }
-    data += n;
-    len -= static_cast<size_t>(n);
-  }
-}
-
-void write_file_atomic(const std::string& path, const std::string& data, mode_t mode) {
-  std::string tmp = path + ".tmp" + std::to_string(::getpid());
-  {
-    Fd fd = open_or_throw(tmp, O_WRONLY | O_CREAT | O_TRUNC, mode);
-    write_all(fd.get(), data.data(), data.size(), tmp);
-  }
-  if (::rename(tmp.c_str(), path.c_str()) != 0) {
-    int err = errno;
-    ::unlink(tmp.c_str());
-    throw Error::sys("renaming " + tmp + " to " + path, err);
-  }
-}
 
 TempDir::TempDir(const std::string& parent, const std::string& prefix) {
   std::string tmpl = parent + "/" + prefix + "XXXXXX";

@@ -4,46 +4,24 @@
 
 #include <unistd.h>
 
+#include "linux/fd.hpp"
+#include "linux/files.hpp"
+
 #include <string>
 #include <utility>
 
 namespace hull::image {
 
-class Fd {
- public:
-  Fd() = default;
-  explicit Fd(int fd) : fd_(fd) {}
-  Fd(const Fd&) = delete;
-  Fd& operator=(const Fd&) = delete;
-  Fd(Fd&& o) noexcept : fd_(std::exchange(o.fd_, -1)) {}
-  Fd& operator=(Fd&& o) noexcept {
-    if (this != &o) {
-      reset();
-      fd_ = std::exchange(o.fd_, -1);
-    }
-    return *this;
-  }
-  ~Fd() { reset(); }
+using Fd = linux_::Fd;
+using linux_::read_file;
+using linux_::write_file_atomic;
 
-  int get() const { return fd_; }
-  explicit operator bool() const { return fd_ >= 0; }
-  void reset() {
-    if (fd_ >= 0) ::close(fd_);
-    fd_ = -1;
-  }
-
- private:
-  int fd_ = -1;
-};
+inline void write_all(int fd, const char* data, size_t len, const std::string& what) {
+  linux_::write_all(fd, std::string_view(data, len), what);
+}
 
 // Opens path (O_CLOEXEC added), throwing an Error that names the path.
 Fd open_or_throw(const std::string& path, int flags, mode_t mode = 0);
-// Reads a whole file into memory.
-std::string read_file(const std::string& path);
-// Writes data to path atomically: a temporary file in the same directory, then rename.
-void write_file_atomic(const std::string& path, const std::string& data, mode_t mode = 0644);
-// Writes all of data to fd.
-void write_all(int fd, const char* data, size_t len, const std::string& what);
 
 // A directory removed with its contents when the owner goes away, unless released.
 class TempDir {

@@ -8,8 +8,6 @@
 #include "linux/fd.hpp"
 
 namespace hull::linux_ {
-namespace {
-
 void write_all(int fd, std::string_view content, const std::string& path) {
   while (!content.empty()) {
     ssize_t n = ::write(fd, content.data(), content.size());
@@ -21,10 +19,25 @@ void write_all(int fd, std::string_view content, const std::string& path) {
   }
 }
 
-}  // namespace
+void write_file_atomic(const std::string& path, std::string_view content, unsigned mode) {
+  std::string tmp = path + ".tmp" + std::to_string(::getpid());
+  write_file(tmp, content, true, mode);
+  if (::rename(tmp.c_str(), path.c_str()) != 0) {
+    int err = errno;
+    ::unlink(tmp.c_str());
+    throw Error::sys("renaming " + tmp + " to " + path, err);
+  }
+}
 
 std::string read_file(const std::string& path) {
+  auto text = try_read_file(path);
+  if (!text) throw Error::sys("opening " + path, ENOENT);
+  return *text;
+}
+
+std::optional<std::string> try_read_file(const std::string& path) {
   Fd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+  if (!fd && errno == ENOENT) return std::nullopt;
   if (!fd) throw Error::sys("opening " + path);
   std::string out;
   char buf[8192];

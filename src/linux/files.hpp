@@ -1,15 +1,23 @@
 // Small file helpers that report failures as hull::Error naming the path.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <string_view>
 
 namespace hull::linux_ {
 
 std::string read_file(const std::string& path);
+// nullopt when the file does not exist; other failures throw. For paths that are often absent:
+// exceptions are kept off the normal path (the first throw in a static binary is costly).
+std::optional<std::string> try_read_file(const std::string& path);
 // Writes the whole content (O_WRONLY|O_TRUNC|O_CREAT with mode when create is set).
 void write_file(const std::string& path, std::string_view content, bool create = false,
                 unsigned mode = 0644);
+// Writes all of data to fd; `what` names the target in errors.
+void write_all(int fd, std::string_view data, const std::string& what);
+// Writes path atomically: a temporary file beside it, then rename over it.
+void write_file_atomic(const std::string& path, std::string_view content, unsigned mode = 0644);
 // Writes content to a file relative to dirfd that must already exist.
 void write_file_at(int dirfd, const std::string& path, std::string_view content);
 // mkdir -p; returns true if the last component was created.

@@ -11,6 +11,7 @@
 
 #include "hull/error.hpp"
 #include "linux/files.hpp"
+#include "process/procfs.hpp"
 
 namespace hull::process {
 namespace {
@@ -21,14 +22,22 @@ struct RlimitName {
 };
 
 constexpr RlimitName kRlimits[] = {
-    {"RLIMIT_AS", RLIMIT_AS},           {"RLIMIT_CORE", RLIMIT_CORE},
-    {"RLIMIT_CPU", RLIMIT_CPU},         {"RLIMIT_DATA", RLIMIT_DATA},
-    {"RLIMIT_FSIZE", RLIMIT_FSIZE},     {"RLIMIT_LOCKS", RLIMIT_LOCKS},
-    {"RLIMIT_MEMLOCK", RLIMIT_MEMLOCK}, {"RLIMIT_MSGQUEUE", RLIMIT_MSGQUEUE},
-    {"RLIMIT_NICE", RLIMIT_NICE},       {"RLIMIT_NOFILE", RLIMIT_NOFILE},
-    {"RLIMIT_NPROC", RLIMIT_NPROC},     {"RLIMIT_RSS", RLIMIT_RSS},
-    {"RLIMIT_RTPRIO", RLIMIT_RTPRIO},   {"RLIMIT_RTTIME", RLIMIT_RTTIME},
-    {"RLIMIT_SIGPENDING", RLIMIT_SIGPENDING}, {"RLIMIT_STACK", RLIMIT_STACK},
+    {"RLIMIT_AS", RLIMIT_AS},
+    {"RLIMIT_CORE", RLIMIT_CORE},
+    {"RLIMIT_CPU", RLIMIT_CPU},
+    {"RLIMIT_DATA", RLIMIT_DATA},
+    {"RLIMIT_FSIZE", RLIMIT_FSIZE},
+    {"RLIMIT_LOCKS", RLIMIT_LOCKS},
+    {"RLIMIT_MEMLOCK", RLIMIT_MEMLOCK},
+    {"RLIMIT_MSGQUEUE", RLIMIT_MSGQUEUE},
+    {"RLIMIT_NICE", RLIMIT_NICE},
+    {"RLIMIT_NOFILE", RLIMIT_NOFILE},
+    {"RLIMIT_NPROC", RLIMIT_NPROC},
+    {"RLIMIT_RSS", RLIMIT_RSS},
+    {"RLIMIT_RTPRIO", RLIMIT_RTPRIO},
+    {"RLIMIT_RTTIME", RLIMIT_RTTIME},
+    {"RLIMIT_SIGPENDING", RLIMIT_SIGPENDING},
+    {"RLIMIT_STACK", RLIMIT_STACK},
 };
 
 constexpr const char* kDefaultPath = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
@@ -86,7 +95,7 @@ void apply_rlimits(const std::vector<spec::POSIXRlimit>& rlimits) {
 
 void set_oom_score_adj(int value) {
   with_context("config.json: /process/oomScoreAdj",
-               [&] { linux_::write_file("/proc/self/oom_score_adj", std::to_string(value)); });
+               [&] { write_proc("self/oom_score_adj", std::to_string(value)); });
 }
 
 std::string find_executable(const std::string& name, const std::vector<std::string>& env) {
@@ -113,7 +122,29 @@ std::string find_executable(const std::string& name, const std::vector<std::stri
     i = j + 1;
   }
   if (first_err != 0) throw exec_error(name, first_err);
-  throw Error("exec: \"" + name + "\": executable file not found in $PATH: no such file or directory");
+  throw Error("exec: \"" + name +
+              "\": executable file not found in $PATH: no such file or directory");
+}
+
+std::optional<std::vector<std::string>> passwd_fields(const std::string& text, uint32_t uid) {
+  const std::string want = std::to_string(uid);
+  size_t pos = 0;
+  while (pos < text.size()) {
+    size_t end = text.find('\n', pos);
+    if (end == std::string::npos) end = text.size();
+    std::vector<std::string> fields;
+    size_t i = pos;
+    for (;;) {
+      size_t c = text.find(':', i);
+      if (c == std::string::npos || c > end) c = end;
+      fields.push_back(text.substr(i, c - i));
+      if (c == end) break;
+      i = c + 1;
+    }
+    if (fields.size() >= 3 && fields[2] == want) return fields;
+    pos = end + 1;
+  }
+  return std::nullopt;
 }
 
 std::vector<std::string> with_home(const std::vector<std::string>& env, uint32_t uid) {
@@ -121,30 +152,9 @@ std::vector<std::string> with_home(const std::vector<std::string>& env, uint32_t
     if (e.rfind("HOME=", 0) == 0) return env;
   }
   std::string home = "/";
-  std::string text;
-  try {
-    text = linux_::read_file("/etc/passwd");
-  } catch (const Error&) {
-  }
-  // name:password:uid:gid:gecos:home:shell
-  size_t pos = 0;
-  while (pos < text.size()) {
-    size_t end = text.find('\n', pos);
-    if (end == std::string::npos) end = text.size();
-    std::vector<std::string> f;
-    size_t i = pos;
-    while (f.size() < 7) {
-      size_t c = text.find(':', i);
-      if (c == std::string::npos || c > end) c = end;
-      f.push_back(text.substr(i, c - i));
-      if (c == end) break;
-      i = c + 1;
-    }
-    if (f.size() >= 6 && f[2] == std::to_string(uid) && !f[5].empty()) {
-      home = f[5];
-      break;
-    }
-    pos = end + 1;
+  if (auto text = linux_::try_read_file("/etc/passwd")) {
+    auto fields = passwd_fields(*text, uid);
+    if (fields && fields->size() >= 6 && !(*fields)[5].empty()) home = (*fields)[5];
   }
   auto out = env;
   out.push_back("HOME=" + home);

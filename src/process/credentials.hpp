@@ -1,6 +1,7 @@
 // The process's identity and limits: user/groups, rlimits, oom_score_adj, umask.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -15,6 +16,11 @@ void set_oom_score_adj(int value);
 // Looks args[0] up the way execvp would, with PATH from the process env; throws the wording
 // engines map to exit codes ("no such file or directory" -> 127, "permission denied" -> 126).
 std::string find_executable(const std::string& name, const std::vector<std::string>& env);
+
+// The fields of the /etc/passwd line (name:password:uid:gid:gecos:home:shell) of uid in the
+// given file text, or nullopt.
+std::optional<std::vector<std::string>> passwd_fields(const std::string& passwd_text,
+                                                      uint32_t uid);
 
 // The env with HOME added when it has none: the user's home from the container's
 // /etc/passwd, else "/" (what runc does).

@@ -67,7 +67,7 @@ void send_fd(int sock, int fd, const std::string& name) {
   c->cmsg_type = SCM_RIGHTS;
   c->cmsg_len = CMSG_LEN(sizeof(int));
   std::memcpy(CMSG_DATA(c), &fd, sizeof(int));
-  if (::sendmsg(sock, &msg, MSG_NOSIGNAL) < 0) throw Error::sys("sending the pty master");
+  if (::sendmsg(sock, &msg, MSG_NOSIGNAL) < 0) throw Error::sys("sending an fd over a unix socket");
 }
 
 linux_::Fd receive_fd(int sock) {

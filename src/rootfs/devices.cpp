@@ -20,8 +20,8 @@ struct DefaultDevice {
 };
 
 constexpr DefaultDevice kDefaultDevices[] = {
-    {"/dev/null", 1, 3},    {"/dev/zero", 1, 5},    {"/dev/full", 1, 7},
-    {"/dev/random", 1, 8},  {"/dev/urandom", 1, 9}, {"/dev/tty", 5, 0},
+    {"/dev/null", 1, 3},   {"/dev/zero", 1, 5},    {"/dev/full", 1, 7},
+    {"/dev/random", 1, 8}, {"/dev/urandom", 1, 9}, {"/dev/tty", 5, 0},
 };
 
 mode_t type_bits(const std::string& type) {
@@ -121,6 +121,12 @@ void create_devices(const Context& ctx) {
 void mount_console(const std::string& slave_path) {
   linux_::Fd root(::open("/", O_PATH | O_DIRECTORY | O_CLOEXEC));
   linux_::Fd target = ensure_in_root(root.get(), "/dev/console", Kind::kFile);
+  // Only a plain file or a device may be covered: never a directory the container made.
+  struct stat st;
+  if (::fstat(target.get(), &st) < 0) throw Error::sys("checking /dev/console");
+  if (!S_ISREG(st.st_mode) && !S_ISCHR(st.st_mode)) {
+    throw Error("/dev/console in the container is neither a file nor a character device");
+  }
   if (::mount(slave_path.c_str(), fd_path(target.get()).c_str(), nullptr, MS_BIND, nullptr) < 0) {
     throw Error::sys("bind mounting the console");
   }

@@ -7,6 +7,7 @@
 
 #include "hull/error.hpp"
 #include "linux/syscalls.hpp"
+#include "rootfs/idmap.hpp"
 #include "rootfs/mount_options.hpp"
 #include "rootfs/remount.hpp"
 #include "rootfs/resolve.hpp"
@@ -60,9 +61,13 @@ void bind_mount(const Context& ctx, int root_fd, const spec::Mount& m, const Mou
   std::string src = host_source(ctx, m.source);
   struct stat st;
   if (::stat(src.c_str(), &st) < 0) throw Error::sys("bind source " + src);
-  linux_::Fd dest = ensure_in_root(root_fd, m.destination, S_ISDIR(st.st_mode) ? Kind::kDir
-                                                                                 : Kind::kFile);
-  do_mount(src, fd_path(dest.get()), "", MS_BIND | (o.flags & MS_REC), "");
+  linux_::Fd dest =
+      ensure_in_root(root_fd, m.destination, S_ISDIR(st.st_mode) ? Kind::kDir : Kind::kFile);
+  if (!m.uidMappings.empty()) {
+    idmapped_bind(src, dest.get(), m, (o.flags & MS_REC) != 0);
+  } else {
+    do_mount(src, fd_path(dest.get()), "", MS_BIND | (o.flags & MS_REC), "");
+  }
   if (o.flags & ~(MS_BIND | MS_REC | MS_REMOUNT)) {
     linux_::Fd fd;
     remount_bind(reopened(root_fd, m.destination, fd), o.flags);
@@ -99,6 +104,16 @@ void cgroup_mount(const Context& ctx, int root_fd, const spec::Mount& m, const M
   }
 }
 
+// linux.mountLabel labels the filesystems the container gets fresh (SELinux context=); the
+// label is only accepted when SELinux is enabled (security::check_lsm).
+MountOptions with_mount_label(const Context& ctx, const spec::Mount& m, MountOptions o) {
+  const std::string& label = ctx.spec->linux_ ? ctx.spec->linux_->mountLabel : std::string();
+  if (label.empty() || (m.type != "tmpfs" && m.type != "devpts" && m.type != "mqueue")) return o;
+  if (!o.data.empty()) o.data += ',';
+  o.data += "context=\"" + label + "\"";
+  return o;
+}
+
 void other_mount(int root_fd, const spec::Mount& m, const MountOptions& o) {
   linux_::Fd dest = ensure_in_root(root_fd, m.destination, Kind::kDir);
   std::string target = fd_path(dest.get());
@@ -119,6 +134,26 @@ void other_mount(int root_fd, const spec::Mount& m, const MountOptions& o) {
   throw Error::sys("mount " + m.type, err);
 }
 
+uint64_t mount_id(const std::string& path) {
+  struct statx stx;
+  if (::statx(AT_FDCWD, path.c_str(), AT_SYMLINK_NOFOLLOW, STATX_MNT_ID, &stx) < 0) {
+    throw Error::sys("statx " + path);
+  }
+  return stx.stx_mnt_id;
+}
+
+// The mount point of the mount that holds path: walk up while the parent is on it too.
+std::string holding_mount(std::string path) {
+  uint64_t id = mount_id(path);
+  while (path != "/") {
+    auto slash = path.find_last_of('/');
+    std::string parent = slash == 0 ? "/" : path.substr(0, slash);
+    if (mount_id(parent) != id) break;
+    path = parent;
+  }
+  return path;
+}
+
 }  // namespace
 
 void prepare(const Context& ctx) {
@@ -132,6 +167,10 @@ void prepare(const Context& ctx) {
     prop = o.propagation.front();
   }
   do_mount("", "/", "", prop, "");
+  // pivot_root also refuses a rootfs whose parent mount is shared, which "/" just became
+  // if rootfsPropagation asks for shared: the holding mount goes private (it is only this
+  // namespace's copy, and it is detached after the pivot).
+  if (prop & MS_SHARED) do_mount("", holding_mount(ctx.rootfs), "", MS_PRIVATE, "");
   // pivot_root refuses a rootfs whose parent mount is shared: make the rootfs a mount of its
   // own, then private to this namespace.
   do_mount(ctx.rootfs, ctx.rootfs, "", MS_BIND | MS_REC, "");
@@ -147,11 +186,13 @@ void mount_all(const Context& ctx) {
       MountOptions o = parse_mount_options(m.options);
       if (m.type == "bind" || o.bind()) {
         bind_mount(ctx, root.get(), m, o);
+      } else if (!m.uidMappings.empty()) {
+        throw Error("uidMappings/gidMappings (an idmapped mount) need a bind mount");
       } else if (m.type == "cgroup" || m.type == "cgroup2") {
         cgroup_mount(ctx, root.get(), m, o);
         return;
       } else {
-        other_mount(root.get(), m, o);
+        other_mount(root.get(), m, with_mount_label(ctx, m, o));
       }
       apply_after(root.get(), m.destination, o);
     });

@@ -8,7 +8,9 @@
 namespace hull::security {
 namespace {
 
-bool in_host_bounding_set(int cap) { return prctl(PR_CAPBSET_READ, cap, 0, 0, 0) == 1; }
+bool in_host_bounding_set(int cap) {
+  return prctl(PR_CAPBSET_READ, cap, 0, 0, 0) == 1;
+}
 
 std::vector<int> resolve_set(const std::vector<std::string>& names, const std::string& where,
                              std::vector<std::string>& warnings) {

@@ -66,11 +66,7 @@ ContainerDir::~ContainerDir() {
 bool ContainerDir::fifo_exists() const { return linux_::exists(fifo_path()); }
 
 void ContainerDir::save(const Record& r) const {
-  std::string tmp = file("state.json.tmp");
-  linux_::write_file(tmp, to_json(r), true, 0600);
-  if (::rename(tmp.c_str(), file("state.json").c_str()) < 0) {
-    throw Error::sys("saving " + file("state.json"));
-  }
+  linux_::write_file_atomic(file("state.json"), to_json(r), 0600);
 }
 
 Record ContainerDir::load() const {

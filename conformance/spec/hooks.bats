@@ -1,0 +1,196 @@
+#!/usr/bin/env bats
+# Hooks: each stage at its moment and in its namespace, with the state on stdin, args, env
+# and timeout; failures stop create/start (naming the hook and its status) and tear the
+# container down; poststart/poststop failures are warnings.
+
+load helpers
+
+setup() {
+  spec_setup
+  mkdir -p "$WORK/hooklog"
+  LOG=$WORK/hooklog/log
+  # One script for the host (dash) and the container (busybox): logs the stage, the status
+  # from the state on stdin, the mount namespace and the hostname it runs under.
+  cat >"$WORK/hook.sh" <<'SH'
+#!/bin/sh
+state=$(cat)
+status=$(echo "$state" | sed -n 's/.*"status":"\([a-z]*\)".*/\1/p')
+echo "$1 $status $(readlink /proc/self/ns/mnt) $(cat /proc/sys/kernel/hostname) ${FOO:-}" >>"$HOOKLOG"
+exit "${HOOK_EXIT:-0}"
+SH
+  chmod +x "$WORK/hook.sh"
+  cp "$WORK/hook.sh" "$BUNDLE/rootfs/hook.sh"
+  cfg '.mounts += [{destination: "/hooklog", type: "bind", source: $d, options: ["rbind"]}]' \
+    --arg d "$WORK/hooklog"
+  HOST_MNT=$(readlink /proc/self/ns/mnt)
+}
+teardown() { spec_teardown; }
+
+# add_hook STAGE [EXIT] [EXTRA_JQ]: the logging hook on STAGE (in-container path for
+# startContainer), exiting with EXIT.
+add_hook() {
+  local stage=$1 code=${2:-0} path=$WORK/hook.sh log=$LOG
+  if [ "$stage" = startContainer ]; then path=/hook.sh; log=/hooklog/log; fi
+  cfg '.hooks[$s] += [{path: $p, args: ["hook.sh", $s], env: ["HOOKLOG=" + $l, "HOOK_EXIT=" + $c]}]' \
+    --arg s "$stage" --arg p "$path" --arg l "$log" --arg c "$code"
+}
+
+all_stages() {
+  local s
+  for s in prestart createRuntime createContainer startContainer poststart poststop; do add_hook "$s"; done
+}
+
+@test "every stage runs once, in order, with the status the spec gives it" {
+  all_stages
+  cmd true
+  rt create -b "$BUNDLE" "$ID"
+  rt start "$ID"
+  for i in $(seq 100); do [ "$(rt state "$ID" | jq -r .status)" = stopped ] && break; sleep 0.05; done
+  rt delete "$ID"
+  cat "$LOG"
+  run awk '{print $1, $2}' "$LOG"
+  [ "$output" = "prestart creating
+createRuntime creating
+createContainer creating
+startContainer created
+poststart running
+poststop stopped" ]
+}
+
+@test "prestart/createRuntime/poststart/poststop run in the runtime's namespaces, createContainer/startContainer in the container's" {
+  all_stages
+  cmd true
+  run_ctr "$ID"
+  [ "$status" -eq 0 ]
+  cat "$LOG"
+  local stage st mnt host
+  while read -r stage st mnt host _; do
+    case $stage in
+      prestart | createRuntime | poststart | poststop) [ "$mnt" = "$HOST_MNT" ] ;;
+      createContainer) [ "$mnt" != "$HOST_MNT" ] ;;
+      startContainer) [ "$mnt" != "$HOST_MNT" ] && [ "$host" = spec ] ;;
+    esac
+  done <"$LOG"
+  [ "$(wc -l <"$LOG")" -eq 6 ]
+}
+
+@test "the state on stdin is the container's: id, pid, bundle" {
+  cfg '.hooks.createRuntime = [{path: "/bin/sh", args: ["sh", "-c", "cat > \($o)"]}]' --arg o "$WORK/state.json"
+  cmd sleep 10
+  rt create -b "$BUNDLE" "$ID"
+  local pid
+  pid=$(rt state "$ID" | jq .pid)
+  run jq -r '[.id, .pid, .bundle, .ociVersion != null] | @tsv' "$WORK/state.json"
+  [ "$output" = "$ID	$pid	$BUNDLE	true" ]
+}
+
+@test "args and env reach the hook exactly (argv[0] from args, env from env only)" {
+  cfg '.hooks.createRuntime = [{path: "/bin/sh",
+        args: ["custom0", "-c", "echo \"$(head -c 7 /proc/$$/cmdline)|$0|$1|$FOO|${HOME:-unset}\" > \($o)", "zero", "one two"],
+        env: ["FOO=bar baz"]}]' --arg o "$WORK/args"
+  cmd true
+  run_ctr "$ID"
+  [ "$status" -eq 0 ]
+  cat "$WORK/args"
+  [ "$(cat "$WORK/args")" = "custom0|zero|one two|bar baz|unset" ]
+}
+
+@test "a hook that outlives its timeout is killed and create fails naming it; nothing left" {
+  cfg '.hooks.createRuntime = [{path: "/bin/sleep", args: ["sleep", "30"], timeout: 1}]'
+  cmd true
+  local start=$SECONDS
+  run rt create -b "$BUNDLE" "$ID"
+  [ "$status" -ne 0 ]
+  [ $((SECONDS - start)) -lt 20 ]
+  if [ "$RUNTIME" != runc ]; then
+    [[ "$output" == *"/hooks/createRuntime/0"* ]]
+    [[ "$output" == *"timed out"* ]]
+  fi
+  left_nothing "$ID"
+}
+
+@test "a failing prestart, createRuntime or createContainer hook fails create, names the hook and status, and tears down" {
+  local stage
+  for stage in prestart createRuntime createContainer; do
+    cfg 'del(.hooks)'
+    add_hook "$stage" 3
+    cmd true
+    run rt create -b "$BUNDLE" "$ID-$stage"
+    echo "$stage: $status $output"
+    [ "$status" -ne 0 ]
+    if [ "$RUNTIME" != runc ]; then
+      [[ "$output" == *"/hooks/$stage/0"* ]]
+      [[ "$output" == *"$WORK/hook.sh"* ]]
+      [[ "$output" == *"status 3"* ]]
+    fi
+    left_nothing "$ID-$stage"
+  done
+}
+
+@test "a failing hook's output is part of the error" {
+  [ "$RUNTIME" != runc ] || skip "runc logs hook output elsewhere"
+  cfg '.hooks.createRuntime = [{path: "/bin/sh", args: ["sh", "-c", "echo the-hook-said-this >&2; exit 4"]}]'
+  cmd true
+  run rt create -b "$BUNDLE" "$ID"
+  [ "$status" -ne 0 ]
+  [[ "$output" == *"the-hook-said-this"* ]]
+}
+
+@test "a failing startContainer hook stops the container before the user process runs" {
+  add_hook startContainer 5
+  cmd sh -c 'touch /hooklog/ran'
+  run_ctr "$ID"
+  echo "$output"
+  [ "$status" -ne 0 ]
+  [ ! -e "$WORK/hooklog/ran" ]
+  if [ "$RUNTIME" != runc ]; then
+    [[ "$output" == *"/hooks/startContainer/0"* ]]
+    [[ "$output" == *"status 5"* ]]
+  fi
+}
+
+@test "a failing poststart hook is a warning: the container runs on" {
+  add_hook poststart 6
+  cmd sh -c 'touch /hooklog/ran'
+  run_ctr "$ID"
+  echo "$output"
+  [ -e "$WORK/hooklog/ran" ]
+  if [ "$RUNTIME" != runc ]; then
+    [ "$status" -eq 0 ]
+    [[ "$output" == *"warning"*"/hooks/poststart/0"* ]]
+  fi
+}
+
+@test "a failing poststop hook is a warning: delete still removes the container" {
+  add_hook poststop 7
+  cmd true
+  rt create -b "$BUNDLE" "$ID"
+  run rt delete -f "$ID"
+  echo "$output"
+  [ "$status" -eq 0 ]
+  [[ "$output" == *"/hooks/poststop/0"* ]] || [ "$RUNTIME" = runc ]
+  left_nothing "$ID"
+  grep -q "^poststop stopped" "$LOG"
+}
+
+@test "poststop hooks run when create fails after createRuntime began (what it set up comes down)" {
+  add_hook createRuntime
+  add_hook createContainer 3
+  add_hook poststop
+  cmd true
+  run rt create -b "$BUNDLE" "$ID"
+  [ "$status" -ne 0 ]
+  cat "$LOG"
+  grep -q "^createRuntime" "$LOG"
+  grep -q "^poststop" "$LOG"
+  left_nothing "$ID"
+}
+
+@test "a hook path that does not exist fails create naming the path" {
+  cfg '.hooks.prestart = [{path: "/nonexistent/hook"}]'
+  cmd true
+  run rt create -b "$BUNDLE" "$ID"
+  [ "$status" -ne 0 ]
+  [[ "$output" == *"/nonexistent/hook"* ]] || [ "$RUNTIME" = runc ]
+  left_nothing "$ID"
+}

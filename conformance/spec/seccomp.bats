@@ -1,0 +1,251 @@
+#!/usr/bin/env bats
+# linux.seccomp: engine profiles, every action, errno returns, argument comparisons, flags,
+# the notify listener, and the filter being loaded after the runtime's own work.
+
+load helpers
+
+setup() { spec_setup; }
+teardown() { spec_teardown; }
+
+@test "docker's default profile: busybox runs, unshare and mount get EPERM (as with runc)" {
+  use_profile docker-run-true
+  cmd sh -c 'echo up; unshare -m true 2>&1; echo unshare=$?; mkdir -p /m; mount -t tmpfs t /m 2>&1; echo mount=$?; grep ^Seccomp: /proc/self/status'
+  same_as_reference "$ID"
+  [ "$status" -eq 0 ]
+  [[ "$output" == *"up"* ]]
+  [[ "$output" == *"Operation not permitted"* ]]
+  [[ "$output" == *"unshare=1"* ]]
+  [[ "$output" == *"mount=1"* ]]
+  [[ "$output" == *"Seccomp:	2"* ]]
+}
+
+@test "podman's default profile (defaultErrnoRet 38): busybox runs, unshare is refused" {
+  use_profile podman-run-true
+  cmd sh -c 'echo up; unshare -m true 2>&1; echo unshare=$?'
+  same_as_reference "$ID"
+  [ "$status" -eq 0 ]
+  [[ "$output" == *"up"* ]]
+  [[ "$output" == *"unshare=1"* ]]
+}
+
+@test "defaultAction ERRNO with an allow list: what is not listed fails with defaultErrnoRet" {
+  use_profile docker-run-true
+  # Drop mkdir/mkdirat from the allow list: they fall to the default, EOPNOTSUPP (95).
+  cfg '.linux.seccomp.defaultErrnoRet = 95 |
+       .linux.seccomp.syscalls |= map(.names -= ["mkdir", "mkdirat"])'
+  cmd sh -c 'mkdir /newdir 2>&1; echo mkdir=$?; ls / >/dev/null; echo ls=$?'
+  same_as_reference "$ID"
+  [[ "$output" == *"Operation not supported"* ]]
+  [[ "$output" == *"mkdir=1"* ]]
+  [[ "$output" == *"ls=0"* ]]
+}
+
+@test "SCMP_ACT_ERRNO with errnoRet on one syscall; the rest allowed" {
+  cfg '.linux.seccomp = {defaultAction: "SCMP_ACT_ALLOW", syscalls: [
+        {names: ["mkdir", "mkdirat"], action: "SCMP_ACT_ERRNO", errnoRet: 18}]}'
+  cmd sh -c 'mkdir /x 2>&1; echo mkdir=$?; touch /y; echo touch=$?'
+  same_as_reference "$ID"
+  [[ "$output" == *"Invalid cross-device link"* ]]
+  [[ "$output" == *"mkdir=1"* ]]
+  [[ "$output" == *"touch=0"* ]]
+}
+
+@test "SCMP_ACT_ERRNO without errnoRet means EPERM" {
+  cfg '.linux.seccomp = {defaultAction: "SCMP_ACT_ALLOW", syscalls: [
+        {names: ["mkdir", "mkdirat"], action: "SCMP_ACT_ERRNO"}]}'
+  cmd sh -c 'mkdir /x 2>&1; echo mkdir=$?'
+  same_as_reference "$ID"
+  [[ "$output" == *"Operation not permitted"* ]]
+}
+
+@test "argument comparison SCMP_CMP_MASKED_EQ: chmod with the setuid bit is refused, plain chmod works" {
+  # chmod(path, mode): mode is argument 1; fchmodat(dirfd, path, mode): argument 2.
+  cfg '.linux.seccomp = {defaultAction: "SCMP_ACT_ALLOW", syscalls: [
+        {names: ["chmod"], action: "SCMP_ACT_ERRNO", errnoRet: 1,
+         args: [{index: 1, value: 2048, valueTwo: 2048, op: "SCMP_CMP_MASKED_EQ"}]},
+        {names: ["fchmodat"], action: "SCMP_ACT_ERRNO", errnoRet: 1,
+         args: [{index: 2, value: 2048, valueTwo: 2048, op: "SCMP_CMP_MASKED_EQ"}]}]}'
+  cmd sh -c 'touch /f; chmod 755 /f; echo plain=$?; chmod 4755 /f 2>/dev/null; echo suid=$?; stat -c %a /f'
+  same_as_reference "$ID"
+  [[ "$output" == *"plain=0"* ]]
+  [[ "$output" == *"suid=1"* ]]
+  [[ "$output" == *"755"* ]]
+}
+
+@test "argument comparisons SCMP_CMP_EQ and SCMP_CMP_GT select by value" {
+  # kill(pid, sig): SIGUSR1 (10) refused by EQ; signals above 20 refused by GT.
+  cfg '.linux.seccomp = {defaultAction: "SCMP_ACT_ALLOW", syscalls: [
+        {names: ["kill"], action: "SCMP_ACT_ERRNO", errnoRet: 1,
+         args: [{index: 1, value: 10, op: "SCMP_CMP_EQ"}]},
+        {names: ["kill"], action: "SCMP_ACT_ERRNO", errnoRet: 22,
+         args: [{index: 1, value: 20, op: "SCMP_CMP_GT"}]}]}'
+  cmd sh -c 'trap "" USR1 USR2; kill -0 $$; echo zero=$?; kill -USR1 $$ 2>/dev/null; echo usr1=$?; kill -28 $$ 2>&1; echo winch=$?'
+  same_as_reference "$ID"
+  [[ "$output" == *"zero=0"* ]]
+  [[ "$output" == *"usr1=1"* ]]
+  [[ "$output" == *"winch=1"* ]]
+}
+
+@test "several comparisons of one argument are alternatives (one rule each)" {
+  cfg '.linux.seccomp = {defaultAction: "SCMP_ACT_ALLOW", syscalls: [
+        {names: ["kill"], action: "SCMP_ACT_ERRNO", errnoRet: 1,
+         args: [{index: 1, value: 10, op: "SCMP_CMP_EQ"}, {index: 1, value: 12, op: "SCMP_CMP_EQ"}]}]}'
+  cmd sh -c 'trap "" USR1 USR2; kill -USR1 $$ 2>/dev/null; echo usr1=$?; kill -USR2 $$ 2>/dev/null; echo usr2=$?; kill -0 $$; echo zero=$?'
+  same_as_reference "$ID"
+  [[ "$output" == *"usr1=1"* ]]
+  [[ "$output" == *"usr2=1"* ]]
+  [[ "$output" == *"zero=0"* ]]
+}
+
+@test "SCMP_ACT_KILL_PROCESS, KILL_THREAD, KILL and TRAP end the process with SIGSYS" {
+  local action
+  for action in SCMP_ACT_KILL_PROCESS SCMP_ACT_KILL_THREAD SCMP_ACT_KILL SCMP_ACT_TRAP; do
+    cfg '.linux.seccomp = {defaultAction: "SCMP_ACT_ALLOW", syscalls: [
+          {names: ["mkdir", "mkdirat"], action: $a}]}' --arg a "$action"
+    cmd mkdir /x
+    run rt run -b "$BUNDLE" "$ID-$action"
+    echo "$action: $status $output"
+    # 128 + SIGSYS (31)
+    [ "$status" -eq 159 ]
+    rt delete -f "$ID-$action" >/dev/null 2>&1 || true
+  done
+}
+
+@test "SCMP_ACT_LOG allows the call; SCMP_ACT_TRACE with no tracer fails it with ENOSYS" {
+  cfg '.linux.seccomp = {defaultAction: "SCMP_ACT_ALLOW", syscalls: [
+        {names: ["mkdir", "mkdirat"], action: "SCMP_ACT_LOG"},
+        {names: ["rmdir"], action: "SCMP_ACT_TRACE", errnoRet: 1}]}'
+  cmd sh -c 'mkdir /x; echo mkdir=$?; rmdir /x 2>&1; echo rmdir=$?'
+  same_as_reference "$ID"
+  [[ "$output" == *"mkdir=0"* ]]
+  [[ "$output" == *"rmdir=1"* ]]
+  [[ "$output" == *"Function not implemented"* ]]
+}
+
+@test "flags SECCOMP_FILTER_FLAG_LOG and SPEC_ALLOW are accepted and the filter applies" {
+  cfg '.linux.seccomp = {defaultAction: "SCMP_ACT_ALLOW",
+        flags: ["SECCOMP_FILTER_FLAG_LOG", "SECCOMP_FILTER_FLAG_SPEC_ALLOW"],
+        syscalls: [{names: ["mkdir", "mkdirat"], action: "SCMP_ACT_ERRNO", errnoRet: 18}]}'
+  cmd sh -c 'mkdir /x 2>&1; grep ^Seccomp: /proc/self/status'
+  # runc 1.1 refuses flags ("not yet supported"): no reference here.
+  run_ctr "$ID"
+  [ "$status" -eq 0 ]
+  [[ "$output" == *"Invalid cross-device link"* ]]
+  [[ "$output" == *"Seccomp:	2"* ]]
+}
+
+@test "SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV without a notify rule is an error naming flags" {
+  cfg '.linux.seccomp = {defaultAction: "SCMP_ACT_ALLOW",
+        flags: ["SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV"],
+        syscalls: [{names: ["mkdir"], action: "SCMP_ACT_ERRNO"}]}'
+  run_ctr "$ID"
+  [ "$status" -ne 0 ]
+  [[ "$output" == *"/linux/seccomp/flags"* ]]
+  left_nothing "$ID"
+}
+
+@test "a syscall name unknown to libseccomp is skipped (debug line), the rest applies" {
+  cfg '.linux.seccomp = {defaultAction: "SCMP_ACT_ALLOW", syscalls: [
+        {names: ["no_such_syscall_hull", "mkdir", "mkdirat"], action: "SCMP_ACT_ERRNO", errnoRet: 18}]}'
+  cmd sh -c 'mkdir /x 2>&1; echo mkdir=$?'
+  run rt --debug --log "$WORK/log" run -b "$BUNDLE" "$ID"
+  [ "$status" -eq 0 ]
+  [[ "$output" == *"Invalid cross-device link"* ]]
+  if [ "$RUNTIME" != runc ]; then grep -q no_such_syscall_hull "$WORK/log"; fi
+}
+
+@test "an unknown architecture is an error naming the member; nothing is left behind" {
+  cfg '.linux.seccomp = {defaultAction: "SCMP_ACT_ALLOW", architectures: ["SCMP_ARCH_PDP11"]}'
+  run_ctr "$ID"
+  [ "$status" -ne 0 ]
+  [[ "$output" == *"/linux/seccomp/architectures/0"* ]]
+  left_nothing "$ID"
+}
+
+@test "an unknown action is an error naming the member; nothing is left behind" {
+  cfg '.linux.seccomp = {defaultAction: "SCMP_ACT_ALLOW",
+        syscalls: [{names: ["mkdir"], action: "SCMP_ACT_EXPLODE"}]}'
+  run_ctr "$ID"
+  [ "$status" -ne 0 ]
+  [[ "$output" == *"/linux/seccomp/syscalls/0/action"* ]]
+  left_nothing "$ID"
+}
+
+@test "an unknown comparison operator is an error naming the member" {
+  cfg '.linux.seccomp = {defaultAction: "SCMP_ACT_ALLOW", syscalls: [{names: ["kill"],
+        action: "SCMP_ACT_ERRNO", args: [{index: 1, value: 1, op: "SCMP_CMP_ROUGHLY"}]}]}'
+  run_ctr "$ID"
+  [ "$status" -ne 0 ]
+  [[ "$output" == *"/linux/seccomp/syscalls/0/args/0/op"* ]]
+  left_nothing "$ID"
+}
+
+@test "errnoRet on an action that has no errno is an error naming errnoRet" {
+  [ "$RUNTIME" != runc ] || skip "runc accepts and ignores it"
+  cfg '.linux.seccomp = {defaultAction: "SCMP_ACT_ALLOW",
+        syscalls: [{names: ["mkdir"], action: "SCMP_ACT_KILL", errnoRet: 5}]}'
+  run_ctr "$ID"
+  [ "$status" -ne 0 ]
+  [[ "$output" == *"/linux/seccomp/syscalls/0/errnoRet"* ]]
+  left_nothing "$ID"
+}
+
+@test "the filter is loaded after the runtime's own work: blocking mount/pivot_root/sethostname does not stop the container" {
+  cfg '.linux.seccomp = {defaultAction: "SCMP_ACT_ALLOW", syscalls: [
+        {names: ["mount", "umount2", "pivot_root", "sethostname", "chroot", "keyctl",
+                 "openat2", "mknodat", "mknod", "symlinkat", "unshare", "setns", "clone3"],
+         action: "SCMP_ACT_ERRNO"}]}'
+  cmd sh -c 'hostname; mkdir -p /m; mount -t tmpfs t /m 2>/dev/null; echo mount=$?'
+  same_as_reference "$ID"
+  [ "$status" -eq 0 ]
+  [[ "$output" == *"spec"* ]]
+  [[ "$output" == *"mount=1"* ]]
+}
+
+@test "without noNewPrivileges the filter still loads (while the process is root) and applies" {
+  use_profile docker-run-true
+  cfg '.process.noNewPrivileges = false | .process.user = {uid: 1000, gid: 1000}'
+  cmd sh -c 'id -u; unshare -m true 2>/dev/null; echo unshare=$?; grep ^NoNewPrivs: /proc/self/status'
+  same_as_reference "$ID"
+  [ "$status" -eq 0 ]
+  [[ "$output" == *"1000"* ]]
+  [[ "$output" == *"unshare=1"* ]]
+  [[ "$output" == *"NoNewPrivs:	0"* ]]
+}
+
+start_agent() {
+  "$SECCOMP_AGENT" "$WORK/agent.sock" "$WORK/agent" "$1" &
+  AGENT_PID=$!
+  local i
+  for i in $(seq 100); do [ -S "$WORK/agent.sock" ] && return 0; sleep 0.05; done
+  return 1
+}
+
+@test "SCMP_ACT_NOTIFY: the listener fd and the seccomp state reach listenerPath; the agent answers" {
+  start_agent 18
+  cfg '.linux.seccomp = {defaultAction: "SCMP_ACT_ALLOW", listenerPath: $p,
+        listenerMetadata: "tenant=42", syscalls: [{names: ["mkdir", "mkdirat"], action: "SCMP_ACT_NOTIFY"}]}' \
+      --arg p "$WORK/agent.sock"
+  cmd sh -c 'mkdir /x 2>&1; echo mkdir=$?; touch /y; echo touch=$?'
+  run_ctr "$ID"
+  wait "$AGENT_PID"
+  echo "$output"
+  [ "$status" -eq 0 ]
+  [[ "$output" == *"Invalid cross-device link"* ]]
+  [[ "$output" == *"touch=0"* ]]
+  [ "$(cat "$WORK/agent.fds")" = 1 ]
+  run jq -r '[.fds[0], .metadata, .state.id, (.pid > 0), (.state.pid == .pid)] | @tsv' "$WORK/agent.state"
+  echo "$output"
+  [ "$output" = "seccompFd	tenant=42	$ID	true	true" ]
+  # The agent saw the mkdir (83) or mkdirat (258).
+  grep -Eq '^(83|258)$' "$WORK/agent.calls"
+}
+
+@test "SCMP_ACT_NOTIFY with nobody listening at listenerPath fails create cleanly" {
+  cfg '.linux.seccomp = {defaultAction: "SCMP_ACT_ALLOW", listenerPath: $p,
+        syscalls: [{names: ["mkdir"], action: "SCMP_ACT_NOTIFY"}]}' --arg p "$WORK/nobody.sock"
+  run_ctr "$ID"
+  [ "$status" -ne 0 ]
+  [[ "$output" == *"nobody.sock"* ]]
+  left_nothing "$ID"
+}

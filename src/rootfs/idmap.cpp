@@ -1,0 +1,106 @@
+#include "rootfs/idmap.hpp"
+
+#include <fcntl.h>
+#include <linux/mount.h>
+#include <sched.h>
+#include <signal.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <cstring>
+
+#include "hull/error.hpp"
+#include "linux/fd.hpp"
+#include "linux/syscalls.hpp"
+#include "process/procfs.hpp"
+
+namespace hull::rootfs {
+namespace {
+
+std::string map_text(const std::vector<spec::LinuxIDMapping>& maps) {
+  std::string out;
+  for (const auto& m : maps) {
+    out += std::to_string(m.containerID) + " " + std::to_string(m.hostID) + " " +
+           std::to_string(m.size) + "\n";
+  }
+  return out;
+}
+
+pid_t pid_in_procfs(int proc_fd, int pidfd) {
+  std::string rel = "self/fdinfo/" + std::to_string(pidfd);
+  linux_::Fd fd(::openat(proc_fd, rel.c_str(), O_RDONLY | O_CLOEXEC));
+  if (!fd) throw Error::sys("opening /proc/" + rel);
+  char buf[1024];
+  ssize_t n = ::read(fd.get(), buf, sizeof(buf) - 1);
+  if (n <= 0) throw Error::sys("reading /proc/" + rel);
+  buf[n] = 0;
+  const char* at = std::strstr(buf, "\nPid:");
+  if (!at) throw Error("/proc/" + rel + ": no Pid line");
+  return static_cast<pid_t>(std::atoi(at + 5));
+}
+
+// A user namespace with the mount's mappings, held by a helper that waits on a pipe only
+// until its namespace is open here.
+linux_::Fd mapping_userns(const spec::Mount& m) {
+  int pipefd[2];
+  if (::pipe2(pipefd, O_CLOEXEC) < 0) throw Error::sys("pipe");
+  linux_::Fd rd(pipefd[0]), wr(pipefd[1]);
+  linux_::CloneArgs ca;
+  ca.flags = CLONE_NEWUSER;
+  auto child = linux_::clone3(ca);
+  if (child.pid == 0) {
+    wr.reset();
+    char c;
+    (void)!::read(rd.get(), &c, 1);
+    ::_exit(0);
+  }
+  rd.reset();
+  struct Reaper {
+    pid_t pid;
+    linux_::Fd& wr;
+    ~Reaper() {
+      wr.reset();
+      ::waitpid(pid, nullptr, 0);
+    }
+  } reaper{child.pid, wr};
+  linux_::Fd proc = process::open_procfs();
+  // The init may sit in a new PID namespace while this /proc is the host's: name the helper
+  // by its pid there, which its pidfd's fdinfo gives in the pid namespace of this procfs.
+  std::string base = std::to_string(pid_in_procfs(proc.get(), child.pidfd.get()));
+  with_context("uidMappings", [&] {
+    process::write_proc(proc.get(), base + "/uid_map", map_text(m.uidMappings));
+  });
+  with_context("gidMappings", [&] {
+    process::write_proc(proc.get(), base + "/gid_map", map_text(m.gidMappings));
+  });
+  std::string ns = "/proc/" + base + "/ns/user";
+  linux_::Fd fd(::open(ns.c_str(), O_RDONLY | O_CLOEXEC));
+  if (!fd) throw Error::sys("opening " + ns);
+  return fd;
+}
+
+}  // namespace
+
+void idmapped_bind(const std::string& source, int dest_fd, const spec::Mount& m, bool recursive) {
+  unsigned rec = recursive ? AT_RECURSIVE : 0;
+  linux_::Fd tree(static_cast<int>(::syscall(SYS_open_tree, AT_FDCWD, source.c_str(),
+                                             OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | rec)));
+  if (!tree) throw Error::sys("open_tree " + source);
+  linux_::Fd userns = mapping_userns(m);
+  struct mount_attr attr = {};
+  attr.attr_set = MOUNT_ATTR_IDMAP;
+  attr.userns_fd = static_cast<uint64_t>(userns.get());
+  if (::syscall(SYS_mount_setattr, tree.get(), "", AT_EMPTY_PATH | rec, &attr, sizeof(attr)) < 0) {
+    throw Error::sys("idmapping " + source +
+                     " (the filesystem must support idmapped mounts; the runtime needs "
+                     "CAP_SYS_ADMIN over its owner)");
+  }
+  if (::syscall(SYS_move_mount, tree.get(), "", dest_fd, "",
+                MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0) {
+    throw Error::sys("moving the idmapped mount of " + source + " into place");
+  }
+}
+
+}  // namespace hull::rootfs
