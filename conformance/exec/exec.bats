@@ -103,6 +103,25 @@ cg_path() { awk -F: '$2 == "pids" { print $3 }' "/proc/$(init_pid)/cgroup"; }
   [ "$status" -eq 0 ]
 }
 
+@test "exec: the config's seccomp filter applies to exec'd processes too" {
+  cfg '.linux.seccomp = {defaultAction: "SCMP_ACT_ALLOW",
+        syscalls: [{names: ["mkdir", "mkdirat"], action: "SCMP_ACT_ERRNO", errnoRet: 1}]}'
+  start_container
+  run rt exec "$CID" mkdir /tmp/denied
+  [ "$status" -ne 0 ]
+  [[ "$output" == *"Operation not permitted"* ]]
+  run rt exec "$CID" grep Seccomp: /proc/self/status
+  [[ "$output" == *"Seccomp:	2"* ]]
+}
+
+@test "exec: --apparmor on a host without AppArmor is an error naming the profile" {
+  [ "$(cat /sys/module/apparmor/parameters/enabled 2>/dev/null)" = Y ] && skip "AppArmor is enabled here"
+  start_container
+  run rt exec --apparmor hull-test "$CID" true
+  [ "$status" -eq 1 ]
+  [[ "$output" == *apparmor* || "$output" == *AppArmor* ]]
+}
+
 @test "exec: --process runs a process.json given by a relative path" {
   start_container
   jq -n '{terminal: false, user: {uid: 7, gid: 8}, args: ["sh", "-c", "echo $X; id -u; pwd"],

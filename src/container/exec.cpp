@@ -23,6 +23,9 @@
 #include "linux/sync_socket.hpp"
 #include "linux/syscalls.hpp"
 #include "process/terminal.hpp"
+#include "security/lsm.hpp"
+#include "security/seccomp.hpp"
+#include "state/record.hpp"
 
 namespace hull::container {
 namespace {
@@ -69,6 +72,9 @@ struct Plan {
   int console_fd = -1;
   const linux_::SyncSocket* sync = nullptr;
   const ForwardedSignals* signals = nullptr;
+  std::shared_ptr<const security::SeccompProgram> seccomp;
+  int seccomp_listener = -1;
+  std::string container_state;
 };
 
 [[noreturn]] void fail(const Plan& p, const std::string& msg) {
@@ -85,6 +91,9 @@ ProcessContext process_context(const Plan& p) {
   pc.process = &p.process;
   pc.source = p.source;
   pc.preserve_fds = p.preserve_fds;
+  pc.seccomp = p.seccomp;
+  pc.seccomp_listener = p.seccomp_listener;
+  pc.container_state = p.container_state;
   return pc;
 }
 
@@ -185,6 +194,21 @@ int exec_in_container(const Globals& g, const ExecOptions& o) {
   plan.spec = &saved;
   plan.process = exec_process_spec(o, saved, plan.source);
   plan.preserve_fds = o.preserve_fds;
+  // What the init checks before its clone: labels this host cannot apply, the filter compiled
+  // here so that a bad one is reported before anything joins the container.
+  security::check_lsm(saved, plan.process, plan.source);
+  linux_::Fd listener;
+  if (saved.linux_ && saved.linux_->seccomp) {
+    plan.seccomp = std::make_shared<const security::SeccompProgram>(
+        security::compile_seccomp(*saved.linux_->seccomp, "config.json", g.debug));
+    if (plan.seccomp->notify) {
+      listener = with_context("config.json: /linux/seccomp/listenerPath", [&] {
+        return process::connect_unix(saved.linux_->seccomp->listenerPath);
+      });
+      plan.seccomp_listener = listener.get();
+      plan.container_state = state::oci_state_json(r, "running", false);
+    }
+  }
 
   linux_::Fd init_pidfd = linux_::pidfd_open(r.pid);
   // Checked after the pidfd pins the process, so a reused pid cannot slip through.
@@ -237,6 +261,7 @@ int exec_in_container(const Globals& g, const ExecOptions& o) {
   KillOnError joiner_guard(joiner.pid, true);
   child_end.close();
   console.reset();
+  listener.reset();
   if (ca.cgroup_fd < 0) cgroup->add(joiner.pid);
   sync.send(linux_::Msg::kGo);
   pid_t pid = std::stoi(sync.expect(linux_::Msg::kInitPid).payload);

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "rootfs/mount_options.hpp"
+#include "security/seccomp.hpp"
 #include "spec/names.hpp"
 
 namespace hull::container {
@@ -70,10 +71,25 @@ std::string features_json() {
   w.Key("rdma");
   w.Bool(false);
   w.EndObject();
-  enabled(w, "seccomp", false);
-  enabled(w, "apparmor", false);
-  enabled(w, "selinux", false);
+  security::SeccompNames sc = security::seccomp_names();
+  w.Key("seccomp");
+  w.StartObject();
+  w.Key("enabled");
+  w.Bool(true);
+  strings(w, "actions", sc.actions);
+  strings(w, "operators", sc.operators);
+  strings(w, "archs", sc.archs);
+  strings(w, "knownFlags", sc.flags);
+  strings(w, "supportedFlags", sc.flags);
+  w.EndObject();
+  // Compiled in (features.md): whether the host has the LSM enabled is checked per container.
+  enabled(w, "apparmor", true);
+  enabled(w, "selinux", true);
   enabled(w, "intelRdt", false);
+  w.Key("mountExtensions");
+  w.StartObject();
+  enabled(w, "idmap", true);
+  w.EndObject();
   w.EndObject();
 
   w.Key("annotations");

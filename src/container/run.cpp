@@ -1,5 +1,6 @@
 #include "container/run.hpp"
 
+#include <poll.h>
 #include <unistd.h>
 
 #include "container/create.hpp"
