@@ -4,7 +4,8 @@ set -euo pipefail
 pkgs=(meson ninja-build pkg-config g++ python3 rapidjson-dev libcli11-dev libspdlog-dev libfmt-dev
   libseccomp-dev libcap-dev libgtest-dev libgmock-dev libarchive-dev libssl-dev libmnl-dev
   libnftables-dev nftables containernetworking-plugins busybox-static bats jq runc crun umoci
-  skopeo iproute2 util-linux debootstrap time)
+  skopeo iproute2 util-linux debootstrap time podman conmon catatonit netavark aardvark-dns
+  containerd docker.io tini)
 if [ "${1:-}" = "--print" ]; then printf '%s\n' "${pkgs[@]}"; exit 0; fi
 missing=()
 for p in "${pkgs[@]}"; do
@@ -13,6 +14,12 @@ done
 if [ "${#missing[@]}" -gt 0 ]; then
   echo "installing: ${missing[*]}" >&2
   export DEBIAN_FRONTEND=noninteractive
+  # docker.io and containerd must not start system services: the engine tests run their own.
+  if [ ! -e /usr/sbin/policy-rc.d ]; then
+    printf '#!/bin/sh\nexit 101\n' >/usr/sbin/policy-rc.d
+    chmod 755 /usr/sbin/policy-rc.d
+    trap 'rm -f /usr/sbin/policy-rc.d' EXIT
+  fi
   apt-get update -qq
   apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi

@@ -3,28 +3,19 @@
 #include <stdlib.h>
 
 #include "cli/commands.hpp"
-#include "container/lifecycle.hpp"
 #include "container/create.hpp"
+#include "container/lifecycle.hpp"
 #include "container/run.hpp"
 #include "hull/error.hpp"
 
 namespace hull::cli {
 namespace {
 
-// runc resolves --pid-file and --console-socket against the caller's cwd.
-std::string absolute_path(const std::string& p) {
-  if (p.empty() || p.front() == '/') return p;
-  char cwd[PATH_MAX];
-  if (!::getcwd(cwd, sizeof(cwd))) throw Error::sys("getcwd");
-  return std::string(cwd) + "/" + p;
-}
-
 void add_create_flags(CLI::App* sub, container::CreateOptions& o) {
   sub->add_option("id", o.id, "container id")->required();
   sub->add_option("-b,--bundle", o.bundle, "bundle directory")->capture_default_str();
   sub->add_option("--pid-file", o.pid_file, "write the init's pid here");
-  sub->add_option("--console-socket", o.console_socket,
-                  "unix socket that receives the pty master");
+  sub->add_option("--console-socket", o.console_socket, "unix socket that receives the pty master");
   sub->add_flag("--no-pivot", o.no_pivot, "use MS_MOVE + chroot instead of pivot_root");
   sub->add_flag("--no-new-keyring", o.no_new_keyring, "keep the caller's session keyring");
   sub->add_option("--preserve-fds", o.preserve_fds, "pass N more fds (from 3) to the container");
@@ -36,6 +27,13 @@ void absolutize(container::CreateOptions& o) {
 }
 
 }  // namespace
+
+std::string absolute_path(const std::string& p) {
+  if (p.empty() || p.front() == '/') return p;
+  char cwd[PATH_MAX];
+  if (!::getcwd(cwd, sizeof(cwd))) throw Error::sys("getcwd");
+  return std::string(cwd) + "/" + p;
+}
 
 void add_lifecycle_commands(CLI::App& app, Context& ctx) {
   static container::CreateOptions create_opts;
@@ -70,8 +68,7 @@ void add_lifecycle_commands(CLI::App& app, Context& ctx) {
   kill->add_option("id", id, "container id")->required();
   kill->add_option("signal", signal, "name (TERM, SIGTERM) or number")->capture_default_str();
   kill->add_flag("-a,--all", all, "signal every process in the container's cgroup");
-  kill->callback(
-      command(ctx, [&ctx] { container::kill_container(ctx.globals, id, signal, all); }));
+  kill->callback(command(ctx, [&ctx] { container::kill_container(ctx.globals, id, signal, all); }));
 
   static bool force = false;
   auto* del = app.add_subcommand("delete", "delete a stopped container");

@@ -38,6 +38,7 @@ int main(int argc, char** argv) {
   ctx.globals.debug = hull::cli::log_debug;
   hull::cli::add_lifecycle_commands(app, ctx);
   hull::cli::add_query_commands(app, ctx);
+  hull::cli::add_exec_commands(app, ctx);
 
   try {
     app.parse(argc, argv);

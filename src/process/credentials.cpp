@@ -5,6 +5,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <cctype>
+#include <cstring>
 #include <string_view>
 
 #include "hull/error.hpp"
@@ -47,6 +49,13 @@ int check_executable(const std::string& path) {
   if (S_ISDIR(st.st_mode)) return EACCES;
   if (::access(path.c_str(), X_OK) < 0) return errno;
   return 0;
+}
+
+// Go's errno text (lower case, "permission denied"): engines map exit codes 126/127 from it.
+Error exec_error(const std::string& name, int err) {
+  std::string text = std::strerror(err);
+  if (!text.empty()) text[0] = static_cast<char>(std::tolower(static_cast<unsigned char>(text[0])));
+  return Error("exec: \"" + name + "\": " + text);
 }
 
 }  // namespace
@@ -92,7 +101,7 @@ void set_oom_score_adj(int value) {
 std::string find_executable(const std::string& name, const std::vector<std::string>& env) {
   if (name.find('/') != std::string::npos) {
     int err = check_executable(name);
-    if (err != 0) throw Error::sys("exec: \"" + name + "\"", err);
+    if (err != 0) throw exec_error(name, err);
     return name;
   }
   std::string path = kDefaultPath;
@@ -112,7 +121,7 @@ std::string find_executable(const std::string& name, const std::vector<std::stri
     if (err == EACCES && first_err == 0) first_err = err;
     i = j + 1;
   }
-  if (first_err != 0) throw Error::sys("exec: \"" + name + "\"", first_err);
+  if (first_err != 0) throw exec_error(name, first_err);
   throw Error("exec: \"" + name +
               "\": executable file not found in $PATH: no such file or directory");
 }

@@ -86,9 +86,15 @@ constexpr AttrOption kRecursive[] = {
 
 }  // namespace
 
-bool MountOptions::bind() const {
-  return (flags & MS_BIND) != 0;
+std::vector<std::string> known_mount_options() {
+  std::vector<std::string> out;
+  for (const auto& f : kFlags) out.emplace_back(f.name);
+  for (const auto& p : kPropagation) out.emplace_back(p.name);
+  for (const auto& a : kRecursive) out.emplace_back(a.name);
+  return out;
 }
+
+bool MountOptions::bind() const { return (flags & MS_BIND) != 0; }
 
 MountOptions parse_mount_options(const std::vector<std::string>& options) {
   MountOptions out;

@@ -23,4 +23,7 @@ struct MountOptions {
 // ("rro" with no kernel support, ...); unknown ones pass to the filesystem as data.
 MountOptions parse_mount_options(const std::vector<std::string>& options);
 
+// Every option name parse_mount_options understands itself (for `hull features`).
+std::vector<std::string> known_mount_options();
+
 }  // namespace hull::rootfs

@@ -251,4 +251,25 @@ std::string seccomp_notify_state(const std::string& container_state_json,
   return std::string(sb.GetString(), sb.GetSize());
 }
 
+SeccompNames seccomp_names() {
+  static constexpr std::string_view kArchs[] = {
+      "X86",      "X86_64",    "X32",        "ARM",     "AARCH64", "MIPS",        "MIPS64",
+      "MIPS64N32", "MIPSEL",   "MIPSEL64",   "MIPSEL64N32", "PPC",  "PPC64",      "PPC64LE",
+      "S390",     "S390X",     "PARISC",     "PARISC64", "RISCV64", "LOONGARCH64", "M68K",
+      "SH",       "SHEB"};
+  SeccompNames out;
+  for (const auto& a : kActions) out.actions.emplace_back(a.name);
+  for (const auto& o : kOps) out.operators.emplace_back(o.name);
+  for (const auto& f : kFlags) out.flags.emplace_back(f.name);
+  for (std::string_view a : kArchs) {
+    std::string name = "SCMP_ARCH_" + std::string(a);
+    try {
+      arch(name, "");
+      out.archs.push_back(name);
+    } catch (const Error&) {
+    }
+  }
+  return out;
+}
+
 }  // namespace hull::security

@@ -37,4 +37,11 @@ linux_::Fd load_seccomp(const SeccompProgram& program, const std::string& source
 std::string seccomp_notify_state(const std::string& container_state_json,
                                  const std::string& metadata, const std::string& status);
 
+// What compile_seccomp accepts, by the spec's names (for `hull features`); architectures
+// are those this libseccomp resolves.
+struct SeccompNames {
+  std::vector<std::string> actions, operators, archs, flags;
+};
+SeccompNames seccomp_names();
+
 }  // namespace hull::security

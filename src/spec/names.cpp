@@ -91,6 +91,12 @@ std::optional<int> capability_number(std::string_view name) {
   return lookup(kCapabilities, name);
 }
 
+std::vector<std::string_view> capability_names() {
+  std::vector<std::string_view> out;
+  for (const auto& c : kCapabilities) out.push_back(c.name);
+  return out;
+}
+
 std::optional<int> rlimit_resource(std::string_view name) {
   return lookup(kRlimits, name);
 }

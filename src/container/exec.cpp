@@ -1,0 +1,283 @@
+#include "container/exec.hpp"
+
+#include <fcntl.h>
+#include <sched.h>
+#include <signal.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <memory>
+#include <optional>
+
+#include "cgroups/manager.hpp"
+#include "container/create.hpp"
+#include "container/lifecycle.hpp"
+#include "container/process_setup.hpp"
+#include "container/supervise.hpp"
+#include "hull/error.hpp"
+#include "linux/files.hpp"
+#include "linux/proc.hpp"
+#include "linux/sync_socket.hpp"
+#include "linux/syscalls.hpp"
+#include "process/terminal.hpp"
+#include "security/lsm.hpp"
+#include "security/seccomp.hpp"
+#include "state/record.hpp"
+
+namespace hull::container {
+namespace {
+
+struct NamespaceKind {
+  int flag;
+  const char* name;
+};
+constexpr NamespaceKind kNamespaces[] = {{CLONE_NEWUSER, "user"},     {CLONE_NEWNS, "mnt"},
+                                         {CLONE_NEWPID, "pid"},       {CLONE_NEWNET, "net"},
+                                         {CLONE_NEWIPC, "ipc"},       {CLONE_NEWUTS, "uts"},
+                                         {CLONE_NEWCGROUP, "cgroup"}, {CLONE_NEWTIME, "time"}};
+
+// The init's namespaces that are not ours already: setns into one's own user namespace fails,
+// and a container may share any of them with the host.
+int namespaces_to_join(pid_t pid) {
+  int flags = 0;
+  for (const auto& ns : kNamespaces) {
+    std::string theirs_path = "/proc/" + std::to_string(pid) + "/ns/" + ns.name;
+    std::string ours_path = std::string("/proc/self/ns/") + ns.name;
+    struct stat theirs, ours;
+    if (::stat(theirs_path.c_str(), &theirs) < 0) {
+      if (errno == ENOENT) continue;  // a kernel without this namespace type
+      throw Error::sys("reading the container's namespaces: " + theirs_path);
+    }
+    if (::stat(ours_path.c_str(), &ours) == 0 && ours.st_dev == theirs.st_dev &&
+        ours.st_ino == theirs.st_ino) {
+      continue;
+    }
+    flags |= ns.flag;
+  }
+  return flags;
+}
+
+// Everything the two children need; they run straight after clone3, no re-exec.
+struct Plan {
+  const spec::Spec* spec = nullptr;
+  spec::Process process;
+  std::string source;
+  int preserve_fds = 0;
+  int init_pidfd = -1;
+  int root_fd = -1;  // /proc/<init>/root, opened before any setns
+  int ns_flags = 0;
+  int console_fd = -1;
+  const linux_::SyncSocket* sync = nullptr;
+  const ForwardedSignals* signals = nullptr;
+  std::shared_ptr<const security::SeccompProgram> seccomp;
+  int seccomp_listener = -1;
+  std::string container_state;
+};
+
+[[noreturn]] void fail(const Plan& p, const std::string& msg) {
+  try {
+    p.sync->send(linux_::Msg::kError, msg);
+  } catch (...) {
+  }
+  ::_exit(1);
+}
+
+ProcessContext process_context(const Plan& p) {
+  ProcessContext pc;
+  pc.spec = p.spec;
+  pc.process = &p.process;
+  pc.source = p.source;
+  pc.preserve_fds = p.preserve_fds;
+  pc.seccomp = p.seccomp;
+  pc.seccomp_listener = p.seccomp_listener;
+  pc.container_state = p.container_state;
+  return pc;
+}
+
+// The grandchild, inside the PID namespace: terminal, process setup, execve.
+[[noreturn]] void run_process(const Plan& p) {
+  std::string path;
+  try {
+    if (p.signals) p.signals->restore_in_child();
+    if (p.process.terminal) {
+      // The container's /dev/ptmx: the pty belongs to its devpts instance.
+      process::Pty pty = process::open_pty(p.process.consoleSize);
+      process::send_fd(p.console_fd, pty.master.get(), pty.slave_path);
+      ::close(p.console_fd);
+      process::attach_to_terminal(pty.slave.get());
+    }
+    path = prepare_process(process_context(p));
+    p.sync->send(linux_::Msg::kReady);
+  } catch (const std::exception& e) {
+    fail(p, e.what());
+  }
+  exec_process(process_context(p), path);
+}
+
+// The child: joins the namespaces and the root, then forks the process into the PID namespace.
+[[noreturn]] void run_joiner(const Plan& p) {
+  try {
+    p.sync->expect(linux_::Msg::kGo);
+    // Nothing in the container may ptrace or read /proc of us before the execve.
+    prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+    if (p.ns_flags && ::setns(p.init_pidfd, p.ns_flags) < 0) {
+      throw Error::sys("joining the container's namespaces");
+    }
+    if ((p.ns_flags & CLONE_NEWUSER) && (::setresgid(0, 0, 0) < 0 || ::setresuid(0, 0, 0) < 0)) {
+      throw Error::sys("becoming root in the container's user namespace");
+    }
+    // Joining the mount namespace put our root at the namespace's root: go to the container's.
+    if (::fchdir(p.root_fd) < 0 || ::chroot(".") < 0 || ::chdir("/") < 0) {
+      throw Error::sys("entering the container's root");
+    }
+    linux_::CloneArgs ca;
+    ca.want_pidfd = false;
+    auto child = linux_::clone3(ca);
+    if (child.pid == 0) run_process(p);
+    p.sync->send(linux_::Msg::kInitPid, std::to_string(child.pid));
+  } catch (const std::exception& e) {
+    fail(p, e.what());
+  }
+  ::_exit(0);
+}
+
+// Kills (and reaps, when it is ours) a child of an exec that failed half way.
+class KillOnError {
+ public:
+  KillOnError(pid_t pid, bool reap) : pid_(pid), reap_(reap) {}
+  KillOnError(const KillOnError&) = delete;
+  KillOnError& operator=(const KillOnError&) = delete;
+  ~KillOnError() {
+    if (pid_ <= 0) return;
+    ::kill(pid_, SIGKILL);
+    if (reap_) ::waitpid(pid_, nullptr, 0);
+  }
+  void release() { pid_ = -1; }
+
+ private:
+  pid_t pid_;
+  bool reap_;
+};
+
+std::unique_ptr<cgroups::Manager> exec_cgroup(const state::Record& r, const std::string& sub) {
+  if (sub.empty()) return cgroups::open_manager(r.cgroup_path, r.id, false);
+  if (sub.front() == '/' || sub == ".." || sub.rfind("../", 0) == 0 ||
+      sub.find("/../") != std::string::npos || sub.ends_with("/..")) {
+    throw Error("--cgroup \"" + sub + "\": must be a path below the container's cgroup");
+  }
+  auto cg = cgroups::open_manager(r.cgroup_path + "/" + sub, r.id, false);
+  for (const auto& h : cg->hierarchies()) {
+    if (!linux_::exists(h.dir))
+      throw Error("--cgroup \"" + sub + "\": " + h.dir + " does not exist");
+  }
+  return cg;
+}
+
+}  // namespace
+
+int exec_in_container(const Globals& g, const ExecOptions& o) {
+  state::Store store(g.root);
+  auto dir = store.open(o.id);
+  state::Record r = dir.load();
+  std::string status = status_of(r, dir);
+  if (status == "stopped") {
+    throw Error("container \"" + o.id + "\" is not running: cannot exec in a stopped container");
+  }
+  if (status == "paused") {
+    throw Error("container \"" + o.id + "\" is paused: resume it before exec");
+  }
+  spec::Spec saved = load_saved_spec(dir);
+  Plan plan;
+  plan.spec = &saved;
+  plan.process = exec_process_spec(o, saved, plan.source);
+  plan.preserve_fds = o.preserve_fds;
+  // What the init checks before its clone: labels this host cannot apply, the filter compiled
+  // here so that a bad one is reported before anything joins the container.
+  security::check_lsm(saved, plan.process, plan.source);
+  linux_::Fd listener;
+  if (saved.linux_ && saved.linux_->seccomp) {
+    plan.seccomp = std::make_shared<const security::SeccompProgram>(
+        security::compile_seccomp(*saved.linux_->seccomp, "config.json", g.debug));
+    if (plan.seccomp->notify) {
+      listener = with_context("config.json: /linux/seccomp/listenerPath", [&] {
+        return process::connect_unix(saved.linux_->seccomp->listenerPath);
+      });
+      plan.seccomp_listener = listener.get();
+      plan.container_state = state::oci_state_json(r, "running", false);
+    }
+  }
+
+  linux_::Fd init_pidfd = linux_::pidfd_open(r.pid);
+  // Checked after the pidfd pins the process, so a reused pid cannot slip through.
+  if (!linux_::process_alive(r.pid, r.start_time)) {
+    throw Error("container \"" + o.id + "\" is not running: cannot exec in a stopped container");
+  }
+  std::string root_path = "/proc/" + std::to_string(r.pid) + "/root";
+  linux_::Fd root(::open(root_path.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC));
+  if (!root) throw Error::sys("opening the container's root " + root_path);
+  plan.init_pidfd = init_pidfd.get();
+  plan.root_fd = root.get();
+  plan.ns_flags = namespaces_to_join(r.pid);
+  auto cgroup = exec_cgroup(r, o.cgroup);
+
+  linux_::Fd console, console_peer;
+  if (plan.process.terminal) {
+    if (!o.console_socket.empty()) {
+      console = process::connect_unix(o.console_socket);
+    } else {
+      int sv[2];
+      if (::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0) {
+        throw Error::sys("socketpair for the terminal");
+      }
+      console.reset(sv[0]);
+      console_peer.reset(sv[1]);
+    }
+    plan.console_fd = console.get();
+  }
+
+  linux_::SyncSocket sync, child_end;
+  linux_::SyncSocket::pair(sync, child_end);
+  plan.sync = &child_end;
+  std::optional<ForwardedSignals> signals;
+  if (!o.detach) {
+    signals.emplace();
+    plan.signals = &*signals;
+    // The process's parent exits once it has forked it: we take it over to wait for it.
+    prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
+  }
+
+  linux_::CloneArgs ca;
+  ca.cgroup_fd = cgroup->clone_into_fd();
+  ca.want_pidfd = false;
+  auto joiner = linux_::clone3(ca);
+  if (joiner.pid == 0) {
+    dir.unlock();
+    sync.close();
+    run_joiner(plan);
+  }
+  KillOnError joiner_guard(joiner.pid, true);
+  child_end.close();
+  console.reset();
+  listener.reset();
+  if (ca.cgroup_fd < 0) cgroup->add(joiner.pid);
+  sync.send(linux_::Msg::kGo);
+  pid_t pid = std::stoi(sync.expect(linux_::Msg::kInitPid).payload);
+  KillOnError process_guard(pid, !o.detach);
+  ::waitpid(joiner.pid, nullptr, 0);
+  joiner_guard.release();
+  sync.expect(linux_::Msg::kReady);
+
+  linux_::Fd master;
+  if (console_peer) master = process::receive_fd(console_peer.get());
+  if (!o.pid_file.empty()) write_pid_file(o.pid_file, pid);
+  process_guard.release();
+  dir.unlock();
+  if (o.detach) return 0;
+  linux_::Fd pidfd = linux_::pidfd_open(pid);
+  return supervise(pid, pidfd.get(), master ? master.get() : -1);
+}
+
+}  // namespace hull::container
