@@ -115,6 +115,20 @@ assert_new_namespaces() {
   [ "$(pj '.dirs[0].entries[] | select(.name == "busybox") | .uid')" = 65534 ]
 }
 
+@test "namespaces: user namespace, a bind source only host root can traverse is still mounted" {
+  only_namespaces pid ipc network user
+  cfg '.linux.uidMappings = [{containerID: 0, hostID: 100000, size: 65536}]
+       | .linux.gidMappings = [{containerID: 0, hostID: 100000, size: 65536}]'
+  mkdir -p "$TEST_TMP/locked/inner" "$BUNDLE/rootfs/data"
+  chmod 700 "$TEST_TMP/locked"
+  chmod 755 "$TEST_TMP/locked/inner"
+  echo from-host >"$TEST_TMP/locked/inner/f"
+  chmod 644 "$TEST_TMP/locked/inner/f"
+  add_mount /data bind "$TEST_TMP/locked/inner" rbind,ro
+  probe_case --cat /data/f
+  [ "$(pj '.files[0].content')" = "from-host" ]
+}
+
 @test "namespaces: network path joins an existing namespace" {
   local ns=hc-conf-$$-$RANDOM
   ip netns add "$ns"

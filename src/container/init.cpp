@@ -113,6 +113,21 @@ void setup(const InitConfig& cfg, bool wait_for_go, std::string& path, std::stri
   const spec::Spec& s = *cfg.spec;
   const spec::Process& p = *s.process;
   if (wait_for_go) cfg.sync->expect(linux_::Msg::kGo);
+  rootfs::Context rc;
+  rc.spec = &s;
+  rc.bundle = cfg.bundle;
+  rc.rootfs = cfg.rootfs;
+  rc.new_userns = cfg.ns.has(CLONE_NEWUSER);
+  rc.new_cgroupns = cfg.ns.has(CLONE_NEWCGROUP);
+  rc.no_pivot = cfg.no_pivot;
+  rc.cgroup = cfg.cgroup;
+  // Still with the caller's host credentials: bind sources only host root may traverse are
+  // reachable now and not after the switch to the mapped root (runc opens them early too).
+  std::vector<linux_::Fd> bind_sources;
+  if (rc.new_userns) {
+    bind_sources = rootfs::open_bind_sources(rc);
+    rc.bind_sources = &bind_sources;
+  }
   become_root_in_userns(cfg);
   if (cfg.ns.new_flags & CLONE_NEWCGROUP) {
     if (::unshare(CLONE_NEWCGROUP) < 0) throw Error::sys("creating the cgroup namespace");
@@ -125,14 +140,6 @@ void setup(const InitConfig& cfg, bool wait_for_go, std::string& path, std::stri
   process::write_sysctls(s);
   if (s.process->oomScoreAdj) process::set_oom_score_adj(*s.process->oomScoreAdj);
 
-  rootfs::Context rc;
-  rc.spec = &s;
-  rc.bundle = cfg.bundle;
-  rc.rootfs = cfg.rootfs;
-  rc.new_userns = cfg.ns.has(CLONE_NEWUSER);
-  rc.new_cgroupns = cfg.ns.has(CLONE_NEWCGROUP);
-  rc.no_pivot = cfg.no_pivot;
-  rc.cgroup = cfg.cgroup;
   bool own_mount_ns = cfg.ns.has(CLONE_NEWNS);
   if (own_mount_ns) {
     rootfs::prepare(rc);

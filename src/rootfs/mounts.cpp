@@ -57,10 +57,19 @@ std::string host_source(const Context& ctx, const std::string& source) {
   return ctx.bundle + "/" + source;
 }
 
-void bind_mount(const Context& ctx, int root_fd, const spec::Mount& m, const MountOptions& o) {
+bool is_bind(const spec::Mount& m, const MountOptions& o) { return m.type == "bind" || o.bind(); }
+
+void bind_mount(const Context& ctx, int root_fd, size_t index, const spec::Mount& m,
+                const MountOptions& o) {
   std::string src = host_source(ctx, m.source);
   struct stat st;
-  if (::stat(src.c_str(), &st) < 0) throw Error::sys("bind source " + src);
+  if (ctx.bind_sources && (*ctx.bind_sources)[index]) {
+    int fd = (*ctx.bind_sources)[index].get();
+    if (::fstat(fd, &st) < 0) throw Error::sys("bind source " + src);
+    src = fd_path(fd);
+  } else if (::stat(src.c_str(), &st) < 0) {
+    throw Error::sys("bind source " + src);
+  }
   linux_::Fd dest =
       ensure_in_root(root_fd, m.destination, S_ISDIR(st.st_mode) ? Kind::kDir : Kind::kFile);
   if (!m.uidMappings.empty()) {
@@ -184,8 +193,8 @@ void mount_all(const Context& ctx) {
     const spec::Mount& m = ctx.spec->mounts[i];
     with_context("config.json: /mounts/" + std::to_string(i) + " (" + m.destination + ")", [&] {
       MountOptions o = parse_mount_options(m.options);
-      if (m.type == "bind" || o.bind()) {
-        bind_mount(ctx, root.get(), m, o);
+      if (is_bind(m, o)) {
+        bind_mount(ctx, root.get(), i, m, o);
       } else if (!m.uidMappings.empty()) {
         throw Error("uidMappings/gidMappings (an idmapped mount) need a bind mount");
       } else if (m.type == "cgroup" || m.type == "cgroup2") {
@@ -197,6 +206,21 @@ void mount_all(const Context& ctx) {
       apply_after(root.get(), m.destination, o);
     });
   }
+}
+
+std::vector<linux_::Fd> open_bind_sources(const Context& ctx) {
+  std::vector<linux_::Fd> fds(ctx.spec->mounts.size());
+  for (size_t i = 0; i < fds.size(); ++i) {
+    const spec::Mount& m = ctx.spec->mounts[i];
+    if (!is_bind(m, parse_mount_options(m.options))) continue;
+    std::string src = host_source(ctx, m.source);
+    fds[i].reset(::open(src.c_str(), O_PATH | O_CLOEXEC));
+    if (!fds[i]) {
+      throw Error::sys("config.json: /mounts/" + std::to_string(i) + " (" + m.destination +
+                       "): bind source " + src);
+    }
+  }
+  return fds;
 }
 
 void create_cwd(const Context& ctx, const std::string& cwd) {

@@ -4,8 +4,10 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 #include "cgroups/manager.hpp"
+#include "linux/fd.hpp"
 #include "spec/model.hpp"
 
 namespace hull::rootfs {
@@ -18,7 +20,14 @@ struct Context {
   bool new_cgroupns = false;
   bool no_pivot = false;
   const cgroups::Manager* cgroup = nullptr;
+  // O_PATH fds of the bind mounts' sources, by mount index (invalid for other mounts);
+  // null: resolve the sources by path when mounting.
+  const std::vector<linux_::Fd>* bind_sources = nullptr;
 };
+
+// Opens every bind source of the config (O_PATH), for a caller about to lose the right to
+// traverse to them.
+std::vector<linux_::Fd> open_bind_sources(const Context& ctx);
 
 // Runs in the container's new mount namespace, before pivot_root.
 void prepare(const Context& ctx);
