@@ -26,5 +26,6 @@ std::function<void()> command(Context& ctx, F body) {
 
 void add_lifecycle_commands(CLI::App& app, Context& ctx);  // create start run kill delete
 void add_query_commands(CLI::App& app, Context& ctx);      // state list spec pause resume
+void add_cgroup_commands(CLI::App& app, Context& ctx);     // update events ps
 
 }  // namespace hull::cli

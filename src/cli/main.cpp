@@ -37,6 +37,7 @@ int main(int argc, char** argv) {
   ctx.prepare = [&] { hull::cli::log_setup(log_file, log_format, debug); };
   hull::cli::add_lifecycle_commands(app, ctx);
   hull::cli::add_query_commands(app, ctx);
+  hull::cli::add_cgroup_commands(app, ctx);
 
   try {
     app.parse(argc, argv);
