@@ -8,6 +8,7 @@
 
 #include <cstdint>
 
+#include "cgroups/fs_util.hpp"
 #include "cgroups/stats.hpp"
 #include "cgroups/stats_read.hpp"
 #include "hull/error.hpp"
@@ -16,17 +17,6 @@
 
 namespace hull::cgroups {
 namespace {
-
-bool has_controller(const std::string& names, const std::string& controller) {
-  size_t pos = 0;
-  while (pos <= names.size()) {
-    size_t end = names.find(',', pos);
-    if (end == std::string::npos) end = names.size();
-    if (names.compare(pos, end - pos, controller) == 0) return true;
-    pos = end + 1;
-  }
-  return false;
-}
 
 // v1: an eventfd registered on memory.oom_control; v2: inotify on memory.events, counting
 // oom_kill. Either way fd() becomes readable and drain() returns how many OOMs happened.

@@ -43,6 +43,12 @@ void FieldWriter::warn(const std::string& field, const std::string& message) con
   cgroups::warn(where(field) + ": " + message);
 }
 
+void FieldWriter::require_limit(const std::string& field, const std::optional<int64_t>& v) const {
+  if (v && *v < -1) {
+    fail(field, std::to_string(*v) + " is invalid: expected -1 (unlimited) or a positive value");
+  }
+}
+
 void warn(const std::string& text) {
   std::string line = "hull: warning: " + text + "\n";
   (void)!::write(2, line.data(), line.size());

@@ -2,6 +2,8 @@
 // ("config.json: /linux/resources/memory/limit: ...") and says what the kernel refused.
 #pragma once
 
+#include <cstdint>
+#include <optional>
 #include <string>
 
 namespace hull::cgroups {
@@ -16,6 +18,9 @@ class FieldWriter {
   std::string read(const std::string& dir, const std::string& field, const std::string& file) const;
   [[noreturn]] void fail(const std::string& field, const std::string& message) const;
   void warn(const std::string& field, const std::string& message) const;
+  // Limits take -1 for "unlimited" or a count; the kernel reads other negatives as unlimited
+  // too, which would hide a typo, so they are refused here.
+  void require_limit(const std::string& field, const std::optional<int64_t>& v) const;
   std::string where(const std::string& field) const;
 
  private:

@@ -58,13 +58,7 @@ std::vector<pid_t> V1Manager::pids() const {
 
 const Manager::Hierarchy* V1Manager::find(const std::string& controller) const {
   for (const auto& h : hierarchies_) {
-    size_t pos = 0;
-    while (pos <= h.name.size()) {
-      size_t end = h.name.find(',', pos);
-      if (end == std::string::npos) end = h.name.size();
-      if (h.name.compare(pos, end - pos, controller) == 0) return &h;
-      pos = end + 1;
-    }
+    if (has_controller(h.name, controller)) return &h;
   }
   return nullptr;
 }

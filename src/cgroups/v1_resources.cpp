@@ -43,6 +43,7 @@ class V1Apply {
   }
 
   void cpu(const spec::LinuxCPU& c) {
+    w_.require_limit("cpu/quota", c.quota);
     if (!c.cpus.empty()) w_.write(dir("cpuset", "cpu/cpus"), "cpu/cpus", "cpuset.cpus", c.cpus);
     if (!c.mems.empty()) w_.write(dir("cpuset", "cpu/mems"), "cpu/mems", "cpuset.mems", c.mems);
     bool any = (c.shares && *c.shares) || (c.quota && *c.quota) || (c.period && *c.period) ||
@@ -88,6 +89,10 @@ class V1Apply {
   }
 
   void memory(const spec::LinuxMemory& mem) {
+    w_.require_limit("memory/limit", mem.limit);
+    w_.require_limit("memory/reservation", mem.reservation);
+    w_.require_limit("memory/swap", mem.swap);
+    w_.require_limit("memory/kernelTCP", mem.kernelTCP);
     int64_t limit = mem.limit.value_or(0);
     int64_t swap = mem.swap.value_or(0);
     bool any = limit || swap || (mem.reservation && *mem.reservation) || mem.kernel ||

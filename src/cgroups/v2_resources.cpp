@@ -48,6 +48,7 @@ class V2Apply {
 
  private:
   void cpu(const spec::LinuxCPU& c) {
+    w_.require_limit("cpu/quota", c.quota);
     if (c.shares && *c.shares) {
       w_.write(d_, "cpu/shares", "cpu.weight", std::to_string(shares_to_weight(*c.shares)));
     }
@@ -67,6 +68,10 @@ class V2Apply {
   }
 
   void memory(const spec::LinuxMemory& m) {
+    w_.require_limit("memory/limit", m.limit);
+    w_.require_limit("memory/reservation", m.reservation);
+    w_.require_limit("memory/swap", m.swap);
+    w_.require_limit("memory/kernelTCP", m.kernelTCP);
     int64_t limit = m.limit.value_or(0);
     int64_t swap = m.swap.value_or(0);
     if (swap > 0 && limit == 0) {
