@@ -43,6 +43,17 @@ std::string trim(std::string s) {
   return s;
 }
 
+bool has_controller(const std::string& names, const std::string& controller) {
+  size_t pos = 0;
+  while (pos <= names.size()) {
+    size_t end = names.find(',', pos);
+    if (end == std::string::npos) end = names.size();
+    if (names.compare(pos, end - pos, controller) == 0) return true;
+    pos = end + 1;
+  }
+  return false;
+}
+
 std::string join(const std::string& mountpoint, const std::string& path) {
   if (path.empty() || path == "/") return mountpoint;
   return mountpoint + (path.front() == '/' ? "" : "/") + path;

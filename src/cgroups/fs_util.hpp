@@ -13,6 +13,8 @@ void write_pid(const std::string& procs_file, pid_t pid);
 // rmdir that tolerates a missing dir and retries while the last processes are being reaped.
 void remove_dir(const std::string& dir);
 std::string trim(std::string s);
+// Whether a v1 hierarchy's name ("cpu,cpuacct", "name=systemd") holds the controller.
+bool has_controller(const std::string& names, const std::string& controller);
 // Joins a hierarchy's mountpoint and a cgroup path ("/a/b").
 std::string join(const std::string& mountpoint, const std::string& path);
 

@@ -7,7 +7,7 @@
 namespace hull::cgroups {
 
 struct MountedHierarchy {
-  std::string name;        // controllers joined by ',' ("cpu", "name=systemd"), "" for cgroup2
+  std::string name;  // controllers joined by ',' ("cpu", "name=systemd"), "" for cgroup2
   std::string mountpoint;
   bool v2 = false;
 };

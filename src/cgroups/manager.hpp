@@ -7,6 +7,9 @@
 #include <string>
 #include <vector>
 
+#include "cgroups/stats.hpp"
+#include "spec/model.hpp"
+
 namespace hull::cgroups {
 
 enum class Layout { kV1, kV2 };
@@ -26,6 +29,13 @@ class Manager {
   virtual int clone_into_fd() { return -1; }
   // Host pids of every process in the cgroup.
   virtual std::vector<pid_t> pids() const = 0;
+  // Writes the resources (and the device rules, completed with the defaults every container
+  // needs) into the cgroup. origin names their source in errors ("config.json:
+  // /linux/resources"). With update set, absent or zero fields are left as they are and the
+  // device rules are not touched (as runc's update).
+  virtual void apply(const spec::LinuxResources& r, const std::string& origin, bool update) = 0;
+  // Usage counters for `events`; controllers the host lacks read as zero.
+  virtual Stats stats() const = 0;
   virtual void freeze(bool frozen) = 0;
   virtual bool frozen() const = 0;
   // Removes the directories; processes still inside are killed first when force is set.

@@ -1,9 +1,8 @@
+#include <linux/magic.h>
 #include <sys/statfs.h>
 
-#include <linux/magic.h>
-
-#include "cgroups/hierarchy_scan.hpp"
 #include "cgroups/fs_util.hpp"
+#include "cgroups/hierarchy_scan.hpp"
 #include "cgroups/manager.hpp"
 #include "cgroups/v1.hpp"
 #include "cgroups/v2.hpp"
@@ -63,8 +62,8 @@ std::string systemd_path(const std::string& cgroups_path, const std::string& id)
 
 std::unique_ptr<Manager> open_manager(const std::string& cgroups_path, const std::string& id,
                                       bool systemd) {
-  std::string path = systemd ? systemd_path(cgroups_path, id)
-                             : (cgroups_path.empty() ? "/" + id : cgroups_path);
+  std::string path =
+      systemd ? systemd_path(cgroups_path, id) : (cgroups_path.empty() ? "/" + id : cgroups_path);
   if (path.find("/../") != std::string::npos || path.ends_with("/..") ||
       path.rfind("../", 0) == 0 || path == "..") {
     throw Error("cgroupsPath \"" + cgroups_path + "\": must not contain \"..\"");

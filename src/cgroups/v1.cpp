@@ -56,9 +56,9 @@ std::vector<pid_t> V1Manager::pids() const {
                               : read_pids(hierarchies_.front().dir + "/cgroup.procs");
 }
 
-const Manager::Hierarchy* V1Manager::find(const std::string& name) const {
+const Manager::Hierarchy* V1Manager::find(const std::string& controller) const {
   for (const auto& h : hierarchies_) {
-    if (h.name == name) return &h;
+    if (has_controller(h.name, controller)) return &h;
   }
   return nullptr;
 }
@@ -67,18 +67,22 @@ void V1Manager::freeze(bool frozen) {
   const Hierarchy* h = find("freezer");
   if (!h) throw Error("the freezer cgroup controller is not mounted");
   std::string want = frozen ? "FROZEN" : "THAWED";
-  // Freezing can take a moment while tasks reach a safe point: rewrite until it sticks.
-  for (;;) {
+  // Freezing can take a moment while tasks reach a safe point: rewrite until it sticks. A
+  // task stuck in the kernel (e.g. in vfork) can keep it FREEZING forever: give up after about
+  // ten seconds and thaw again rather than leave the container half frozen.
+  for (int attempt = 0; attempt < 2000; ++attempt) {
     linux_::write_file(h->dir + "/freezer.state", want);
     if (trim(linux_::read_file(h->dir + "/freezer.state")) == want) return;
-    struct timespec ts = {0, 1000 * 1000};
+    struct timespec ts = {0, (attempt < 100 ? 1 : 5) * 1000 * 1000};
     nanosleep(&ts, nullptr);
   }
+  linux_::write_file(h->dir + "/freezer.state", "THAWED");
+  throw Error("freezing " + h->dir + ": the processes did not stop in time (thawed again)");
 }
 
 bool V1Manager::frozen() const {
   const Hierarchy* h = find("freezer");
-  if (!h || !linux_::exists(h->dir)) return false;
+  if (!h || !linux_::exists(h->dir + "/freezer.state")) return false;
   return trim(linux_::read_file(h->dir + "/freezer.state")) == "FROZEN";
 }
 

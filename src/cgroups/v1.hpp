@@ -6,18 +6,22 @@ namespace hull::cgroups {
 
 class V1Manager : public Manager {
  public:
+  // hierarchies: every mounted one with its directory for this cgroup (tests pass temp dirs).
   V1Manager(std::string path, std::vector<Hierarchy> hierarchies);
   void create() override;
   void add(pid_t pid) override;
   std::vector<pid_t> pids() const override;
+  void apply(const spec::LinuxResources& r, const std::string& origin, bool update) override;
+  Stats stats() const override;
   void freeze(bool frozen) override;
   bool frozen() const override;
   void destroy() override;
   const std::string& path() const override { return path_; }
   const std::vector<Hierarchy>& hierarchies() const override { return hierarchies_; }
+  // The hierarchy holding a controller ("cpu" is found in a "cpu,cpuacct" mount), or null.
+  const Hierarchy* find(const std::string& controller) const;
 
  private:
-  const Hierarchy* find(const std::string& name) const;
   std::string path_;
   std::vector<Hierarchy> hierarchies_;
 };

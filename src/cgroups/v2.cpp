@@ -61,9 +61,13 @@ int V2Manager::clone_into_fd() {
   return dir_fd_.get();
 }
 
-void V2Manager::add(pid_t pid) { write_pid(dir() + "/cgroup.procs", pid); }
+void V2Manager::add(pid_t pid) {
+  write_pid(dir() + "/cgroup.procs", pid);
+}
 
-std::vector<pid_t> V2Manager::pids() const { return read_pids(dir() + "/cgroup.procs"); }
+std::vector<pid_t> V2Manager::pids() const {
+  return read_pids(dir() + "/cgroup.procs");
+}
 
 void V2Manager::freeze(bool frozen) {
   linux_::write_file(dir() + "/cgroup.freeze", frozen ? "1" : "0");

@@ -7,11 +7,14 @@ namespace hull::cgroups {
 
 class V2Manager : public Manager {
  public:
+  // mountpoint: where cgroup2 is mounted (tests pass a temp dir laid out like one).
   V2Manager(std::string mountpoint, std::string path);
   void create() override;
   void add(pid_t pid) override;
   int clone_into_fd() override;
   std::vector<pid_t> pids() const override;
+  void apply(const spec::LinuxResources& r, const std::string& origin, bool update) override;
+  Stats stats() const override;
   void freeze(bool frozen) override;
   bool frozen() const override;
   void destroy() override;

@@ -26,6 +26,7 @@ std::function<void()> command(Context& ctx, F body) {
 
 void add_lifecycle_commands(CLI::App& app, Context& ctx);  // create start run kill delete
 void add_query_commands(CLI::App& app, Context& ctx);      // state list spec pause resume
+void add_cgroup_commands(CLI::App& app, Context& ctx);     // update events ps
 void add_exec_commands(CLI::App& app, Context& ctx);       // exec features
 
 // runc resolves --pid-file, --console-socket and --process against the caller's cwd.

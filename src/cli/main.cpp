@@ -39,6 +39,7 @@ int main(int argc, char** argv) {
   hull::cli::add_lifecycle_commands(app, ctx);
   hull::cli::add_query_commands(app, ctx);
   hull::cli::add_exec_commands(app, ctx);
+  hull::cli::add_cgroup_commands(app, ctx);
 
   try {
     app.parse(argc, argv);

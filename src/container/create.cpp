@@ -227,6 +227,9 @@ Created create_container(const Globals& g, const CreateOptions& o, bool in_proce
   c.cgroup = cgroups::open_manager(s.linux_ ? s.linux_->cgroupsPath : "", o.id, g.systemd_cgroup);
   c.cgroup->create();
   CgroupGuard cgroup_guard(c.cgroup.get());
+  // Limits and device rules go in before the init exists (on v2 it is cloned into the cgroup).
+  c.cgroup->apply(s.linux_ && s.linux_->resources ? *s.linux_->resources : spec::LinuxResources{},
+                  "config.json: /linux/resources", false);
 
   linux_::Fd fifo;
   if (!in_process_start) {

@@ -1,0 +1,108 @@
+# Bundles and cleanup for the cgroup suite. RUNTIME (default HULL, else runc) runs the
+# containers; runc is the reference for the differential cases.
+RUNTIME=${RUNTIME:-${HULL:-runc}}
+BUSYBOX=${BUSYBOX:-/bin/busybox}
+CG=/sys/fs/cgroup
+
+setup_suite_dirs() {
+  WORK=$(mktemp -d /tmp/hull-cg-bats-XXXXXX)
+  STATE="$WORK/state"
+  RUNC_STATE="$WORK/runc-state"
+  ID="hullcg-$BATS_TEST_NUMBER-$$"
+  IDS=("$ID")
+}
+
+# make_bundle DIR ARGS_JSON [JQ_FILTER]: busybox rootfs, the runtime's default config with
+# the args, cgroupsPath /<id of the dir>, and the filter applied.
+make_bundle() {
+  local dir=$1 args=$2 filter=${3:-.}
+  mkdir -p "$dir/rootfs/bin" "$dir/rootfs/tmp"
+  rm -f "$dir/config.json"
+  cp "$BUSYBOX" "$dir/rootfs/bin/busybox"
+  local app
+  for app in sh cat sleep echo head dd nproc mknod seq ls true mv; do
+    ln -sf busybox "$dir/rootfs/bin/$app"
+  done
+  (cd "$dir" && runc spec)
+  jq --argjson args "$args" '.process.terminal=false | .process.args=$args | .root.readonly=false' "$dir/config.json" |
+    jq "$filter" >"$dir/config.tmp"
+  mv "$dir/config.tmp" "$dir/config.json"
+}
+
+# with_path ID: the jq filter part that puts the container in /ID on every hierarchy.
+cgpath() { echo ".linux.cgroupsPath=\"/$1\""; }
+
+rt() { "$RUNTIME" --root "$STATE" "$@"; }
+runc_rt() { runc --root "$RUNC_STATE" "$@"; }
+
+cgfile() { tr -d '\n' <"$CG/$1/$2/$3"; }
+
+no_cgroup_left() {
+  local id=$1 d
+  for d in "$CG"/*/"$id" "$CG"/unified/"$id"; do
+    if [ -e "$d" ]; then
+      echo "left behind: $d"
+      return 1
+    fi
+  done
+}
+
+cleanup_all() {
+  local id
+  for id in "${IDS[@]}"; do
+    rt delete --force "$id" >/dev/null 2>&1 || true
+    runc_rt delete --force "$id" >/dev/null 2>&1 || true
+    for d in "$CG"/*/"$id"; do
+      [ -d "$d" ] && rmdir "$d" 2>/dev/null || true
+    done
+  done
+  rm -rf "$WORK"
+}
+
+# wait_for CMD...: retries a check until it holds (generously: a busy machine is slow).
+wait_for() {
+  local i
+  for i in $(seq 600); do
+    "$@" && return 0
+    sleep 0.1
+  done
+  return 1
+}
+
+# try_create DIR: a create expected to fail. Output goes through a file, so a create that
+# wrongly succeeds (its init holding the pipe) cannot hang the test; sets status and output.
+try_create() {
+  status=0
+  rt create -b "$1" "$ID" >"$WORK/create.out" 2>&1 </dev/null || status=$?
+  output=$(cat "$WORK/create.out")
+  echo "$output"
+}
+
+# count_lines PATTERN FILE: how many lines of FILE match.
+count_lines() { grep -c "$1" "$2" || true; }
+
+# expect_cg ID "CONTROLLER FILE VALUE"...: each cgroup file of the container holds the value.
+expect_cg() {
+  local id=$1 spec ctrl file want got
+  shift
+  for spec in "$@"; do
+    read -r ctrl file want <<<"$spec"
+    got=$(cgfile "$ctrl" "$id" "$file")
+    if [ "$got" != "$want" ]; then
+      echo "$ctrl/$file: expected \"$want\", got \"$got\""
+      return 1
+    fi
+  done
+}
+
+# same_as_runc BUNDLE SNAPSHOT_FN: what SNAPSHOT_FN prints for a container created by the
+# runtime under test equals what it prints for one created by runc from the same bundle.
+same_as_runc() {
+  local bundle=$1 snapshot=$2
+  rt create -b "$bundle" "$ID"
+  "$snapshot" >"$WORK/ours"
+  rt delete --force "$ID"
+  runc_rt create -b "$bundle" "$ID"
+  "$snapshot" >"$WORK/runc"
+  diff -u "$WORK/runc" "$WORK/ours"
+}

@@ -1,0 +1,251 @@
+// update, events, ps: the commands that work on a container's cgroup.
+#include <fcntl.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <sstream>
+
+#include "cgroups/events.hpp"
+#include "cgroups/manager.hpp"
+#include "cgroups/stats.hpp"
+#include "cgroups/update.hpp"
+#include "cli/commands.hpp"
+#include "container/lifecycle.hpp"
+#include "hull/error.hpp"
+#include "linux/files.hpp"
+#include "linux/proc.hpp"
+#include "linux/syscalls.hpp"
+#include "spec/parse.hpp"
+#include "state/store.hpp"
+
+namespace hull::cli {
+namespace {
+
+void print_line(const std::string& text) {
+  std::string line = text + "\n";
+  std::string_view rest = line;
+  while (!rest.empty()) {
+    ssize_t n = ::write(1, rest.data(), rest.size());
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) throw Error::sys("writing to stdout");
+    rest.remove_prefix(static_cast<size_t>(n));
+  }
+}
+
+// A container that is not stopped, with its cgroup. The state dir's lock is dropped at once:
+// events may run for hours and must not hold up kill or delete.
+struct Target {
+  state::Record record;
+  std::unique_ptr<cgroups::Manager> cgroup;
+};
+
+Target open_target(const container::Globals& g, const std::string& id) {
+  state::Store store(g.root);
+  auto dir = store.open(id);
+  Target t{dir.load(), nullptr};
+  if (container::status_of(t.record, dir) == "stopped") {
+    throw Error("container \"" + id + "\" is not running");
+  }
+  dir.unlock();
+  t.cgroup = cgroups::open_manager(t.record.cgroup_path, id, false);
+  return t;
+}
+
+std::string read_input(const std::string& path) {
+  if (path != "-") return linux_::read_file(path);
+  std::string out;
+  char buf[8192];
+  for (;;) {
+    ssize_t n = ::read(0, buf, sizeof(buf));
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) throw Error::sys("reading resources from stdin");
+    if (n == 0) return out;
+    out.append(buf, static_cast<size_t>(n));
+  }
+}
+
+// Go-style durations as runc takes them: "5s", "250ms", "1m", "1.5s"; a bare number is seconds.
+std::chrono::milliseconds parse_interval(const std::string& text) {
+  size_t pos = 0;
+  double v = 0;
+  try {
+    v = std::stod(text, &pos);
+  } catch (const std::exception&) {
+    throw Error("--interval: invalid duration \"" + text + "\"");
+  }
+  std::string unit = text.substr(pos);
+  double ms = unit == "ms"                  ? v
+              : unit == "s" || unit.empty() ? v * 1000
+              : unit == "m"                 ? v * 60000
+              : unit == "h"                 ? v * 3600000
+                                            : -1;
+  if (ms <= 0) throw Error("--interval: invalid duration \"" + text + "\" (e.g. 5s, 500ms)");
+  return std::chrono::milliseconds(static_cast<int64_t>(ms));
+}
+
+// Runs the host's ps with args and returns what it printed.
+std::string run_ps(const std::vector<std::string>& args) {
+  int p[2];
+  if (::pipe2(p, O_CLOEXEC) < 0) throw Error::sys("pipe for ps");
+  linux_::Fd rd(p[0]), wr(p[1]);
+  pid_t pid = ::fork();
+  if (pid < 0) throw Error::sys("fork for ps");
+  if (pid == 0) {
+    ::dup2(wr.get(), 1);
+    ::dup2(wr.get(), 2);
+    std::vector<char*> argv;
+    argv.push_back(const_cast<char*>("ps"));
+    for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
+    argv.push_back(nullptr);
+    ::execvp("ps", argv.data());
+    _exit(127);
+  }
+  wr.reset();
+  std::string out;
+  char buf[8192];
+  ssize_t n;
+  while ((n = ::read(rd.get(), buf, sizeof(buf))) != 0) {
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) break;
+    out.append(buf, static_cast<size_t>(n));
+  }
+  int status = 0;
+  ::waitpid(pid, &status, 0);
+  if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+    throw Error("ps " + (args.empty() ? "" : args.front()) + " failed: " + out);
+  }
+  return out;
+}
+
+std::vector<std::string> fields_of(const std::string& line) {
+  std::vector<std::string> out;
+  std::stringstream ss(line);
+  std::string f;
+  while (ss >> f) out.push_back(f);
+  return out;
+}
+
+// The header and the rows of ps's output whose PID column is one of pids.
+void print_ps_table(const std::string& output, const std::vector<pid_t>& pids) {
+  std::stringstream in(output);
+  std::string header;
+  std::getline(in, header);
+  auto names = fields_of(header);
+  auto col = std::find(names.begin(), names.end(), "PID");
+  if (col == names.end()) throw Error("ps: couldn't find the PID field in ps output");
+  size_t index = static_cast<size_t>(col - names.begin());
+  print_line(header);
+  std::string line;
+  while (std::getline(in, line)) {
+    auto f = fields_of(line);
+    if (f.size() <= index) continue;
+    pid_t pid = 0;
+    try {
+      pid = std::stoi(f[index]);
+    } catch (const std::exception&) {
+      throw Error("ps: unable to parse pid \"" + f[index] + "\"");
+    }
+    if (std::find(pids.begin(), pids.end(), pid) != pids.end()) print_line(line);
+  }
+}
+
+void add_update(CLI::App& app, Context& ctx) {
+  static std::string id, resources;
+  static cgroups::UpdateFlags f;
+  auto* up = app.add_subcommand("update", "change a container's resource limits");
+  up->add_option("id", id, "container id")->required();
+  up->add_option("-r,--resources", resources,
+                 "JSON linux resources from FILE or - (stdin); other flags are then ignored");
+  up->add_option("--memory", f.memory, "memory limit (e.g. 512m, -1 = unlimited)");
+  up->add_option("--memory-reservation", f.memory_reservation, "memory soft limit");
+  up->add_option("--memory-swap", f.memory_swap, "memory plus swap limit");
+  up->add_option("--kernel-memory", f.kernel_memory, "kernel memory limit (deprecated)");
+  up->add_option("--kernel-memory-tcp", f.kernel_memory_tcp, "kernel TCP buffer limit");
+  up->add_option("--cpu-share", f.cpu_shares, "CPU shares (relative weight)");
+  up->add_option("--cpu-period", f.cpu_period, "CPU CFS period in microseconds");
+  up->add_option("--cpu-quota", f.cpu_quota, "CPU CFS quota in microseconds per period");
+  up->add_option("--cpu-burst", f.cpu_burst, "CPU CFS burst in microseconds");
+  up->add_option("--cpu-rt-period", f.cpu_rt_period, "real-time period in microseconds");
+  up->add_option("--cpu-rt-runtime", f.cpu_rt_runtime, "real-time runtime in microseconds");
+  up->add_option("--cpu-idle", f.cpu_idle, "1: SCHED_IDLE for the cgroup");
+  up->add_option("--cpuset-cpus", f.cpuset_cpus, "CPUs allowed (e.g. 0-1)");
+  up->add_option("--cpuset-mems", f.cpuset_mems, "memory nodes allowed");
+  up->add_option("--pids-limit", f.pids_limit, "maximum number of processes (-1: unlimited)");
+  up->add_option("--blkio-weight", f.blkio_weight, "block IO weight (10 to 1000)");
+  up->callback(command(ctx, [&ctx] {
+    spec::LinuxResources r;
+    std::string origin;
+    if (!resources.empty()) {
+      std::string source = resources == "-" ? "stdin" : resources;
+      r = spec::parse_resources(read_input(resources), source);
+      cgroups::drop_zero_values(r);
+      origin = source + ": ";
+    } else {
+      r = cgroups::resources_from_flags(f);
+      origin = "update: ";
+    }
+    Target t = open_target(ctx.globals, id);
+    t.cgroup->apply(r, origin, true);
+  }));
+}
+
+void add_events(CLI::App& app, Context& ctx) {
+  static std::string id, interval = "5s";
+  static bool stats = false;
+  auto* ev = app.add_subcommand("events", "print container stats and OOM events as JSON lines");
+  ev->add_option("id", id, "container id")->required();
+  ev->add_flag("--stats", stats, "print the stats once and exit");
+  ev->add_option("--interval", interval, "time between stats events")->capture_default_str();
+  ev->callback(command(ctx, [&ctx] {
+    auto every = parse_interval(interval);
+    Target t = open_target(ctx.globals, id);
+    if (stats) {
+      print_line(cgroups::stats_event_json(id, t.cgroup->stats()));
+      return;
+    }
+    linux_::Fd pidfd = linux_::pidfd_open(t.record.pid);
+    // The pid may have been reused between the status check and the open.
+    if (!linux_::process_alive(t.record.pid, t.record.start_time)) return;
+    cgroups::watch_events(*t.cgroup, id, pidfd.get(), every, print_line);
+  }));
+}
+
+void add_ps(CLI::App& app, Context& ctx) {
+  static std::string format = "table";
+  auto* ps = app.add_subcommand("ps", "list the processes of a container: ps ID [ps options]");
+  ps->add_option("-f,--format", format, "table or json")->capture_default_str();
+  // Everything from the id on is ours to hand to ps ("ps ID -ef" must not parse -e -f).
+  ps->prefix_command();
+  ps->callback(command(ctx, [&ctx, ps] {
+    std::vector<std::string> rest = ps->remaining();
+    if (rest.empty()) throw Error("ps: missing the container id");
+    std::string id = rest.front();
+    rest.erase(rest.begin());
+    if (format != "table" && format != "json") {
+      throw Error("--format: expected table or json, got \"" + format + "\"");
+    }
+    Target t = open_target(ctx.globals, id);
+    auto pids = t.cgroup->pids();
+    if (format == "json") {
+      if (!rest.empty()) throw Error("ps: options for ps cannot be combined with --format json");
+      std::string out = "[";
+      for (size_t i = 0; i < pids.size(); ++i) out += (i ? "," : "") + std::to_string(pids[i]);
+      print_line(out + "]");
+      return;
+    }
+    if (rest.empty()) rest = {"-ef"};
+    print_ps_table(run_ps(rest), pids);
+  }));
+}
+
+}  // namespace
+
+void add_cgroup_commands(CLI::App& app, Context& ctx) {
+  add_update(app, ctx);
+  add_events(app, ctx);
+  add_ps(app, ctx);
+}
+
+}  // namespace hull::cli
