@@ -12,33 +12,10 @@
 #include "hull/error.hpp"
 #include "linux/files.hpp"
 #include "process/procfs.hpp"
+#include "spec/names.hpp"
 
 namespace hull::process {
 namespace {
-
-struct RlimitName {
-  std::string_view name;
-  int resource;
-};
-
-constexpr RlimitName kRlimits[] = {
-    {"RLIMIT_AS", RLIMIT_AS},
-    {"RLIMIT_CORE", RLIMIT_CORE},
-    {"RLIMIT_CPU", RLIMIT_CPU},
-    {"RLIMIT_DATA", RLIMIT_DATA},
-    {"RLIMIT_FSIZE", RLIMIT_FSIZE},
-    {"RLIMIT_LOCKS", RLIMIT_LOCKS},
-    {"RLIMIT_MEMLOCK", RLIMIT_MEMLOCK},
-    {"RLIMIT_MSGQUEUE", RLIMIT_MSGQUEUE},
-    {"RLIMIT_NICE", RLIMIT_NICE},
-    {"RLIMIT_NOFILE", RLIMIT_NOFILE},
-    {"RLIMIT_NPROC", RLIMIT_NPROC},
-    {"RLIMIT_RSS", RLIMIT_RSS},
-    {"RLIMIT_RTPRIO", RLIMIT_RTPRIO},
-    {"RLIMIT_RTTIME", RLIMIT_RTTIME},
-    {"RLIMIT_SIGPENDING", RLIMIT_SIGPENDING},
-    {"RLIMIT_STACK", RLIMIT_STACK},
-};
 
 constexpr const char* kDefaultPath = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
 
@@ -79,10 +56,8 @@ void set_user(const spec::User& user, bool allow_setgroups) {
 void apply_rlimits(const std::vector<spec::POSIXRlimit>& rlimits) {
   for (size_t i = 0; i < rlimits.size(); ++i) {
     const auto& r = rlimits[i];
-    int resource = -1;
-    for (const auto& n : kRlimits) {
-      if (n.name == r.type) resource = n.resource;
-    }
+    std::optional<int> found = spec::rlimit_resource(r.type);
+    int resource = found.value_or(-1);
     std::string where = "config.json: /process/rlimits/" + std::to_string(i);
     if (resource < 0) throw Error(where + ": unknown rlimit type \"" + r.type + "\"");
     struct rlimit lim = {static_cast<rlim_t>(r.soft), static_cast<rlim_t>(r.hard)};
