@@ -225,16 +225,9 @@ int exec_in_container(const Globals& g, const ExecOptions& o) {
 
   linux_::Fd console, console_peer;
   if (plan.process.terminal) {
-    if (!o.console_socket.empty()) {
-      console = process::connect_unix(o.console_socket);
-    } else {
-      int sv[2];
-      if (::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0) {
-        throw Error::sys("socketpair for the terminal");
-      }
-      console.reset(sv[0]);
-      console_peer.reset(sv[1]);
-    }
+    auto channel = process::open_console_channel(o.console_socket);
+    console = std::move(channel.to_container);
+    console_peer = std::move(channel.peer);
     plan.console_fd = console.get();
   }
 

@@ -54,6 +54,21 @@ linux_::Fd connect_unix(const std::string& path) {
   return s;
 }
 
+ConsoleChannel open_console_channel(const std::string& console_socket) {
+  ConsoleChannel c;
+  if (!console_socket.empty()) {
+    c.to_container = connect_unix(console_socket);
+    return c;
+  }
+  int sv[2];
+  if (::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0) {
+    throw Error::sys("socketpair for the terminal");
+  }
+  c.to_container.reset(sv[0]);
+  c.peer.reset(sv[1]);
+  return c;
+}
+
 void send_fd(int sock, int fd, const std::string& name) {
   struct msghdr msg = {};
   char control[CMSG_SPACE(sizeof(int))] = {};

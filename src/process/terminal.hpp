@@ -21,6 +21,14 @@ Pty open_pty(const std::optional<spec::Box>& size);
 void attach_to_terminal(int slave_fd);
 
 linux_::Fd connect_unix(const std::string& path);
+
+// Where the container's pty master goes: the caller's --console-socket when given, else one
+// end of a socket pair whose other end (peer) the runtime keeps to relay the terminal itself.
+struct ConsoleChannel {
+  linux_::Fd to_container;
+  linux_::Fd peer;  // invalid with a console socket
+};
+ConsoleChannel open_console_channel(const std::string& console_socket);
 void send_fd(int sock, int fd, const std::string& name);
 linux_::Fd receive_fd(int sock);
 
