@@ -3,6 +3,7 @@
 
 #include <sys/types.h>
 
+#include <array>
 #include <memory>
 #include <string>
 #include <vector>
@@ -56,6 +57,11 @@ class Manager {
 // default "/<id>", or slice:prefix:name with systemd) into a manager for the host's layout.
 std::unique_ptr<Manager> open_manager(const std::string& cgroups_path, const std::string& id,
                                       bool systemd);
+
+// Reopens a container's cgroup from the directories recorded at create (name, mountpoint,
+// dir); falls back to resolving path when none were recorded.
+std::unique_ptr<Manager> reopen_manager(const std::string& path,
+                                        const std::vector<std::array<std::string, 3>>& dirs);
 
 // Turns "slice:prefix:name" into the cgroupfs path systemd would use.
 std::string systemd_path(const std::string& cgroups_path, const std::string& id);

@@ -91,3 +91,18 @@ std::unique_ptr<Manager> open_manager(const std::string& cgroups_path, const std
 }
 
 }  // namespace hull::cgroups
+
+namespace hull::cgroups {
+
+std::unique_ptr<Manager> reopen_manager(const std::string& path,
+                                        const std::vector<std::array<std::string, 3>>& dirs) {
+  if (dirs.empty()) return open_manager(path, "", false);
+  if (dirs.size() == 1 && dirs.front()[0].empty()) {
+    return std::make_unique<V2Manager>(dirs.front()[1], path);
+  }
+  std::vector<Manager::Hierarchy> hs;
+  for (const auto& d : dirs) hs.push_back({d[0], d[1], d[2]});
+  return std::make_unique<V1Manager>(path, std::move(hs));
+}
+
+}  // namespace hull::cgroups

@@ -49,7 +49,7 @@ Target open_target(const container::Globals& g, const std::string& id) {
     throw Error("container \"" + id + "\" is not running");
   }
   dir.unlock();
-  t.cgroup = cgroups::open_manager(t.record.cgroup_path, id, false);
+  t.cgroup = cgroups::reopen_manager(t.record.cgroup_path, t.record.cgroup_dirs);
   return t;
 }
 

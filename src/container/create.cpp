@@ -323,6 +323,7 @@ Created create_container(const Globals& g, const CreateOptions& o, bool in_proce
   r.owner = owner_name();
   r.pid = init_pid;
   r.cgroup_path = c.cgroup->path();
+  for (const auto& h : c.cgroup->hierarchies()) r.cgroup_dirs.push_back({h.name, h.mountpoint, h.dir});
   r.systemd_cgroup = g.systemd_cgroup;
   r.annotations = s.annotations;
 

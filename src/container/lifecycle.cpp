@@ -47,7 +47,7 @@ void wait_exit(int pidfd) {
 }
 
 std::unique_ptr<cgroups::Manager> manager_of(const state::Record& r) {
-  return cgroups::open_manager(r.cgroup_path, r.id, false);
+  return cgroups::reopen_manager(r.cgroup_path, r.cgroup_dirs);
 }
 
 void signal_all(const state::Record& r, int sig) {

@@ -50,6 +50,15 @@ std::string to_json(const Record& r) {
   str(w, "cgroup_path", r.cgroup_path);
   w.Key("systemd_cgroup");
   w.Bool(r.systemd_cgroup);
+  w.Key("cgroup_dirs");
+  w.StartArray();
+  for (const auto& h : r.cgroup_dirs) {
+    w.StartArray();
+    for (const auto& part : h)
+      w.String(part.c_str(), static_cast<rapidjson::SizeType>(part.size()));
+    w.EndArray();
+  }
+  w.EndArray();
   w.Key("annotations");
   write_annotations(w, r.annotations);
   w.EndObject();
@@ -75,6 +84,15 @@ Record from_json(const std::string& text, const std::string& source) {
   }
   if (auto it = doc.FindMember("systemd_cgroup"); it != doc.MemberEnd() && it->value.IsBool()) {
     r.systemd_cgroup = it->value.GetBool();
+  }
+  if (auto it = doc.FindMember("cgroup_dirs"); it != doc.MemberEnd() && it->value.IsArray()) {
+    for (const auto& h : it->value.GetArray()) {
+      if (!h.IsArray() || h.Size() != 3 || !h[0].IsString() || !h[1].IsString() ||
+          !h[2].IsString()) {
+        continue;
+      }
+      r.cgroup_dirs.push_back({h[0].GetString(), h[1].GetString(), h[2].GetString()});
+    }
   }
   if (auto it = doc.FindMember("annotations"); it != doc.MemberEnd() && it->value.IsObject()) {
     for (const auto& m : it->value.GetObject()) {

@@ -3,9 +3,11 @@
 
 #include <sys/types.h>
 
+#include <array>
 #include <cstdint>
 #include <map>
 #include <string>
+#include <vector>
 
 namespace hull::state {
 
@@ -19,6 +21,9 @@ struct Record {
   uint64_t start_time = 0;  // /proc/<pid>/stat field 22, guards against pid reuse
   std::string cgroup_path;  // resolved cgroupsPath the container lives in
   bool systemd_cgroup = false;
+  // The cgroup directory on each hierarchy: {name, mountpoint, dir}. A relative cgroupsPath
+  // resolves differently per v1 hierarchy and per caller, so later commands reuse these.
+  std::vector<std::array<std::string, 3>> cgroup_dirs;
   std::map<std::string, std::string> annotations;
 };
 
