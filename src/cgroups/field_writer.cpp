@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include "hull/error.hpp"
+#include "hull/warn.hpp"
 #include "linux/files.hpp"
 
 namespace hull::cgroups {
@@ -40,18 +41,13 @@ void FieldWriter::fail(const std::string& field, const std::string& message) con
 }
 
 void FieldWriter::warn(const std::string& field, const std::string& message) const {
-  cgroups::warn(where(field) + ": " + message);
+  hull::warn(where(field) + ": " + message);
 }
 
 void FieldWriter::require_limit(const std::string& field, const std::optional<int64_t>& v) const {
   if (v && *v < -1) {
     fail(field, std::to_string(*v) + " is invalid: expected -1 (unlimited) or a positive value");
   }
-}
-
-void warn(const std::string& text) {
-  std::string line = "hull: warning: " + text + "\n";
-  (void)!::write(2, line.data(), line.size());
 }
 
 }  // namespace hull::cgroups

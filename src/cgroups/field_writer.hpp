@@ -27,7 +27,4 @@ class FieldWriter {
   std::string origin_;
 };
 
-// "hull: warning: <text>" on stderr (the runtime's only warning channel).
-void warn(const std::string& text);
-
 }  // namespace hull::cgroups

@@ -110,15 +110,9 @@ class PoststopGuard {
   void release() { armed_ = false; }
   ~PoststopGuard() {
     if (!armed_ || !spec_.hooks || spec_.hooks->poststop.empty()) return;
-    std::vector<std::string> warnings;
     try {
-      hooks::run_stage(spec_.hooks->poststop, "poststop", hook_state(record_, "stopped"), false,
-                       &warnings);
+      hooks::run_stage(spec_.hooks->poststop, "poststop", hook_state(record_, "stopped"), false);
     } catch (...) {
-    }
-    for (const auto& w : warnings) {
-      std::string line = "hull: warning: " + w + "\n";
-      (void)!::write(2, line.data(), line.size());
     }
   }
 
@@ -333,8 +327,8 @@ Created create_container(const Globals& g, const CreateOptions& o, bool in_proce
     std::string st = hook_state(r, "creating");
     poststop.arm();
     if (s.hooks) {
-      hooks::run_stage(s.hooks->prestart, "prestart", st, true, nullptr);
-      hooks::run_stage(s.hooks->createRuntime, "createRuntime", st, true, nullptr);
+      hooks::run_stage(s.hooks->prestart, "prestart", st, true);
+      hooks::run_stage(s.hooks->createRuntime, "createRuntime", st, true);
     }
     c.sync.send(linux_::Msg::kHooksDone, hook_state(r, "created"));
   }

@@ -11,6 +11,7 @@
 #include "container/process_setup.hpp"
 #include "hooks/hooks.hpp"
 #include "hull/error.hpp"
+#include "hull/warn.hpp"
 #include "linux/files.hpp"
 #include "linux/syscalls.hpp"
 #include "process/credentials.hpp"
@@ -27,10 +28,6 @@ namespace {
   } catch (...) {
   }
   ::_exit(1);
-}
-
-void warn(const std::string& msg) {
-  child_warning(msg);
 }
 
 void become_root_in_userns(const InitConfig& cfg) {
@@ -150,8 +147,7 @@ void setup(const InitConfig& cfg, bool wait_for_go, std::string& path, std::stri
     cfg.sync->send(linux_::Msg::kRunHooks);
     state_json = cfg.sync->expect(linux_::Msg::kHooksDone).payload;
     if (s.hooks) {
-      hooks::run_stage(s.hooks->createContainer, "createContainer", creating(state_json), true,
-                       nullptr);
+      hooks::run_stage(s.hooks->createContainer, "createContainer", creating(state_json), true);
     }
   }
   rootfs::create_cwd(rc, p.cwd);
@@ -183,8 +179,7 @@ void run_init(const InitConfig& cfg, bool wait_for_go) {
   }
   if (cfg.spec->hooks) {
     try {
-      hooks::run_stage(cfg.spec->hooks->startContainer, "startContainer", state_json, true,
-                       nullptr);
+      hooks::run_stage(cfg.spec->hooks->startContainer, "startContainer", state_json, true);
     } catch (const Error& e) {
       warn(e.message());
       ::_exit(1);

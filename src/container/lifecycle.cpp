@@ -12,6 +12,7 @@
 #include "container/create.hpp"
 #include "hooks/hooks.hpp"
 #include "hull/error.hpp"
+#include "hull/warn.hpp"
 #include "linux/proc.hpp"
 #include "linux/syscalls.hpp"
 
@@ -20,11 +21,6 @@ namespace {
 
 bool alive(const state::Record& r) {
   return linux_::process_alive(r.pid, r.start_time);
-}
-
-void warn(const std::string& msg) {
-  std::string line = "hull: warning: " + msg + "\n";
-  (void)!::write(2, line.data(), line.size());
 }
 
 // Opens a pidfd only if pid is still the process the record describes.
@@ -117,9 +113,7 @@ void start_container(const Globals& g, const std::string& id) {
   wait_for_exec(watch.get());
   spec::Spec s = load_saved_spec(dir);
   if (s.hooks && !s.hooks->poststart.empty()) {
-    std::vector<std::string> warnings;
-    hooks::run_stage(s.hooks->poststart, "poststart", hook_state(r, "running"), false, &warnings);
-    for (const auto& w : warnings) warn(w);
+    hooks::run_stage(s.hooks->poststart, "poststart", hook_state(r, "running"), false);
   }
 }
 
@@ -150,9 +144,7 @@ void destroy(const state::Record& r, state::ContainerDir& dir) {
   for (pid_t pid : cg->pids()) ::kill(pid, SIGKILL);
   cg->destroy();
   if (s.hooks && !s.hooks->poststop.empty()) {
-    std::vector<std::string> warnings;
-    hooks::run_stage(s.hooks->poststop, "poststop", hook_state(r, "stopped"), false, &warnings);
-    for (const auto& w : warnings) warn(w);
+    hooks::run_stage(s.hooks->poststop, "poststop", hook_state(r, "stopped"), false);
   }
   dir.remove();
 }

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "hull/error.hpp"
+#include "hull/warn.hpp"
 #include "linux/argv.hpp"
 #include "linux/files.hpp"
 #include "linux/syscalls.hpp"
@@ -49,11 +50,6 @@ void check_cwd_inside(const std::string& source, const std::string& cwd) {
 
 }  // namespace
 
-void child_warning(const std::string& msg) {
-  std::string line = "hull: warning: " + msg + "\n";
-  (void)!::write(2, line.data(), line.size());
-}
-
 std::string prepare_process(const ProcessContext& ctx) {
   const spec::Process& p = *ctx.process;
   const spec::Spec& s = *ctx.spec;
@@ -79,7 +75,7 @@ std::string prepare_process(const ProcessContext& ctx) {
   if (p.capabilities) {
     caps = security::resolve_capabilities(*p.capabilities, ctx.source + "/capabilities", warnings);
   }
-  for (const auto& w : warnings) child_warning(w);
+  for (const auto& w : warnings) warn(w);
   security::apply_bounding(caps);
   security::set_keep_caps(true);
   // Without no_new_privs, loading a filter needs CAP_SYS_ADMIN, which the user may not keep:
@@ -115,11 +111,11 @@ void exec_process(const ProcessContext& ctx, const std::string& path) {
     linux_::cloexec_from(3 + ctx.preserve_fds);
     if (ctx.seccomp && p.noNewPrivileges) load_seccomp(ctx);
   } catch (const std::exception& e) {
-    child_warning(e.what());
+    warn(e.what());
     ::_exit(1);
   }
   ::execve(path.c_str(), argv.data(), envp.data());
-  child_warning("exec " + path + ": " + std::strerror(errno));
+  warn("exec " + path + ": " + std::strerror(errno));
   ::_exit(127);
 }
 

@@ -35,7 +35,5 @@ std::string prepare_process(const ProcessContext& ctx);
 // (when noNewPrivileges made it loadable this late), execve.
 [[noreturn]] void exec_process(const ProcessContext& ctx, const std::string& path);
 
-// "hull: warning: ..." on stderr, from code that runs in the container's processes.
-void child_warning(const std::string& msg);
 
 }  // namespace hull::container

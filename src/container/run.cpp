@@ -25,13 +25,7 @@ int run_container(const Globals& g, const RunOptions& o) {
   }
   c.sync.close();
   if (c.spec.hooks && !c.spec.hooks->poststart.empty()) {
-    std::vector<std::string> warnings;
-    hooks::run_stage(c.spec.hooks->poststart, "poststart", hook_state(r, "running"), false,
-                     &warnings);
-    for (const auto& w : warnings) {
-      std::string line = "hull: warning: " + w + "\n";
-      (void)!::write(2, line.data(), line.size());
-    }
+    hooks::run_stage(c.spec.hooks->poststart, "poststart", hook_state(r, "running"), false);
   }
   if (o.detach) return 0;
   int code = supervise(r.pid, c.pidfd.get(), c.pty_master ? c.pty_master.get() : -1);

@@ -9,6 +9,7 @@
 #include <chrono>
 
 #include "hull/error.hpp"
+#include "hull/warn.hpp"
 #include "linux/argv.hpp"
 #include "linux/fd.hpp"
 #include "linux/syscalls.hpp"
@@ -104,14 +105,14 @@ void run_hook(const spec::Hook& hook, const std::string& state_json) {
 }
 
 void run_stage(const std::vector<spec::Hook>& hooks, const std::string& stage,
-               const std::string& state_json, bool fatal, std::vector<std::string>* warnings) {
+               const std::string& state_json, bool fatal) {
   for (size_t i = 0; i < hooks.size(); ++i) {
     try {
       run_hook(hooks[i], state_json);
     } catch (Error& e) {
       e.context("config.json: /hooks/" + stage + "/" + std::to_string(i));
       if (fatal) throw;
-      if (warnings) warnings->push_back(e.message());
+      warn(e.message());
     }
   }
 }

@@ -13,8 +13,8 @@ namespace hull::hooks {
 void run_hook(const spec::Hook& hook, const std::string& state_json);
 
 // Runs every hook of a stage in order. `stage` names the stage in errors ("createRuntime").
-// With fatal = false, failures go to `warnings` and the rest still run.
+// With fatal = false (poststart, poststop), a failure is a warning and the rest still run.
 void run_stage(const std::vector<spec::Hook>& hooks, const std::string& stage,
-               const std::string& state_json, bool fatal, std::vector<std::string>* warnings);
+               const std::string& state_json, bool fatal);
 
 }  // namespace hull::hooks
