@@ -14,6 +14,7 @@
 #include "cli/commands.hpp"
 #include "container/lifecycle.hpp"
 #include "hull/error.hpp"
+#include "linux/child.hpp"
 #include "linux/files.hpp"
 #include "linux/proc.hpp"
 #include "linux/syscalls.hpp"
@@ -93,14 +94,16 @@ std::string run_ps(const std::vector<std::string>& args) {
   pid_t pid = ::fork();
   if (pid < 0) throw Error::sys("fork for ps");
   if (pid == 0) {
-    ::dup2(wr.get(), 1);
-    ::dup2(wr.get(), 2);
-    std::vector<char*> argv;
-    argv.push_back(const_cast<char*>("ps"));
-    for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
-    argv.push_back(nullptr);
-    ::execvp("ps", argv.data());
-    _exit(127);
+    linux_::child_main(nullptr, [&] {
+      ::dup2(wr.get(), 1);
+      ::dup2(wr.get(), 2);
+      std::vector<char*> argv;
+      argv.push_back(const_cast<char*>("ps"));
+      for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
+      argv.push_back(nullptr);
+      ::execvp("ps", argv.data());
+      throw Error::sys("exec ps");
+    });
   }
   wr.reset();
   std::string out;

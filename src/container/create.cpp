@@ -18,6 +18,7 @@
 #include "container/net_devices.hpp"
 #include "hooks/hooks.hpp"
 #include "hull/error.hpp"
+#include "linux/child.hpp"
 #include "linux/files.hpp"
 #include "linux/proc.hpp"
 #include "linux/syscalls.hpp"
@@ -272,11 +273,13 @@ Created create_container(const Globals& g, const CreateOptions& o, bool in_proce
   ca.cgroup_fd = c.cgroup->clone_into_fd();
   auto child = linux_::clone3(ca);
   if (child.pid == 0) {
-    // The state dir's flock must not outlive this create in the waiting init.
-    c.dir->unlock();
-    c.sync.close();
-    if (intermediate) run_intermediate(cfg);
-    run_init(cfg, true);
+    linux_::child_main(&child_end, [&] {
+      // The state dir's flock must not outlive this create in the waiting init.
+      c.dir->unlock();
+      c.sync.close();
+      if (intermediate) run_intermediate(cfg);
+      run_init(cfg, true);
+    });
   }
   ChildGuard guard;
   guard.set(child.pid, child.pidfd.get());
@@ -317,7 +320,8 @@ Created create_container(const Globals& g, const CreateOptions& o, bool in_proce
   r.owner = owner_name();
   r.pid = init_pid;
   r.cgroup_path = c.cgroup->path();
-  for (const auto& h : c.cgroup->hierarchies()) r.cgroup_dirs.push_back({h.name, h.mountpoint, h.dir});
+  for (const auto& h : c.cgroup->hierarchies())
+    r.cgroup_dirs.push_back({h.name, h.mountpoint, h.dir});
   r.systemd_cgroup = g.systemd_cgroup;
   r.annotations = s.annotations;
 

@@ -18,6 +18,7 @@
 #include "container/process_setup.hpp"
 #include "container/supervise.hpp"
 #include "hull/error.hpp"
+#include "linux/child.hpp"
 #include "linux/files.hpp"
 #include "linux/proc.hpp"
 #include "linux/sync_socket.hpp"
@@ -77,14 +78,6 @@ struct Plan {
   std::string container_state;
 };
 
-[[noreturn]] void fail(const Plan& p, const std::string& msg) {
-  try {
-    p.sync->send(linux_::Msg::kError, msg);
-  } catch (...) {
-  }
-  ::_exit(1);
-}
-
 ProcessContext process_context(const Plan& p) {
   ProcessContext pc;
   pc.spec = p.spec;
@@ -99,48 +92,40 @@ ProcessContext process_context(const Plan& p) {
 
 // The grandchild, inside the PID namespace: terminal, process setup, execve.
 [[noreturn]] void run_process(const Plan& p) {
-  std::string path;
-  try {
-    if (p.signals) p.signals->restore_in_child();
-    if (p.process.terminal) {
-      // The container's /dev/ptmx: the pty belongs to its devpts instance.
-      process::Pty pty = process::open_pty(p.process.consoleSize);
-      process::send_fd(p.console_fd, pty.master.get(), pty.slave_path);
-      ::close(p.console_fd);
-      process::attach_to_terminal(pty.slave.get());
-    }
-    path = prepare_process(process_context(p));
-    p.sync->send(linux_::Msg::kReady);
-  } catch (const std::exception& e) {
-    fail(p, e.what());
+  if (p.signals) p.signals->restore_in_child();
+  if (p.process.terminal) {
+    // The container's /dev/ptmx: the pty belongs to its devpts instance.
+    process::Pty pty = process::open_pty(p.process.consoleSize);
+    process::send_fd(p.console_fd, pty.master.get(), pty.slave_path);
+    ::close(p.console_fd);
+    process::attach_to_terminal(pty.slave.get());
   }
-  exec_process(process_context(p), path);
+  ProcessContext pc = process_context(p);
+  std::string path = prepare_process(pc);
+  p.sync->send(linux_::Msg::kReady);
+  exec_process(pc, path);
 }
 
 // The child: joins the namespaces and the root, then forks the process into the PID namespace.
 [[noreturn]] void run_joiner(const Plan& p) {
-  try {
-    p.sync->expect(linux_::Msg::kGo);
-    // Nothing in the container may ptrace or read /proc of us before the execve.
-    prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
-    if (p.ns_flags && ::setns(p.init_pidfd, p.ns_flags) < 0) {
-      throw Error::sys("joining the container's namespaces");
-    }
-    if ((p.ns_flags & CLONE_NEWUSER) && (::setresgid(0, 0, 0) < 0 || ::setresuid(0, 0, 0) < 0)) {
-      throw Error::sys("becoming root in the container's user namespace");
-    }
-    // Joining the mount namespace put our root at the namespace's root: go to the container's.
-    if (::fchdir(p.root_fd) < 0 || ::chroot(".") < 0 || ::chdir("/") < 0) {
-      throw Error::sys("entering the container's root");
-    }
-    linux_::CloneArgs ca;
-    ca.want_pidfd = false;
-    auto child = linux_::clone3(ca);
-    if (child.pid == 0) run_process(p);
-    p.sync->send(linux_::Msg::kInitPid, std::to_string(child.pid));
-  } catch (const std::exception& e) {
-    fail(p, e.what());
+  p.sync->expect(linux_::Msg::kGo);
+  // Nothing in the container may ptrace or read /proc of us before the execve.
+  prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+  if (p.ns_flags && ::setns(p.init_pidfd, p.ns_flags) < 0) {
+    throw Error::sys("joining the container's namespaces");
   }
+  if ((p.ns_flags & CLONE_NEWUSER) && (::setresgid(0, 0, 0) < 0 || ::setresuid(0, 0, 0) < 0)) {
+    throw Error::sys("becoming root in the container's user namespace");
+  }
+  // Joining the mount namespace put our root at the namespace's root: go to the container's.
+  if (::fchdir(p.root_fd) < 0 || ::chroot(".") < 0 || ::chdir("/") < 0) {
+    throw Error::sys("entering the container's root");
+  }
+  linux_::CloneArgs ca;
+  ca.want_pidfd = false;
+  auto child = linux_::clone3(ca);
+  if (child.pid == 0) linux_::child_main(p.sync, [&] { run_process(p); });
+  p.sync->send(linux_::Msg::kInitPid, std::to_string(child.pid));
   ::_exit(0);
 }
 
@@ -247,9 +232,11 @@ int exec_in_container(const Globals& g, const ExecOptions& o) {
   ca.want_pidfd = false;
   auto joiner = linux_::clone3(ca);
   if (joiner.pid == 0) {
-    dir.unlock();
-    sync.close();
-    run_joiner(plan);
+    linux_::child_main(&child_end, [&] {
+      dir.unlock();
+      sync.close();
+      run_joiner(plan);
+    });
   }
   KillOnError joiner_guard(joiner.pid, true);
   child_end.close();
@@ -262,6 +249,9 @@ int exec_in_container(const Globals& g, const ExecOptions& o) {
   ::waitpid(joiner.pid, nullptr, 0);
   joiner_guard.release();
   sync.expect(linux_::Msg::kReady);
+  // The process's end closes at its execve; what fails before that (labels, seccomp, the
+  // execve itself) arrives as an error instead.
+  sync.expect_closed();
 
   linux_::Fd master;
   if (console_peer) master = process::receive_fd(console_peer.get());

@@ -11,7 +11,7 @@
 #include "container/process_setup.hpp"
 #include "hooks/hooks.hpp"
 #include "hull/error.hpp"
-#include "hull/warn.hpp"
+#include "linux/child.hpp"
 #include "linux/files.hpp"
 #include "linux/syscalls.hpp"
 #include "process/credentials.hpp"
@@ -21,14 +21,6 @@
 
 namespace hull::container {
 namespace {
-
-[[noreturn]] void fail(const InitConfig& cfg, const std::string& msg) {
-  try {
-    cfg.sync->send(linux_::Msg::kError, msg);
-  } catch (...) {
-  }
-  ::_exit(1);
-}
 
 void become_root_in_userns(const InitConfig& cfg) {
   if (!(cfg.ns.new_flags & CLONE_NEWUSER) && !cfg.ns.has(CLONE_NEWUSER)) return;
@@ -94,7 +86,7 @@ std::string creating(std::string state) {
   return state;
 }
 
-ProcessContext process_context(const InitConfig& cfg, const std::string& state_json) {
+ProcessContext process_context(const InitConfig& cfg) {
   ProcessContext pc;
   pc.spec = cfg.spec;
   pc.process = &*cfg.spec->process;
@@ -102,11 +94,11 @@ ProcessContext process_context(const InitConfig& cfg, const std::string& state_j
   pc.oom_score_adj_done = true;
   pc.seccomp = cfg.seccomp;
   pc.seccomp_listener = cfg.seccomp_listener;
-  pc.container_state = state_json;
   return pc;
 }
 
-void setup(const InitConfig& cfg, bool wait_for_go, std::string& path, std::string& state_json) {
+// Everything up to the exec fifo; returns the resolved path of args[0].
+std::string setup(const InitConfig& cfg, bool wait_for_go, ProcessContext& pc) {
   const spec::Spec& s = *cfg.spec;
   const spec::Process& p = *s.process;
   if (wait_for_go) cfg.sync->expect(linux_::Msg::kGo);
@@ -145,9 +137,10 @@ void setup(const InitConfig& cfg, bool wait_for_go, std::string& path, std::stri
   }
   if (cfg.hooks_roundtrip) {
     cfg.sync->send(linux_::Msg::kRunHooks);
-    state_json = cfg.sync->expect(linux_::Msg::kHooksDone).payload;
+    pc.container_state = cfg.sync->expect(linux_::Msg::kHooksDone).payload;
     if (s.hooks) {
-      hooks::run_stage(s.hooks->createContainer, "createContainer", creating(state_json), true);
+      hooks::run_stage(s.hooks->createContainer, "createContainer", creating(pc.container_state),
+                       true);
     }
   }
   rootfs::create_cwd(rc, p.cwd);
@@ -159,7 +152,7 @@ void setup(const InitConfig& cfg, bool wait_for_go, std::string& path, std::stri
   }
 
   if (p.terminal && cfg.console_fd >= 0) setup_terminal(cfg, p);
-  path = prepare_process(process_context(cfg, state_json));
+  return prepare_process(pc);
 }
 
 }  // namespace
@@ -169,64 +162,51 @@ void run_init(const InitConfig& cfg, bool wait_for_go) {
   sigset_t none;
   sigemptyset(&none);
   sigprocmask(SIG_SETMASK, &none, nullptr);
-  std::string path, state_json;
-  try {
-    setup(cfg, wait_for_go, path, state_json);
-    cfg.sync->send(linux_::Msg::kReady);
-    wait_for_start(cfg);
-  } catch (const std::exception& e) {
-    fail(cfg, e.what());
-  }
+  ProcessContext pc = process_context(cfg);
+  std::string path = setup(cfg, wait_for_go, pc);
+  cfg.sync->send(linux_::Msg::kReady);
+  wait_for_start(cfg);
   if (cfg.spec->hooks) {
-    try {
-      hooks::run_stage(cfg.spec->hooks->startContainer, "startContainer", state_json, true);
-    } catch (const Error& e) {
-      warn(e.message());
-      ::_exit(1);
-    }
+    hooks::run_stage(cfg.spec->hooks->startContainer, "startContainer", pc.container_state, true);
   }
-  exec_process(process_context(cfg, state_json), path);
+  exec_process(pc, path);
 }
 
 void run_intermediate(const InitConfig& cfg) {
-  try {
-    cfg.sync->expect(linux_::Msg::kGo);
-    // Open every path first: after joining a mount namespace, the paths may mean other files.
-    std::vector<std::pair<int, linux_::Fd>> fds;
-    for (const auto& j : cfg.ns.joins) {
-      linux_::Fd fd(::open(j.path.c_str(), O_RDONLY | O_CLOEXEC));
-      if (!fd) throw Error::sys("config.json: /linux/namespaces: opening " + j.path);
-      fds.emplace_back(j.flag, std::move(fd));
-    }
-    for (size_t i = 0; i < fds.size(); ++i) {
-      if (::setns(fds[i].second.get(), fds[i].first) < 0) {
-        throw Error::sys("config.json: /linux/namespaces: joining " + cfg.ns.joins[i].path);
-      }
-    }
-    if (cfg.ns.new_flags & CLONE_NEWUSER) {
-      if (::unshare(CLONE_NEWUSER) < 0) throw Error::sys("creating the user namespace");
-      cfg.sync->send(linux_::Msg::kNeedMaps);
-      cfg.sync->expect(linux_::Msg::kMapsWritten);
-    }
-    unsigned long rest = cfg.ns.new_flags & ~(CLONE_NEWUSER | CLONE_NEWPID | CLONE_NEWCGROUP);
-    if (rest && ::unshare(static_cast<int>(rest)) < 0) throw Error::sys("creating namespaces");
-    if (cfg.spec->linux_) {
-      for (const auto& [clock, off] : cfg.spec->linux_->timeOffsets) {
-        std::string line =
-            clock + " " + std::to_string(off.secs) + " " + std::to_string(off.nanosecs);
-        with_context("config.json: /linux/timeOffsets/" + clock,
-                     [&] { linux_::write_file("/proc/self/timens_offsets", line); });
-      }
-    }
-    linux_::CloneArgs ca;
-    ca.flags = cfg.ns.new_flags & CLONE_NEWPID;
-    ca.want_pidfd = false;
-    auto child = linux_::clone3(ca);
-    if (child.pid == 0) run_init(cfg, false);
-    cfg.sync->send(linux_::Msg::kInitPid, std::to_string(child.pid));
-  } catch (const std::exception& e) {
-    fail(cfg, e.what());
+  cfg.sync->expect(linux_::Msg::kGo);
+  // Open every path first: after joining a mount namespace, the paths may mean other files.
+  std::vector<std::pair<int, linux_::Fd>> fds;
+  for (const auto& j : cfg.ns.joins) {
+    linux_::Fd fd(::open(j.path.c_str(), O_RDONLY | O_CLOEXEC));
+    if (!fd) throw Error::sys("config.json: /linux/namespaces: opening " + j.path);
+    fds.emplace_back(j.flag, std::move(fd));
   }
+  for (size_t i = 0; i < fds.size(); ++i) {
+    if (::setns(fds[i].second.get(), fds[i].first) < 0) {
+      throw Error::sys("config.json: /linux/namespaces: joining " + cfg.ns.joins[i].path);
+    }
+  }
+  if (cfg.ns.new_flags & CLONE_NEWUSER) {
+    if (::unshare(CLONE_NEWUSER) < 0) throw Error::sys("creating the user namespace");
+    cfg.sync->send(linux_::Msg::kNeedMaps);
+    cfg.sync->expect(linux_::Msg::kMapsWritten);
+  }
+  unsigned long rest = cfg.ns.new_flags & ~(CLONE_NEWUSER | CLONE_NEWPID | CLONE_NEWCGROUP);
+  if (rest && ::unshare(static_cast<int>(rest)) < 0) throw Error::sys("creating namespaces");
+  if (cfg.spec->linux_) {
+    for (const auto& [clock, off] : cfg.spec->linux_->timeOffsets) {
+      std::string line =
+          clock + " " + std::to_string(off.secs) + " " + std::to_string(off.nanosecs);
+      with_context("config.json: /linux/timeOffsets/" + clock,
+                   [&] { linux_::write_file("/proc/self/timens_offsets", line); });
+    }
+  }
+  linux_::CloneArgs ca;
+  ca.flags = cfg.ns.new_flags & CLONE_NEWPID;
+  ca.want_pidfd = false;
+  auto child = linux_::clone3(ca);
+  if (child.pid == 0) linux_::child_main(cfg.sync, [&] { run_init(cfg, false); });
+  cfg.sync->send(linux_::Msg::kInitPid, std::to_string(child.pid));
   ::_exit(0);
 }
 

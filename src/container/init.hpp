@@ -30,11 +30,13 @@ struct InitConfig {
   int seccomp_listener = -1;  // connected to listenerPath by the parent
 };
 
-// Runs in the cloned child; never returns. Failures go to the parent as Msg::kError.
+// Runs in the cloned child under linux_::child_main, which reports what it throws to the
+// parent as Msg::kError; never returns.
 [[noreturn]] void run_init(const InitConfig& cfg, bool wait_for_go);
 
 // Used when namespaces must be joined by path or a time namespace made: setns/unshare here,
-// then fork the init into the new PID namespace, report its pid, and exit.
+// then fork the init into the new PID namespace, report its pid, and exit. Also under
+// linux_::child_main.
 [[noreturn]] void run_intermediate(const InitConfig& cfg);
 
 }  // namespace hull::container

@@ -82,6 +82,7 @@ std::string prepare_process(const ProcessContext& ctx) {
   // load it while the process is still root (runc's order); the profile must then allow the
   // few calls that follow.
   if (ctx.seccomp && !p.noNewPrivileges) load_seccomp(ctx);
+  ctx.env = process::with_home(p.env, p.user.uid);
   process::set_user(p.user);
   if (::chdir(p.cwd.empty() ? "/" : p.cwd.c_str()) < 0) {
     throw Error::sys(ctx.source + "/cwd: chdir to " + p.cwd);
@@ -98,25 +99,17 @@ std::string prepare_process(const ProcessContext& ctx) {
 
 void exec_process(const ProcessContext& ctx, const std::string& path) {
   const spec::Process& p = *ctx.process;
-  // Everything that reads files happens before the filter is loaded.
-  auto env = process::with_home(p.env, p.user.uid);
   auto argv = linux_::c_strings(p.args);
-  auto envp = linux_::c_strings(env);
-  try {
-    // Labels apply at the next execve, so they are written only now: hooks run earlier
-    // must not consume them.
-    for (const auto& w : security::exec_label_writes(p, ctx.source)) {
-      with_context(w.field, [&] { process::write_proc(w.rel, w.content); });
-    }
-    linux_::cloexec_from(3 + ctx.preserve_fds);
-    if (ctx.seccomp && p.noNewPrivileges) load_seccomp(ctx);
-  } catch (const std::exception& e) {
-    warn(e.what());
-    ::_exit(1);
+  auto envp = linux_::c_strings(ctx.env);
+  // Labels apply at the next execve, so they are written only now: hooks run earlier
+  // must not consume them.
+  for (const auto& w : security::exec_label_writes(p, ctx.source)) {
+    with_context(w.field, [&] { process::write_proc(w.rel, w.content); });
   }
+  linux_::cloexec_from(3 + ctx.preserve_fds);
+  if (ctx.seccomp && p.noNewPrivileges) load_seccomp(ctx);
   ::execve(path.c_str(), argv.data(), envp.data());
-  warn("exec " + path + ": " + std::strerror(errno));
-  ::_exit(127);
+  throw Error::sys("exec " + path);
 }
 
 }  // namespace hull::container

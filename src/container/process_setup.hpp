@@ -4,6 +4,7 @@
 
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "security/seccomp.hpp"
 #include "spec/model.hpp"
@@ -25,6 +26,9 @@ struct ProcessContext {
   // which the container's root no longer shows), and the container state JSON to send.
   int seccomp_listener = -1;
   std::string container_state;
+  // The process env with HOME filled in, set by prepare_process while it may still read the
+  // container's /etc/passwd (before the switch to the process's user).
+  mutable std::vector<std::string> env;
 };
 
 // Runs inside the container's root, as root of its user namespace, after the terminal is set
@@ -34,6 +38,5 @@ std::string prepare_process(const ProcessContext& ctx);
 // Last steps before the user's program: LSM exec labels, closing inherited fds, seccomp
 // (when noNewPrivileges made it loadable this late), execve.
 [[noreturn]] void exec_process(const ProcessContext& ctx, const std::string& path);
-
 
 }  // namespace hull::container

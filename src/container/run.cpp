@@ -1,6 +1,7 @@
 #include "container/run.hpp"
 
-#include <poll.h>
+#include <signal.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "container/create.hpp"
@@ -18,10 +19,22 @@ int run_container(const Globals& g, const RunOptions& o) {
   Created c = create_container(g, o.create, true);
   state::Record r = c.record;
   c.dir->unlock();
+  auto remove = [&] {
+    if (o.keep) return;
+    state::Store store(g.root);
+    auto dir = store.open(r.id);
+    destroy(r, dir);
+  };
   c.sync.send(linux_::Msg::kStart);
-  // The init's end closes at its execve (or exit): only then may poststart run.
-  struct pollfd p = {c.sync.fd(), POLLIN, 0};
-  while (::poll(&p, 1, -1) < 0 && errno == EINTR) {
+  // The init's end closes at its execve: only then may poststart run. What fails before
+  // (startContainer hooks, the execve itself) arrives as an error instead.
+  try {
+    c.sync.expect_closed();
+  } catch (const Error&) {
+    linux_::pidfd_send_signal(c.pidfd.get(), SIGKILL);
+    ::waitpid(r.pid, nullptr, 0);
+    remove();
+    throw;
   }
   c.sync.close();
   if (c.spec.hooks && !c.spec.hooks->poststart.empty()) {
@@ -29,11 +42,7 @@ int run_container(const Globals& g, const RunOptions& o) {
   }
   if (o.detach) return 0;
   int code = supervise(r.pid, c.pidfd.get(), c.pty_master ? c.pty_master.get() : -1);
-  if (!o.keep) {
-    state::Store store(g.root);
-    auto dir = store.open(r.id);
-    destroy(r, dir);
-  }
+  remove();
   return code;
 }
 

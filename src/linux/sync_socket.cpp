@@ -29,22 +29,35 @@ void SyncSocket::send(Msg type, const std::string& payload) const {
   }
 }
 
-Message SyncSocket::receive() const {
+std::optional<Message> SyncSocket::receive_or_eof() const {
   std::vector<char> buf(64 * 1024);
   ssize_t n;
   do {
     n = ::recv(fd_.get(), buf.data(), buf.size(), 0);
   } while (n < 0 && errno == EINTR);
   if (n < 0) throw Error::sys("sync socket receive");
-  if (n < static_cast<ssize_t>(sizeof(uint32_t))) {
-    throw Error("the container init exited during setup");
-  }
+  if (n == 0) return std::nullopt;
+  if (n < static_cast<ssize_t>(sizeof(uint32_t))) throw Error("sync protocol: short message");
   Message m;
   uint32_t t;
   std::memcpy(&t, buf.data(), sizeof(t));
   m.type = static_cast<Msg>(t);
   m.payload.assign(buf.data() + sizeof(t), static_cast<size_t>(n) - sizeof(t));
   return m;
+}
+
+Message SyncSocket::receive() const {
+  auto m = receive_or_eof();
+  if (!m) throw Error("the container init exited during setup");
+  return std::move(*m);
+}
+
+void SyncSocket::expect_closed() const {
+  auto m = receive_or_eof();
+  if (!m) return;
+  if (m->type == Msg::kError) throw Error(m->payload);
+  throw Error("sync protocol: expected the process's execve, got message " +
+              std::to_string(static_cast<int>(m->type)));
 }
 
 Message SyncSocket::expect(Msg want) const {

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 
 #include "linux/fd.hpp"
@@ -37,11 +38,15 @@ class SyncSocket {
   Message receive() const;
   // Receives and requires `want`; a kError from the peer becomes a hull::Error with its text.
   Message expect(Msg want) const;
+  // Waits for the peer's end to close (its execve: the socket is close-on-exec); a kError
+  // sent instead becomes a hull::Error with its text.
+  void expect_closed() const;
 
   int fd() const { return fd_.get(); }
   void close() { fd_.reset(); }
 
  private:
+  std::optional<Message> receive_or_eof() const;
   Fd fd_;
 };
 

@@ -1,0 +1,25 @@
+#include "linux/child.hpp"
+
+#include <unistd.h>
+
+#include <cstring>
+
+namespace hull::linux_ {
+
+void child_fail(const SyncSocket* sync, const char* msg) noexcept {
+  if (sync && sync->fd() >= 0) {
+    try {
+      sync->send(Msg::kError, msg);
+      ::_exit(1);
+    } catch (...) {
+      // The peer is gone (create returned before start): say it where the caller sees it.
+    }
+  }
+  const char prefix[] = "hull: ";
+  (void)!::write(2, prefix, sizeof(prefix) - 1);
+  (void)!::write(2, msg, std::strlen(msg));
+  (void)!::write(2, "\n", 1);
+  ::_exit(1);
+}
+
+}  // namespace hull::linux_
