@@ -563,10 +563,37 @@ static void on_signal(int sig) {
   _exit(128 + sig);
 }
 
+/* --hold-exe PID: the CVE-2019-5736 attacker. Holds /proc/PID/exe (O_PATH), then for each line
+ * read from stdin reopens the held file through /proc/self/fd for writing, O_WRONLY and O_RDWR,
+ * and reports each errno (0: the open succeeded; nothing is ever written). One JSON line per
+ * step, so a test can move the target on between steps. */
+static int hold_exe(const char* pid) {
+  char path[64], via[64], line[64];
+  snprintf(path, sizeof path, "/proc/%s/exe", pid);
+  int fd = open(path, O_PATH | O_CLOEXEC);
+  printf("{\"step\":0,\"hold_errno\":%d}\n", fd < 0 ? errno : 0);
+  fflush(stdout);
+  if (fd < 0) return 1;
+  snprintf(via, sizeof via, "/proc/self/fd/%d", fd);
+  for (int step = 1; fgets(line, sizeof line, stdin); step++) {
+    int flags[2] = {O_WRONLY, O_RDWR}, err[2];
+    for (int i = 0; i < 2; i++) {
+      int w = open(via, flags[i] | O_CLOEXEC);
+      err[i] = w < 0 ? errno : 0;
+      if (w >= 0) close(w);
+    }
+    printf("{\"step\":%d,\"wronly_errno\":%d,\"rdwr_errno\":%d}\n", step, err[0], err[1]);
+    fflush(stdout);
+  }
+  return 0;
+}
+
 static void usage(void) {
   fputs(
       "usage: probe [--read PATH] [--check-write PATH] [--cat PATH] [--list-dir PATH]\n"
       "             [--quiet] [--sleep SECONDS] [--exit CODE] [--signal-self SIG] [-- ARGS]\n"
+      "       probe --hold-exe PID   (holds /proc/PID/exe; each stdin line: try to reopen it\n"
+      "                               for writing)\n"
       "Prints what the process sees as one JSON object, then sleeps, exits or signals itself.\n",
       stderr);
 }
@@ -576,6 +603,7 @@ int main(int argc, char** argv, char** envp) {
   int nchecks = 0, exit_code = 0, quiet = 0;
   long sleep_s = -1;
   const char* self_signal = NULL;
+  if (argc == 3 && !strcmp(argv[1], "--hold-exe")) return hold_exe(argv[2]);
   for (int i = 1; i < argc; i++) {
     const char* a = argv[i];
     const char* v = i + 1 < argc ? argv[i + 1] : NULL;

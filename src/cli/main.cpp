@@ -7,6 +7,7 @@
 #include "cli/commands.hpp"
 #include "cli/log.hpp"
 #include "hull/error.hpp"
+#include "linux/self_exe.hpp"
 
 namespace {
 
@@ -18,6 +19,12 @@ void print_error(const std::string& msg) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  try {
+    hull::linux_::protect_self_exe(argc, argv);
+  } catch (const hull::Error& e) {
+    print_error(e.message());
+    return 1;
+  }
   hull::cli::Context ctx;
   CLI::App app{"hull: an OCI runtime-spec container runtime", "hull"};
   app.require_subcommand(1);
@@ -29,8 +36,7 @@ int main(int argc, char** argv) {
   app.add_option("--log", log_file, "log file (default: none)");
   app.add_option("--log-format", log_format, "text or json")->capture_default_str();
   app.add_flag("--debug", debug, "log debug messages");
-  app.add_flag("--systemd-cgroup", ctx.globals.systemd_cgroup,
-               "cgroupsPath is slice:prefix:name");
+  app.add_flag("--systemd-cgroup", ctx.globals.systemd_cgroup, "cgroupsPath is slice:prefix:name");
   app.add_option("--rootless", rootless, "accepted for runc compatibility");
   app.add_option("--criu", criu, "accepted for runc compatibility");
 

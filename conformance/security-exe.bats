@@ -1,0 +1,160 @@
+#!/usr/bin/env bats
+# The runtime's own binary, as container code can reach it (the CVE-2019-5736 class). The
+# container's process is a script whose first line is `#!/proc/self/exe update`: the kernel
+# runs the binary of the process that execs the script, so the container runs the runtime
+# itself (`update /evil -r -`, which blocks reading stdin). A second container, root with
+# CAP_SYS_PTRACE in the host pid namespace, holds /proc/<pid>/exe (O_PATH) and reopens it for
+# writing while that process runs and again after it exited. hull runs every process that
+# container code can reach from a read-only bind mount of its binary (or a sealed memfd), so
+# the second reopen fails with EROFS; against a writable host binary it would succeed.
+
+load lib/common
+
+setup() {
+  common_setup
+  EXE_REAL=$(readlink -f "$RUNTIME")
+  EXE_SUM=$(sha256sum <"$EXE_REAL")
+  # the target's stdin: the shebanged runtime blocks reading it until we close fd 7
+  mkfifo "$TEST_TMP/target.in" "$TEST_TMP/attack.in"
+  exec 7<>"$TEST_TMP/target.in" 8<>"$TEST_TMP/attack.in"
+  printf '#!/proc/self/exe update\n' >"$BUNDLE/rootfs/evil"
+  chmod 755 "$BUNDLE/rootfs/evil"
+  cfg '.linux.cgroupsPath = $p' --arg p "/$CID"
+}
+
+teardown() {
+  exec 7>&- 8>&-
+  local d p
+  # containers that never got a state (a test that failed half way) go by their cgroup
+  for d in $(cgroups_mentioning "$CID"); do
+    for p in $(cat "$d/cgroup.procs" 2>/dev/null); do kill -9 "$p" 2>/dev/null || true; done
+  done
+  common_teardown
+}
+
+# wait_lines FILE N ID: until FILE has N lines; fails if container ID stopped first
+wait_lines() {
+  local file=$1 n=$2 id=$3
+  while [ "$(wc -l <"$file")" -lt "$n" ]; do
+    if [ "$(rt state "$id" 2>/dev/null | jq -r .status)" != running ]; then
+      [ "$(wc -l <"$file")" -ge "$n" ] && break
+      fail "$id stopped before line $n: $(cat "$file" "$file.err" 2>/dev/null)"
+      return 1
+    fi
+    sleep 0.02
+  done
+}
+
+# attack PID: starts the attacker container holding /proc/PID/exe (step 0), then step 1: it
+# reopens the held file for writing while PID still runs it
+attack() {
+  local target=$1 saved=$BUNDLE
+  BUNDLE=$TEST_TMP/peer
+  make_bundle "$BUNDLE"
+  remove_namespace pid
+  cfg '.process.capabilities |= with_entries(.value += ["CAP_SYS_PTRACE"])'
+  cfg '.linux.cgroupsPath = $p' --arg p "/$CID-peer"
+  set_args /probe --hold-exe "$target"
+  rt run -d -b "$BUNDLE" "$CID-peer" <"$TEST_TMP/attack.in" >"$TEST_TMP/attack.out" \
+    2>"$TEST_TMP/attack.out.err" || fail "attacker: $(cat "$TEST_TMP/attack.out.err")"
+  BUNDLE=$saved
+  wait_lines "$TEST_TMP/attack.out" 1 "$CID-peer"
+  [ "$(sed -n 1p "$TEST_TMP/attack.out" | jq .hold_errno)" = 0 ] ||
+    fail "the attacker cannot hold /proc/$target/exe: $(cat "$TEST_TMP/attack.out")"
+  echo step >&8
+  wait_lines "$TEST_TMP/attack.out" 2 "$CID-peer"
+}
+
+# finish PID: lets the shebanged runtime read EOF and exit, waits until PID is gone, and has
+# the attacker try again (step 2)
+finish() {
+  local pid=$1
+  exec 7>&-
+  while [ -e "/proc/$pid" ] && [ "$(awk '{print $3}' "/proc/$pid/stat" 2>/dev/null)" != Z ]; do
+    sleep 0.02
+  done
+  echo step >&8
+  wait_lines "$TEST_TMP/attack.out" 3 "$CID-peer"
+}
+
+# what the attacker got: step N's FIELD errno
+got() { sed -n "$(($1 + 1))p" "$TEST_TMP/attack.out" | jq -r ".$2"; }
+
+# The verdict shared by run, create+start and exec.
+assert_binary_out_of_reach() {
+  local exe_seen=$1
+  cat "$TEST_TMP/attack.out" >&2
+  echo "# target exe: $exe_seen" >&2
+  # the container ran the runtime (the shebang worked) but not the host's file
+  [ "$exe_seen" != "$EXE_REAL" ] || fail "the container's process runs the host binary $EXE_REAL"
+  # while it runs, writing a binary being executed fails with ETXTBSY (26) whatever it is
+  [ "$(got 1 wronly_errno)" = 26 ] || fail "O_WRONLY while running: errno $(got 1 wronly_errno)"
+  [ "$(got 1 rdwr_errno)" = 26 ] || fail "O_RDWR while running: errno $(got 1 rdwr_errno)"
+  # once it exited nothing executes the file: only the read-only mount stands in the way (EROFS, 30)
+  [ "$(got 2 wronly_errno)" = 30 ] || fail "O_WRONLY after exit: errno $(got 2 wronly_errno)"
+  [ "$(got 2 rdwr_errno)" = 30 ] || fail "O_RDWR after exit: errno $(got 2 rdwr_errno)"
+  [ "$(sha256sum <"$EXE_REAL")" = "$EXE_SUM" ] || fail "the runtime binary changed"
+}
+
+@test "security-exe: run: a #!/proc/self/exe process and a CAP_SYS_PTRACE peer cannot write the runtime binary" {
+  set_args /evil -r -
+  rt run -d -b "$BUNDLE" "$CID" <"$TEST_TMP/target.in" >"$TEST_TMP/target.out" 2>&1 ||
+    fail "run: $(cat "$TEST_TMP/target.out")"
+  local pid
+  pid=$(rt state "$CID" | jq -r .pid)
+  local exe
+  exe=$(readlink "/proc/$pid/exe")
+  attack "$pid"
+  finish "$pid"
+  assert_binary_out_of_reach "$exe"
+  # what the shebang ran: the runtime's own CLI, reading stdin for `update -r -`
+  grep -q "stdin" "$TEST_TMP/target.out" || fail "target said: $(cat "$TEST_TMP/target.out")"
+}
+
+@test "security-exe: create+start: the same through a created, then started container" {
+  set_args /evil -r -
+  rt create -b "$BUNDLE" "$CID" <"$TEST_TMP/target.in" >"$TEST_TMP/target.out" 2>&1 ||
+    fail "create: $(cat "$TEST_TMP/target.out")"
+  local pid exe_created exe
+  pid=$(rt state "$CID" | jq -r .pid)
+  exe_created=$(readlink "/proc/$pid/exe")
+  [ "$exe_created" != "$EXE_REAL" ] || fail "the waiting init runs the host binary"
+  rt start "$CID"
+  # the init has exec'd the script once its cmdline is the shebang's
+  while ! tr '\0' ' ' <"/proc/$pid/cmdline" | grep -q '^/proc/self/exe update /evil'; do
+    sleep 0.02
+  done
+  exe=$(readlink "/proc/$pid/exe")
+  attack "$pid"
+  finish "$pid"
+  assert_binary_out_of_reach "$exe"
+}
+
+@test "security-exe: exec: the same for a process exec'd into a running container" {
+  set_args /probe --quiet --sleep 1000
+  rt run -d -b "$BUNDLE" "$CID" </dev/null >"$TEST_TMP/init.out" 2>&1 ||
+    fail "run: $(cat "$TEST_TMP/init.out")"
+  rt exec -d --pid-file "$TEST_TMP/exec.pid" "$CID" /evil -r - <"$TEST_TMP/target.in" \
+    >"$TEST_TMP/target.out" 2>&1 || fail "exec: $(cat "$TEST_TMP/target.out")"
+  local pid exe
+  pid=$(cat "$TEST_TMP/exec.pid")
+  exe=$(readlink "/proc/$pid/exe")
+  attack "$pid"
+  finish "$pid"
+  assert_binary_out_of_reach "$exe"
+}
+
+@test "security-exe: the read-only view is made once and reused, keyed by the binary's dev:ino" {
+  local key view
+  key=$(stat -L -c '%d-%i' "$EXE_REAL")
+  [[ "$RUNTIME_NAME" == hull* ]] || skip "hull's own mechanism"
+  set_args true
+  rt run -b "$BUNDLE" "$CID" </dev/null || fail "run failed"
+  view=/run/hull/.exe/$key
+  [ -f "$view" ] || fail "no view at $view"
+  findmnt -n -o OPTIONS --target "$view" | grep -qw ro || fail "$view is not a read-only mount"
+  local before
+  before=$(grep -c " $view " /proc/self/mountinfo)
+  rt run -b "$BUNDLE" "$CID-2" </dev/null || fail "second run failed"
+  [ "$(grep -c " $view " /proc/self/mountinfo)" = "$before" ] || fail "a second mount was stacked"
+}

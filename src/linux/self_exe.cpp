@@ -1,0 +1,165 @@
+#include "linux/self_exe.hpp"
+
+#include <fcntl.h>
+#include <sys/file.h>
+#include <sys/mman.h>
+#include <sys/mount.h>
+#include <sys/sendfile.h>
+#include <sys/stat.h>
+#include <sys/statvfs.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <cstring>
+#include <string>
+#include <string_view>
+
+#include "hull/error.hpp"
+#include "linux/fd.hpp"
+
+#ifndef MFD_EXEC
+#define MFD_EXEC 0x0010U
+#endif
+
+extern char** environ;
+
+namespace hull::linux_ {
+namespace {
+
+// Set across the re-exec only; a process that still runs from a writable binary with it set
+// would otherwise re-exec forever.
+constexpr const char* kMarker = "_HULL_SELF_PROTECTED";
+constexpr int kSeals = F_SEAL_SEAL | F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE;
+
+// The subcommand: the first word that is neither a global option nor its value (these are
+// main.cpp's global options that take a value).
+std::string_view subcommand(int argc, char** argv) {
+  constexpr std::string_view kWithValue[] = {"--root", "--log", "--log-format", "--rootless",
+                                             "--criu"};
+  for (int i = 1; i < argc; ++i) {
+    std::string_view a = argv[i];
+    if (a.empty() || a.front() != '-') return a;
+    for (auto o : kWithValue) {
+      if (a == o) ++i;
+    }
+  }
+  return {};
+}
+
+bool clones_container_processes(int argc, char** argv) {
+  auto cmd = subcommand(argc, argv);
+  return cmd == "create" || cmd == "run" || cmd == "exec";
+}
+
+// A binary on a read-only mount, or a memfd with every write sealed off.
+bool unwritable(int fd) {
+  struct statvfs v;
+  if (::fstatvfs(fd, &v) == 0 && (v.f_flag & ST_RDONLY)) return true;
+  int seals = ::fcntl(fd, F_GET_SEALS);
+  return seals >= 0 && (seals & kSeals) == kSeals;
+}
+
+bool is_view_of(int fd, const struct stat& self) {
+  struct stat st;
+  struct statvfs v;
+  return ::fstat(fd, &st) == 0 && st.st_dev == self.st_dev && st.st_ino == self.st_ino &&
+         ::fstatvfs(fd, &v) == 0 && (v.f_flag & ST_RDONLY);
+}
+
+// Binds the binary read-only onto the placeholder leaf in dir. Under dir's lock.
+bool make_view(int self_fd, int dir, const std::string& leaf, const std::string& path) {
+  Fd placeholder(
+      ::openat(dir, leaf.c_str(), O_CREAT | O_EXCL | O_WRONLY | O_NOFOLLOW | O_CLOEXEC, 0500));
+  if (!placeholder) return false;
+  placeholder.reset();
+  std::string source = "/proc/self/fd/" + std::to_string(self_fd);
+  if (::mount(source.c_str(), path.c_str(), nullptr, MS_BIND, nullptr) == 0) {
+    if (::mount(nullptr, path.c_str(), nullptr,
+                MS_BIND | MS_REMOUNT | MS_RDONLY | MS_NOSUID | MS_NODEV, nullptr) == 0) {
+      return true;
+    }
+    ::umount2(path.c_str(), MNT_DETACH);
+  }
+  ::unlinkat(dir, leaf.c_str(), 0);
+  return false;
+}
+
+// The read-only view of the binary, made on first use; an invalid Fd where it cannot be made.
+Fd open_view(int self_fd, const struct stat& self) {
+  std::string leaf = std::to_string(self.st_dev) + "-" + std::to_string(self.st_ino);
+  std::string path = std::string(kSelfViewDir) + "/" + leaf;
+  Fd view(::open(path.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC));
+  if (view && is_view_of(view.get(), self)) return view;
+  view.reset();
+
+  // Slow path, once per binary: the directory must be ours alone, and one hull makes the view
+  // while others wait on its lock and then find it.
+  if (::mkdir("/run/hull", 0700) < 0 && errno != EEXIST) return {};
+  if (::mkdir(kSelfViewDir, 0700) < 0 && errno != EEXIST) return {};
+  Fd dir(::open(kSelfViewDir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
+  struct stat ds;
+  if (!dir || ::fstat(dir.get(), &ds) < 0 || ds.st_uid != ::geteuid() || (ds.st_mode & 022)) {
+    return {};
+  }
+  if (::flock(dir.get(), LOCK_EX) < 0) return {};
+  view.reset(::openat(dir.get(), leaf.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC));
+  if (view && is_view_of(view.get(), self)) return view;
+  if (view) {
+    // Left half made, or a placeholder whose mount lives in another mount namespace.
+    view.reset();
+    ::umount2(path.c_str(), MNT_DETACH);
+    ::unlinkat(dir.get(), leaf.c_str(), 0);
+  }
+  if (!make_view(self_fd, dir.get(), leaf, path)) return {};
+  view.reset(::openat(dir.get(), leaf.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC));
+  if (view && is_view_of(view.get(), self)) return view;
+  return {};
+}
+
+// A copy of the binary in a memfd sealed against every change.
+Fd sealed_copy(int self_fd, const struct stat& self) {
+  int fd = static_cast<int>(
+      syscall(SYS_memfd_create, "hull", MFD_CLOEXEC | MFD_ALLOW_SEALING | MFD_EXEC));
+  if (fd < 0 && errno == EINVAL) {
+    // Kernels before 6.3 know no MFD_EXEC; their memfds are executable anyway.
+    fd = static_cast<int>(syscall(SYS_memfd_create, "hull", MFD_CLOEXEC | MFD_ALLOW_SEALING));
+  }
+  if (fd < 0) throw Error::sys("protecting the hull binary: memfd_create");
+  Fd copy(fd);
+  off_t off = 0;
+  while (off < self.st_size) {
+    ssize_t n = ::sendfile(copy.get(), self_fd, &off, static_cast<size_t>(self.st_size - off));
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) throw Error::sys("protecting the hull binary: copying it to a memfd");
+  }
+  if (::fcntl(copy.get(), F_ADD_SEALS, kSeals) < 0) {
+    throw Error::sys("protecting the hull binary: sealing its memfd copy");
+  }
+  return copy;
+}
+
+}  // namespace
+
+void protect_self_exe(int argc, char** argv) {
+  if (!clones_container_processes(argc, argv)) return;
+  Fd self(::open("/proc/self/exe", O_RDONLY | O_CLOEXEC));
+  if (!self) throw Error::sys("protecting the hull binary: opening /proc/self/exe");
+  bool reexecuted = ::getenv(kMarker) != nullptr;
+  ::unsetenv(kMarker);
+  if (unwritable(self.get())) return;
+  if (reexecuted) {
+    throw Error("protecting the hull binary: still writable after re-executing from a copy");
+  }
+  struct stat st;
+  if (::fstat(self.get(), &st) < 0) throw Error::sys("protecting the hull binary: fstat");
+  Fd target = open_view(self.get(), st);
+  if (!target) target = sealed_copy(self.get(), st);
+  ::setenv(kMarker, "1", 1);
+  syscall(SYS_execveat, target.get(), "", argv, environ, AT_EMPTY_PATH);
+  int err = errno;
+  ::unsetenv(kMarker);
+  throw Error::sys("protecting the hull binary: re-executing from its protected copy", err);
+}
+
+}  // namespace hull::linux_

@@ -1,0 +1,17 @@
+// Keeps the host's hull binary out of a container's reach (the CVE-2019-5736 class): every
+// process container code can see through /proc/self/exe or /proc/<pid>/exe (the init before
+// its execve, the intermediate, exec's children) must run from a copy that cannot be written.
+#pragma once
+
+namespace hull::linux_ {
+
+// Where the read-only views of the binary live, one per binary (named by device and inode).
+inline constexpr const char* kSelfViewDir = "/run/hull/.exe";
+
+// For the commands that clone container processes (create, run, exec), re-executes hull from
+// a read-only bind mount of its binary, made once under kSelfViewDir and reused, or, where
+// no mount can be made (no privilege), from a sealed memfd copy. Returns at once for every
+// other command, and when hull already runs from a read-only or sealed binary.
+void protect_self_exe(int argc, char** argv);
+
+}  // namespace hull::linux_
