@@ -5,9 +5,12 @@
 #include <linux/sched.h>
 #include <signal.h>
 #include <sys/syscall.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <cstring>
+#include <string>
 
 #include "hull/error.hpp"
 
@@ -17,21 +20,70 @@
 
 namespace hull::linux_ {
 
-CloneResult clone3(const CloneArgs& args) {
+namespace {
+
+// Set once clone3 answered ENOSYS (an old kernel, or a seccomp profile such as docker's
+// default that hides it); later clones in this process go straight to clone(2).
+std::atomic<bool> clone3_missing{false};
+
+long raw_clone3(const CloneArgs& args, int* pidfd) {
   struct clone_args ca;
   std::memset(&ca, 0, sizeof(ca));
-  int pidfd = -1;
   ca.flags = args.flags;
   ca.exit_signal = SIGCHLD;
   if (args.want_pidfd) {
     ca.flags |= CLONE_PIDFD;
-    ca.pidfd = reinterpret_cast<uint64_t>(&pidfd);
+    ca.pidfd = reinterpret_cast<uint64_t>(pidfd);
   }
   if (args.cgroup_fd >= 0) {
     ca.flags |= CLONE_INTO_CGROUP;
     ca.cgroup = static_cast<uint64_t>(args.cgroup_fd);
   }
-  long pid = syscall(SYS_clone3, &ca, sizeof(ca));
+  return syscall(SYS_clone3, &ca, sizeof(ca));
+}
+
+// clone(2) with fork()'s calling convention (no new stack). It has no CLONE_INTO_CGROUP: the
+// pid goes into cgroup.procs before returning, and the callers' children wait for a go from
+// the parent before they run anything that the cgroup must account for.
+long raw_clone(const CloneArgs& args, int* pidfd) {
+  if (args.flags & ~0xffffffffULL) {
+    errno = EINVAL;
+    return -1;
+  }
+  unsigned long flags = args.flags | SIGCHLD;
+  if (args.want_pidfd) flags |= CLONE_PIDFD;
+  // x86_64 and aarch64 order: flags, stack, parent_tid (the pidfd), child_tid, tls.
+  long pid =
+      syscall(SYS_clone, flags, nullptr, args.want_pidfd ? pidfd : nullptr, nullptr, nullptr);
+  if (pid <= 0 || args.cgroup_fd < 0) return pid;
+  std::string procs = std::to_string(pid);
+  int fd = ::openat(args.cgroup_fd, "cgroup.procs", O_WRONLY | O_CLOEXEC);
+  bool moved =
+      fd >= 0 && ::write(fd, procs.data(), procs.size()) == static_cast<ssize_t>(procs.size());
+  int err = errno;
+  if (fd >= 0) ::close(fd);
+  if (moved) return pid;
+  ::kill(static_cast<pid_t>(pid), SIGKILL);
+  ::waitpid(static_cast<pid_t>(pid), nullptr, 0);
+  if (args.want_pidfd) ::close(*pidfd);
+  errno = err;
+  return -2;
+}
+
+}  // namespace
+
+CloneResult clone3(const CloneArgs& args) {
+  int pidfd = -1;
+  long pid = -1;
+  if (!clone3_missing.load(std::memory_order_relaxed)) {
+    pid = raw_clone3(args, &pidfd);
+    if (pid < 0 && errno == ENOSYS) clone3_missing.store(true, std::memory_order_relaxed);
+  }
+  if (clone3_missing.load(std::memory_order_relaxed)) {
+    pid = raw_clone(args, &pidfd);
+    if (pid == -2) throw Error::sys("clone: moving the child into its cgroup (cgroup.procs)");
+    if (pid < 0) throw Error::sys("clone (clone3 is not available)");
+  }
   if (pid < 0) throw Error::sys("clone3");
   CloneResult r;
   r.pid = static_cast<pid_t>(pid);

@@ -21,7 +21,8 @@ struct CloneResult {
   Fd pidfd;        // parent only
 };
 
-// clone3 without a new stack: returns twice like fork().
+// clone3 without a new stack: returns twice like fork(). Where clone3 answers ENOSYS, clone(2)
+// with CLONE_PIDFD stands in, and a CLONE_INTO_CGROUP target gets the pid in cgroup.procs.
 CloneResult clone3(const CloneArgs& args);
 
 Fd pidfd_open(pid_t pid);
