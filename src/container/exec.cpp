@@ -99,7 +99,7 @@ ProcessContext process_context(const Plan& p) {
 
 // The grandchild, inside the PID namespace: terminal, process setup, execve.
 [[noreturn]] void run_process(const Plan& p) {
-  std::string path;
+  PreparedProcess prepared;
   try {
     if (p.signals) p.signals->restore_in_child();
     if (p.process.terminal) {
@@ -109,12 +109,12 @@ ProcessContext process_context(const Plan& p) {
       ::close(p.console_fd);
       process::attach_to_terminal(pty.slave.get());
     }
-    path = prepare_process(process_context(p));
+    prepared = prepare_process(process_context(p));
     p.sync->send(linux_::Msg::kReady);
   } catch (const std::exception& e) {
     fail(p, e.what());
   }
-  exec_process(process_context(p), path);
+  exec_process(process_context(p), prepared);
 }
 
 // The child: joins the namespaces and the root, then forks the process into the PID namespace.
@@ -203,7 +203,7 @@ int exec_in_container(const Globals& g, const ExecOptions& o) {
         security::compile_seccomp(*saved.linux_->seccomp, "config.json", g.debug));
     if (plan.seccomp->notify) {
       listener = with_context("config.json: /linux/seccomp/listenerPath", [&] {
-        return process::connect_unix(saved.linux_->seccomp->listenerPath);
+        return process::connect_unix(saved.linux_->seccomp->listenerPath, "seccomp agent");
       });
       plan.seccomp_listener = listener.get();
       plan.container_state = state::oci_state_json(r, "running", false);

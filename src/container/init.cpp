@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "container/process_setup.hpp"
+#include "container/start_result.hpp"
 #include "hooks/hooks.hpp"
 #include "hull/error.hpp"
 #include "hull/warn.hpp"
@@ -103,10 +104,12 @@ ProcessContext process_context(const InitConfig& cfg, const std::string& state_j
   pc.seccomp = cfg.seccomp;
   pc.seccomp_listener = cfg.seccomp_listener;
   pc.container_state = state_json;
+  pc.result_fd = cfg.result_fd;
   return pc;
 }
 
-void setup(const InitConfig& cfg, bool wait_for_go, std::string& path, std::string& state_json) {
+void setup(const InitConfig& cfg, bool wait_for_go, PreparedProcess& prepared,
+           std::string& state_json) {
   const spec::Spec& s = *cfg.spec;
   const spec::Process& p = *s.process;
   if (wait_for_go) cfg.sync->expect(linux_::Msg::kGo);
@@ -159,7 +162,7 @@ void setup(const InitConfig& cfg, bool wait_for_go, std::string& path, std::stri
   }
 
   if (p.terminal && cfg.console_fd >= 0) setup_terminal(cfg, p);
-  path = prepare_process(process_context(cfg, state_json));
+  prepared = prepare_process(process_context(cfg, state_json));
 }
 
 }  // namespace
@@ -169,23 +172,26 @@ void run_init(const InitConfig& cfg, bool wait_for_go) {
   sigset_t none;
   sigemptyset(&none);
   sigprocmask(SIG_SETMASK, &none, nullptr);
-  std::string path, state_json;
+  PreparedProcess prepared;
+  std::string state_json;
   try {
-    setup(cfg, wait_for_go, path, state_json);
+    setup(cfg, wait_for_go, prepared, state_json);
     cfg.sync->send(linux_::Msg::kReady);
     wait_for_start(cfg);
   } catch (const std::exception& e) {
     fail(cfg, e.what());
   }
-  if (cfg.spec->hooks) {
-    try {
+  // From here `start` (or `run`) waits on cfg.result_fd for the outcome.
+  ProcessContext pc = process_context(cfg, state_json);
+  try {
+    finish_process(pc, prepared);
+    if (cfg.spec->hooks) {
       hooks::run_stage(cfg.spec->hooks->startContainer, "startContainer", state_json, true);
-    } catch (const Error& e) {
-      warn(e.message());
-      ::_exit(1);
     }
+  } catch (const std::exception& e) {
+    report_failure(cfg.result_fd, e.what());
   }
-  exec_process(process_context(cfg, state_json), path);
+  exec_process(pc, prepared);
 }
 
 void run_intermediate(const InitConfig& cfg) {

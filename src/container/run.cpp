@@ -5,9 +5,11 @@
 
 #include "container/create.hpp"
 #include "container/lifecycle.hpp"
+#include "container/start_result.hpp"
 #include "container/supervise.hpp"
 #include "hooks/hooks.hpp"
 #include "hull/error.hpp"
+#include "linux/proc.hpp"
 #include "linux/syscalls.hpp"
 
 namespace hull::container {
@@ -19,10 +21,17 @@ int run_container(const Globals& g, const RunOptions& o) {
   state::Record r = c.record;
   c.dir->unlock();
   c.sync.send(linux_::Msg::kStart);
-  // The init's end closes at its execve (or exit): only then may poststart run.
-  struct pollfd p = {c.sync.fd(), POLLIN, 0};
-  while (::poll(&p, 1, -1) < 0 && errno == EINTR) {
+  // Returns at the init's execve: only then may poststart run. An init that failed on its
+  // way there takes the container with it, as with runc.
+  try {
+    await_start(c.start_result.get(), [&] { return linux_::process_alive(r.pid, r.start_time); });
+  } catch (const Error&) {
+    state::Store store(g.root);
+    auto dir = store.open(r.id);
+    destroy(r, dir);
+    throw;
   }
+  c.start_result.reset();
   c.sync.close();
   if (c.spec.hooks && !c.spec.hooks->poststart.empty()) {
     hooks::run_stage(c.spec.hooks->poststart, "poststart", hook_state(r, "running"), false);
