@@ -109,7 +109,11 @@ ProcessContext process_context(const Plan& p) {
       ::close(p.console_fd);
       process::attach_to_terminal(pty.slave.get());
     }
-    prepared = prepare_process(process_context(p));
+    ProcessContext pc = process_context(p);
+    prepared = prepare_process(pc);
+    // Before kReady, so that a failed user switch reaches `exec` as its error; a profile
+    // without noNewPrivileges must then allow send for this one message.
+    finish_process(pc, prepared);
     p.sync->send(linux_::Msg::kReady);
   } catch (const std::exception& e) {
     fail(p, e.what());
