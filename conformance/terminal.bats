@@ -104,3 +104,39 @@ tty_json() { tr -d '\r' <"$TEST_TMP/tty.out" | grep '^{' | tail -1; }
   echo "$output" | grep -qi 'console' || fail "error does not mention the console socket: $output"
   assert_nothing_left "$CID"
 }
+
+@test "terminal: a non-root user owns its pty, the tty group stays (as with runc)" {
+  cfg '.process.user = {uid: 1000, gid: 1000}'
+  set_shell 'stat -c "owner=%u:%g" "$(tty)"'
+  start_recvtty
+  rt run --detach --console-socket "$SOCK" -b "$BUNDLE" "$CID" >"$TEST_TMP/run.out" 2>&1 ||
+    fail "run -d failed: $(cat "$TEST_TMP/run.out")"
+  wait_recvtty
+  local mine
+  mine=$(tr -d '\r' <"$TEST_TMP/tty.out" | grep '^owner=')
+  echo "hull: $mine"
+  # The tty group of the spec's devpts (gid=5), the owner the process user.
+  [ "$mine" = "owner=1000:5" ]
+  if have_runc_reference; then
+    start_recvtty
+    ref run --detach --console-socket "$SOCK" -b "$BUNDLE" "$RUNC_CID" >"$TEST_TMP/run.out" 2>&1 ||
+      fail "runc run -d failed: $(cat "$TEST_TMP/run.out")"
+    while kill -0 "$RECV_PID" 2>/dev/null && [ "$(cut -d' ' -f3 "/proc/$RECV_PID/stat")" != Z ]; do
+      sleep 0.01
+    done
+    wait "$RECV_PID"
+    RECV_PID=
+    echo "runc: $(tr -d '\r' <"$TEST_TMP/tty.out" | grep '^owner=')"
+    [ "$(tr -d '\r' <"$TEST_TMP/tty.out" | grep '^owner=')" = "$mine" ]
+  fi
+}
+
+@test "terminal: exec -t as a non-root user gets a pty it owns" {
+  cfg '.process.terminal = false | .process.args = ["sleep", "1000"]'
+  rt run -d -b "$BUNDLE" "$CID" </dev/null >/dev/null 2>&1
+  command -v script >/dev/null || skip "script (util-linux) not installed"
+  run script -qec "$RUNTIME --root $ROOT_DIR exec -t --user 1000:1000 $CID sh -c 'stat -c owner=%u:%g \$(tty)'" /dev/null </dev/null
+  echo "$output"
+  [ "$status" -eq 0 ]
+  [[ "$output" == *"owner=1000:5"* ]]
+}

@@ -14,6 +14,7 @@
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/sysmacros.h>
 #include <sys/types.h>
 #include <sys/utsname.h>
@@ -591,10 +592,13 @@ static int hold_exe(const char* pid) {
 static void usage(void) {
   fputs(
       "usage: probe [--read PATH] [--check-write PATH] [--cat PATH] [--list-dir PATH]\n"
-      "             [--quiet] [--sleep SECONDS] [--exit CODE] [--signal-self SIG] [-- ARGS]\n"
+      "             [--quiet] [--sleep SECONDS] [--exit CODE] [--signal-self SIG]\n"
+      "             [--syscall NR] [-- ARGS]\n"
       "       probe --hold-exe PID   (holds /proc/PID/exe; each stdin line: try to reopen it\n"
       "                               for writing)\n"
-      "Prints what the process sees as one JSON object, then sleeps, exits or signals itself.\n",
+      "Prints what the process sees as one JSON object, then sleeps, exits or signals itself.\n"
+      "--syscall NR calls raw syscall NR with zero arguments and prints a line\n"
+      "\"syscall NR: errno E\" (E 0 when it returned >= 0).\n",
       stderr);
 }
 
@@ -604,6 +608,7 @@ int main(int argc, char** argv, char** envp) {
   long sleep_s = -1;
   const char* self_signal = NULL;
   if (argc == 3 && !strcmp(argv[1], "--hold-exe")) return hold_exe(argv[2]);
+  long raw_syscall = -1;
   for (int i = 1; i < argc; i++) {
     const char* a = argv[i];
     const char* v = i + 1 < argc ? argv[i + 1] : NULL;
@@ -631,6 +636,9 @@ int main(int argc, char** argv, char** envp) {
       continue;
     } else if (!strcmp(a, "--exit")) {
       exit_code = atoi(v);
+      continue;
+    } else if (!strcmp(a, "--syscall")) {
+      raw_syscall = atol(v);
       continue;
     } else if (!strcmp(a, "--signal-self")) {
       self_signal = v;
@@ -664,6 +672,12 @@ int main(int argc, char** argv, char** envp) {
     END_OBJ();
     putchar('\n');
     free(status);
+  }
+  if (raw_syscall >= 0) {
+    /* zero arguments: a real call fails with EFAULT/EINVAL, a filtered one with its errno */
+    errno = 0;
+    long rc = syscall(raw_syscall, 0L, 0L, 0L, 0L, 0L, 0L);
+    printf("syscall %ld: errno %d\n", raw_syscall, rc < 0 ? errno : 0);
   }
   fflush(stdout);
 

@@ -84,20 +84,24 @@ spec.example" ]
   [ "$(ip netns exec "$NETNS" cat /proc/sys/net/ipv4/ip_forward)" = 1 ]
 }
 
-@test "process.apparmorProfile / selinuxLabel / linux.mountLabel without that LSM: an error naming the field" {
-  [ "$RUNTIME" != runc ] || skip "runc 1.1 ignores a profile it cannot apply"
+@test "process.apparmorProfile / selinuxLabel / linux.mountLabel without that LSM: ignored with a warning naming the field" {
+  # Issue 11: as crun does. runc 1.1.5 refuses each of these on this host (see process.bats).
+  [ "$RUNTIME" != runc ] || skip "runc 1.1.5 refuses labels for an LSM that is off"
+  [ ! -e /sys/fs/selinux/enforce ] || skip "SELinux is enabled here"
+  grep -qs Y /sys/module/apparmor/parameters/enabled && skip "AppArmor is enabled here"
   local field
   for field in '.process.apparmorProfile = "docker-default"' \
                '.process.selinuxLabel = "system_u:system_r:container_t:s0"' \
                '.linux.mountLabel = "system_u:object_r:container_file_t:s0"'; do
     cfg "del(.process.apparmorProfile, .process.selinuxLabel, .linux.mountLabel) | $field"
-    cmd true
+    cmd echo ran
     run_ctr "$ID"
     echo "$field: $output"
-    [ "$status" -ne 0 ]
+    [ "$status" -eq 0 ]
+    [[ "$output" == *ran* ]]
     local name=${field%% =*}
-    [[ "$output" == *"${name#.}"* || "$output" == *"$(echo "${name#.}" | tr . /)"* ]]
-    left_nothing "$ID"
+    [[ "$output" == *"warning: config.json: $(echo "${name}" | tr . /)"* ]]
+    rt delete -f "$ID" >/dev/null 2>&1 || true
   done
 }
 

@@ -246,6 +246,164 @@ start_agent() {
         syscalls: [{names: ["mkdir"], action: "SCMP_ACT_NOTIFY"}]}' --arg p "$WORK/nobody.sock"
   run_ctr "$ID"
   [ "$status" -ne 0 ]
-  [[ "$output" == *"nobody.sock"* ]]
+  [[ "$output" == *"/linux/seccomp/listenerPath"* ]]
+  [[ "$output" == *"seccomp agent $WORK/nobody.sock"* ]]
+  [[ "$output" != *"console socket"* ]]
   left_nothing "$ID"
+}
+
+# What static busybox needs for `sh -c 'echo ...'`, and the identity calls a runtime makes
+# after loading the filter without noNewPrivileges (setgroups/setres[ug]id/capset/prctl),
+# plus read and write for the start handshake and execve. No close_range, getcwd, stat,
+# openat, sendto: hull must not need them after the load.
+MINIMAL='["arch_prctl","brk","execve","exit_group","getpid","getppid","getrandom","getuid",
+  "mprotect","newfstatat","prctl","prlimit64","readlink","rseq","rt_sigaction",
+  "set_robust_list","set_tid_address","uname","write","read","setgroups","setresgid",
+  "setresuid","capget","capset","rt_sigreturn"]'
+# What runc's Go init also needs after the load, on top of MINIMAL (none newer than clone3).
+RUNC_EXTRA='["close","futex","mmap","munmap","nanosleep","sched_yield","rt_sigprocmask",
+  "sigaltstack","gettid","tgkill","madvise","openat","fcntl","getdents64","fstat","fstatfs",
+  "statfs","readlinkat","epoll_ctl","epoll_pwait","epoll_create1","pipe2","exit","clone",
+  "dup3","getrlimit","sched_getaffinity","geteuid","getegid","getgid","lseek","ioctl",
+  "pread64","waitid","wait4","kill","eventfd2","fchown","getcwd","setgid","setuid","chdir","faccessat"]'
+
+allow_only() {
+  cfg '.linux.seccomp = {defaultAction: "SCMP_ACT_ERRNO", architectures: ["SCMP_ARCH_X86_64"],
+        syscalls: [{names: $n, action: "SCMP_ACT_ALLOW"}]}' --argjson n "$1"
+}
+
+# create + start with the container's output in $WORK/out.$1; start's in $output/$status.
+create_start() {
+  local id=$1
+  rt create -b "$BUNDLE" "$id" >"$WORK/out.$id" 2>&1 </dev/null
+  run rt start "$id"
+  local i
+  for i in $(seq 1000); do
+    [ "$(rt state "$id" 2>/dev/null | jq -r .status)" = stopped ] && break
+    sleep 0.02
+  done
+}
+
+@test "an allow-list without close_range runs, with and without noNewPrivileges (as with runc)" {
+  use_profile docker-run-true
+  cfg '.linux.seccomp.syscalls |= map(.names -= ["close_range"]) | .process.cwd = "/tmp"'
+  cmd sh -c 'echo up; id -u'
+  local nnp
+  for nnp in false true; do
+    cfg '.process.noNewPrivileges = $v' --argjson v "$nnp"
+    same_as_reference "$ID-$nnp"
+    echo "nnp=$nnp: $status $output"
+    [ "$status" -eq 0 ]
+    [ "$output" = "up
+0" ]
+  done
+}
+
+@test "an allow-list without getcwd runs, with and without noNewPrivileges" {
+  # runc 1.1.5 refuses it without noNewPrivileges ("failed to verify if current working
+  # directory is safe"): it calls getcwd after the load. hull checks the cwd before it.
+  use_profile docker-run-true
+  cfg '.linux.seccomp.syscalls |= map(.names -= ["getcwd", "close_range"]) | .process.cwd = "/tmp"'
+  cmd sh -c 'echo up; id -u'
+  [ "$RUNTIME" != runc ] || skip "runc needs getcwd after the load"
+  local nnp
+  for nnp in false true; do
+    cfg '.process.noNewPrivileges = $v' --argjson v "$nnp"
+    run_ctr "$ID-$nnp"
+    echo "nnp=$nnp: $status $output"
+    [ "$status" -eq 0 ]
+    [ "$output" = "up
+0" ]
+  done
+}
+
+@test "a minimal allow-list (busybox and the identity switch only): run and create+start work" {
+  # runc cannot run under this profile: its Go init needs futex, openat, close and more
+  # after the load (RUNC_EXTRA); hull needs nothing beyond the identity calls.
+  allow_only "$MINIMAL"
+  cmd sh -c 'echo hi'
+  local nnp
+  for nnp in false true; do
+    cfg '.process.noNewPrivileges = $v | .process.user = {uid: 1000, gid: 1000}' --argjson v "$nnp"
+    run_ctr "$ID-run-$nnp"
+    echo "run nnp=$nnp: $status $output"
+    [ "$status" -eq 0 ]
+    [ "$output" = hi ]
+    create_start "$ID-cs-$nnp"
+    echo "start nnp=$nnp: $status $output; container: $(cat "$WORK/out.$ID-cs-$nnp")"
+    [ "$status" -eq 0 ]
+    [ "$(cat "$WORK/out.$ID-cs-$nnp")" = hi ]
+    rt delete "$ID-cs-$nnp"
+  done
+}
+
+@test "the same minimal allow-list with runc's own extra calls: hull and runc agree" {
+  allow_only "$(jq -nc --argjson a "$MINIMAL" --argjson b "$RUNC_EXTRA" '$a + $b')"
+  cmd sh -c 'echo hi'
+  local nnp
+  for nnp in false true; do
+    cfg '.process.noNewPrivileges = $v' --argjson v "$nnp"
+    same_as_reference "$ID-$nnp"
+    [ "$status" -eq 0 ]
+    [ "$output" = hi ]
+  done
+}
+
+@test "an execve the filter refuses: start and run fail with the exec error, not 0" {
+  cfg '.linux.seccomp = {defaultAction: "SCMP_ACT_ALLOW", syscalls: [
+        {names: ["execve", "execveat"], action: "SCMP_ACT_ERRNO"}]}'
+  cmd true
+  create_start "$ID"
+  echo "start: $status $output"
+  # runc's start returns 0 here (the failure only shows in the init's stderr); hull's start
+  # reports it, as an engine needs to know the process never ran.
+  [ "$status" -ne 0 ]
+  [[ "$output" == *"/process/args/0: exec /bin/true: Operation not permitted"* ]]
+  rt delete "$ID"
+  left_nothing "$ID"
+  # run fails as runc's does.
+  run_ctr "$ID-run"
+  echo "run: $status $output"
+  [ "$status" -ne 0 ]
+  [[ "$output" == *"exec /bin/true: Operation not permitted"* ]]
+  left_nothing "$ID-run"
+}
+
+@test "an init killed by the filter before its execve: start and run fail, never 0" {
+  # setresuid kills the process: the init dies in the user switch, with no word of its own.
+  cfg '.linux.seccomp = {defaultAction: "SCMP_ACT_ALLOW", syscalls: [
+        {names: ["setresuid"], action: "SCMP_ACT_KILL_PROCESS"}]} |
+       .process.noNewPrivileges = false | .process.user = {uid: 1000, gid: 1000}'
+  cmd true
+  create_start "$ID"
+  echo "start: $status $output"
+  [ "$status" -ne 0 ]
+  [[ "$output" == *"init exited before it started the process"* ]]
+  rt delete "$ID"
+  run_ctr "$ID-run"
+  echo "run: $status $output"
+  [ "$status" -ne 0 ]
+  [[ "$output" == *"init exited before it started the process"* ]]
+  left_nothing "$ID-run"
+}
+
+@test "syscalls newer than the profile's newest get ENOSYS, older unlisted ones the default (as with runc)" {
+  cp "$PROBE" "$BUNDLE/rootfs/bin/probe"
+  # Nothing in the list is newer than rseq (334): clone3 (435) and 1000 are unknown to it.
+  allow_only "$(jq -nc --argjson a "$MINIMAL" --argjson b "$RUNC_EXTRA" '$a + $b')"
+  local nr want
+  for nr in 435:38 1000:38 95:1; do
+    want=${nr#*:}
+    cmd probe --quiet --syscall "${nr%:*}"
+    same_as_reference "$ID-${nr%:*}"
+    [ "$output" = "syscall ${nr%:*}: errno $want" ]
+  done
+}
+
+@test "a profile that names a syscall newer than clone3 keeps its default for clone3 (as with runc)" {
+  cp "$PROBE" "$BUNDLE/rootfs/bin/probe"
+  allow_only "$(jq -nc --argjson a "$MINIMAL" --argjson b "$RUNC_EXTRA" '$a + $b + ["faccessat2"]')"
+  cmd probe --quiet --syscall 435
+  same_as_reference "$ID"
+  [ "$output" = "syscall 435: errno 1" ]
 }

@@ -16,6 +16,7 @@
 #include "container/init.hpp"
 #include "container/namespaces.hpp"
 #include "container/net_devices.hpp"
+#include "container/start_result.hpp"
 #include "hooks/hooks.hpp"
 #include "hull/error.hpp"
 #include "linux/child.hpp"
@@ -99,7 +100,7 @@ linux_::Fd connect_listener(const spec::Spec& s, const security::SeccompProgram*
   if (!prog || !prog->notify) return {};
   const std::string& path = s.linux_->seccomp->listenerPath;
   return with_context("config.json: /linux/seccomp/listenerPath",
-                      [&] { return process::connect_unix(path); });
+                      [&] { return process::connect_unix(path, "seccomp agent"); });
 }
 
 // Runs the poststop hooks of a create that failed after its createRuntime stage began, so
@@ -233,6 +234,8 @@ Created create_container(const Globals& g, const CreateOptions& o, bool in_proce
     fifo.reset(::open(c.dir->fifo_path().c_str(), O_RDWR | O_CLOEXEC));
     if (!fifo) throw Error::sys("opening exec fifo");
   }
+  StartChannel start_channel = open_start_channel(in_process_start ? nullptr : c.dir.get());
+  c.start_result = std::move(start_channel.reader);
 
   linux_::Fd console, console_peer;
   if (terminal) {
@@ -257,6 +260,7 @@ Created create_container(const Globals& g, const CreateOptions& o, bool in_proce
   cfg.ns = ns;
   cfg.sync = &child_end;
   cfg.fifo_fd = fifo.get();
+  cfg.result_fd = start_channel.init_end.get();
   cfg.console_fd = console.get();
   cfg.preserve_fds = o.preserve_fds;
   cfg.no_pivot = o.no_pivot;
@@ -285,6 +289,7 @@ Created create_container(const Globals& g, const CreateOptions& o, bool in_proce
   guard.set(child.pid, child.pidfd.get());
   child_end.close();
   fifo.reset();
+  start_channel.init_end.reset();
   console.reset();
   listener.reset();
 

@@ -24,8 +24,9 @@ struct Created {
   std::unique_ptr<state::ContainerDir> dir;
   std::unique_ptr<cgroups::Manager> cgroup;
   linux_::SyncSocket sync;
-  linux_::Fd pidfd;       // valid when the init is our child or could be opened
-  linux_::Fd pty_master;  // run -t without --console-socket: the container's terminal
+  linux_::Fd pidfd;         // valid when the init is our child or could be opened
+  linux_::Fd pty_master;    // run -t without --console-socket: the container's terminal
+  linux_::Fd start_result;  // run: where the init reports its execve (start_result.hpp)
   std::vector<std::string> warnings;
 };
 

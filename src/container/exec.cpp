@@ -101,9 +101,12 @@ ProcessContext process_context(const Plan& p) {
     process::attach_to_terminal(pty.slave.get());
   }
   ProcessContext pc = process_context(p);
-  std::string path = prepare_process(pc);
+  PreparedProcess prepared = prepare_process(pc);
+  // Before kReady, so that a failed user switch reaches `exec` as its error; a profile
+  // without noNewPrivileges must then allow send for this one message.
+  finish_process(pc, prepared);
   p.sync->send(linux_::Msg::kReady);
-  exec_process(pc, path);
+  exec_process(pc, prepared);
 }
 
 // The child: joins the namespaces and the root, then forks the process into the PID namespace.
@@ -188,7 +191,7 @@ int exec_in_container(const Globals& g, const ExecOptions& o) {
         security::compile_seccomp(*saved.linux_->seccomp, "config.json", g.debug));
     if (plan.seccomp->notify) {
       listener = with_context("config.json: /linux/seccomp/listenerPath", [&] {
-        return process::connect_unix(saved.linux_->seccomp->listenerPath);
+        return process::connect_unix(saved.linux_->seccomp->listenerPath, "seccomp agent");
       });
       plan.seccomp_listener = listener.get();
       plan.container_state = state::oci_state_json(r, "running", false);

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "container/process_setup.hpp"
+#include "container/start_result.hpp"
 #include "hooks/hooks.hpp"
 #include "hull/error.hpp"
 #include "linux/child.hpp"
@@ -94,11 +95,13 @@ ProcessContext process_context(const InitConfig& cfg) {
   pc.oom_score_adj_done = true;
   pc.seccomp = cfg.seccomp;
   pc.seccomp_listener = cfg.seccomp_listener;
+  pc.result_fd = cfg.result_fd;
   return pc;
 }
 
-// Everything up to the exec fifo; returns the resolved path of args[0].
-std::string setup(const InitConfig& cfg, bool wait_for_go, ProcessContext& pc) {
+// Everything up to the exec fifo: the rootfs, the terminal and what the process needs
+// worked out while still privileged.
+PreparedProcess setup(const InitConfig& cfg, bool wait_for_go, ProcessContext& pc) {
   const spec::Spec& s = *cfg.spec;
   const spec::Process& p = *s.process;
   if (wait_for_go) cfg.sync->expect(linux_::Msg::kGo);
@@ -163,13 +166,19 @@ void run_init(const InitConfig& cfg, bool wait_for_go) {
   sigemptyset(&none);
   sigprocmask(SIG_SETMASK, &none, nullptr);
   ProcessContext pc = process_context(cfg);
-  std::string path = setup(cfg, wait_for_go, pc);
+  PreparedProcess prepared = setup(cfg, wait_for_go, pc);
   cfg.sync->send(linux_::Msg::kReady);
   wait_for_start(cfg);
-  if (cfg.spec->hooks) {
-    hooks::run_stage(cfg.spec->hooks->startContainer, "startContainer", pc.container_state, true);
+  // From here `start` (or `run`) waits on cfg.result_fd for the outcome.
+  try {
+    finish_process(pc, prepared);
+    if (cfg.spec->hooks) {
+      hooks::run_stage(cfg.spec->hooks->startContainer, "startContainer", pc.container_state, true);
+    }
+  } catch (const std::exception& e) {
+    report_failure(cfg.result_fd, e.what());
   }
-  exec_process(pc, path);
+  exec_process(pc, prepared);
 }
 
 void run_intermediate(const InitConfig& cfg) {

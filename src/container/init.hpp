@@ -20,6 +20,7 @@ struct InitConfig {
   NamespacePlan ns;
   const linux_::SyncSocket* sync = nullptr;  // the child's end
   int fifo_fd = -1;     // O_RDWR exec fifo; -1: wait for Msg::kStart instead (run)
+  int result_fd = -1;   // write end of the start result channel (start_result.hpp)
   int console_fd = -1;  // where the pty master goes when process.terminal is set
   int preserve_fds = 0;
   bool no_pivot = false;

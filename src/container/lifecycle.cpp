@@ -10,6 +10,7 @@
 
 #include "cgroups/manager.hpp"
 #include "container/create.hpp"
+#include "container/start_result.hpp"
 #include "hooks/hooks.hpp"
 #include "hull/error.hpp"
 #include "hull/warn.hpp"
@@ -51,18 +52,6 @@ void signal_all(const state::Record& r, int sig) {
   for (pid_t pid : cg->pids()) ::kill(pid, sig);
 }
 
-// Returns once no writer holds the fifo: the init closed it by exec'ing (or by dying). While
-// the start byte is unread the fifo polls readable, and reading it would steal it: wait.
-void wait_for_exec(int fd) {
-  for (;;) {
-    struct pollfd p = {fd, POLLIN, 0};
-    int n = ::poll(&p, 1, -1);
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0 || (p.revents & (POLLHUP | POLLERR))) return;
-    ::usleep(1000);
-  }
-}
-
 }  // namespace
 
 int parse_signal(const std::string& name) {
@@ -102,15 +91,18 @@ void start_container(const Globals& g, const std::string& id) {
   if (status != "created") {
     throw Error("container \"" + id + "\" is " + status + ": only a created container can start");
   }
-  // Opened before our write end, so that the init's last close of the fifo (at its execve
-  // or exit) shows here as a hang-up: poststart must wait for the user process.
-  linux_::Fd watch(::open(dir.fifo_path().c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC));
+  // Opened before the init is released: what it writes there is kept only while a reader
+  // or the init holds the fifo. poststart must wait for the user process.
+  linux_::Fd result =
+      with_context("container \"" + id + "\"", [&] { return open_start_result(dir); });
   linux_::Fd fifo(::open(dir.fifo_path().c_str(), O_WRONLY | O_NONBLOCK | O_CLOEXEC));
-  if (!fifo || !watch) throw Error::sys("container \"" + id + "\": opening the exec fifo");
+  if (!fifo) throw Error::sys("container \"" + id + "\": opening the exec fifo");
   if (::write(fifo.get(), "0", 1) != 1) throw Error::sys("container \"" + id + "\": starting");
   fifo.reset();
   ::unlink(dir.fifo_path().c_str());
-  wait_for_exec(watch.get());
+  with_context("container \"" + id + "\": starting the process",
+               [&] { await_start(result.get(), [&] { return alive(r); }); });
+  remove_start_result(dir);
   spec::Spec s = load_saved_spec(dir);
   if (s.hooks && !s.hooks->poststart.empty()) {
     hooks::run_stage(s.hooks->poststart, "poststart", hook_state(r, "running"), false);

@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "security/capabilities.hpp"
 #include "security/seccomp.hpp"
 #include "spec/model.hpp"
 
@@ -26,17 +27,32 @@ struct ProcessContext {
   // which the container's root no longer shows), and the container state JSON to send.
   int seccomp_listener = -1;
   std::string container_state;
-  // The process env with HOME filled in, set by prepare_process while it may still read the
-  // container's /etc/passwd (before the switch to the process's user).
-  mutable std::vector<std::string> env;
+  // Where the last steps report (start_result.hpp); -1: on stderr (exec).
+  int result_fd = -1;
+};
+
+// What prepare_process works out as root, before any filter, for the steps after it.
+struct PreparedProcess {
+  std::string path;              // args[0] resolved
+  std::vector<std::string> env;  // process.env with HOME filled in
+  security::CapSets caps;
+  bool cwd_done = false;  // the chdir as root worked; else it is retried as the user
+  bool finished = false;
 };
 
 // Runs inside the container's root, as root of its user namespace, after the terminal is set
-// up. Returns the resolved path of args[0].
-std::string prepare_process(const ProcessContext& ctx);
+// up: limits, scheduling, the bounding set, the cwd, closing inherited fds, the lookup of
+// args[0]. Makes no syscall a seccomp profile must allow.
+PreparedProcess prepare_process(const ProcessContext& ctx);
 
-// Last steps before the user's program: LSM exec labels, closing inherited fds, seccomp
-// (when noNewPrivileges made it loadable this late), execve.
-[[noreturn]] void exec_process(const ProcessContext& ctx, const std::string& path);
+// The seccomp filter when noNewPrivileges is false (it must load while root), then the user
+// and capability switch and no_new_privs. Only identity syscalls follow the filter's load,
+// as in runc. Does nothing the second time.
+void finish_process(const ProcessContext& ctx, PreparedProcess& prepared);
+
+// Last steps before the user's program: finish_process if not done, LSM exec labels,
+// seccomp (when noNewPrivileges made it loadable this late), execve. Failures go to
+// ctx.result_fd (see start_result.hpp) and end the process.
+[[noreturn]] void exec_process(const ProcessContext& ctx, PreparedProcess& prepared);
 
 }  // namespace hull::container

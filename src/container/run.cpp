@@ -6,9 +6,11 @@
 
 #include "container/create.hpp"
 #include "container/lifecycle.hpp"
+#include "container/start_result.hpp"
 #include "container/supervise.hpp"
 #include "hooks/hooks.hpp"
 #include "hull/error.hpp"
+#include "linux/proc.hpp"
 #include "linux/syscalls.hpp"
 
 namespace hull::container {
@@ -26,16 +28,18 @@ int run_container(const Globals& g, const RunOptions& o) {
     destroy(r, dir);
   };
   c.sync.send(linux_::Msg::kStart);
-  // The init's end closes at its execve: only then may poststart run. What fails before
-  // (startContainer hooks, the execve itself) arrives as an error instead.
+  // Returns at the init's execve: only then may poststart run. An init that failed on its
+  // way there (startContainer hooks, the user switch, the execve itself) takes the container
+  // with it, as with runc.
   try {
-    c.sync.expect_closed();
+    await_start(c.start_result.get(), [&] { return linux_::process_alive(r.pid, r.start_time); });
   } catch (const Error&) {
     linux_::pidfd_send_signal(c.pidfd.get(), SIGKILL);
     ::waitpid(r.pid, nullptr, 0);
     remove();
     throw;
   }
+  c.start_result.reset();
   c.sync.close();
   if (c.spec.hooks && !c.spec.hooks->poststart.empty()) {
     hooks::run_stage(c.spec.hooks->poststart, "poststart", hook_state(r, "running"), false);

@@ -18,9 +18,11 @@ Pty open_pty(const std::optional<spec::Box>& size) {
   Pty p;
   p.master.reset(::open("/dev/ptmx", O_RDWR | O_NOCTTY | O_CLOEXEC));
   if (!p.master) throw Error::sys("opening /dev/ptmx");
-  if (::unlockpt(p.master.get()) < 0) throw Error::sys("unlockpt");
+  if (::unlockpt(p.master.get()) < 0)
+    throw Error::sys("unlocking the pty from /dev/ptmx (unlockpt)");
   char name[128];
-  if (::ptsname_r(p.master.get(), name, sizeof(name)) != 0) throw Error::sys("ptsname");
+  if (::ptsname_r(p.master.get(), name, sizeof(name)) != 0)
+    throw Error::sys("naming the pty slave of /dev/ptmx (ptsname)");
   p.slave_path = name;
   p.slave.reset(::open(name, O_RDWR | O_NOCTTY | O_CLOEXEC));
   if (!p.slave) throw Error::sys("opening " + p.slave_path);
@@ -34,22 +36,26 @@ Pty open_pty(const std::optional<spec::Box>& size) {
 }
 
 void attach_to_terminal(int slave_fd) {
-  if (::setsid() < 0) throw Error::sys("setsid");
+  if (::setsid() < 0) throw Error::sys("starting a session for the terminal (setsid)");
   if (::ioctl(slave_fd, TIOCSCTTY, 0) < 0) throw Error::sys("setting the controlling terminal");
   for (int fd = 0; fd < 3; ++fd) {
-    if (::dup2(slave_fd, fd) < 0) throw Error::sys("dup2 of the terminal");
+    if (::dup2(slave_fd, fd) < 0)
+      throw Error::sys("making " + std::to_string(fd) + " the terminal (dup2)");
   }
 }
 
-linux_::Fd connect_unix(const std::string& path) {
+linux_::Fd connect_unix(const std::string& path, const std::string& role) {
   linux_::Fd s(::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0));
-  if (!s) throw Error::sys("socket");
+  if (!s) throw Error::sys(role + ": socket");
   struct sockaddr_un addr = {};
   addr.sun_family = AF_UNIX;
-  if (path.size() >= sizeof(addr.sun_path)) throw Error("console socket path too long: " + path);
+  if (path.size() >= sizeof(addr.sun_path)) {
+    throw Error(role + " " + path + ": path longer than " +
+                std::to_string(sizeof(addr.sun_path) - 1) + " bytes");
+  }
   std::memcpy(addr.sun_path, path.c_str(), path.size() + 1);
   if (::connect(s.get(), reinterpret_cast<struct sockaddr*>(&addr), sizeof(addr)) < 0) {
-    throw Error::sys("connecting to console socket " + path);
+    throw Error::sys("connecting to " + role + " " + path);
   }
   return s;
 }
@@ -57,7 +63,7 @@ linux_::Fd connect_unix(const std::string& path) {
 ConsoleChannel open_console_channel(const std::string& console_socket) {
   ConsoleChannel c;
   if (!console_socket.empty()) {
-    c.to_container = connect_unix(console_socket);
+    c.to_container = connect_unix(console_socket, "console socket");
     return c;
   }
   int sv[2];

@@ -20,7 +20,8 @@ Pty open_pty(const std::optional<spec::Box>& size);
 // Makes the slave the process's stdio and controlling terminal (setsid first).
 void attach_to_terminal(int slave_fd);
 
-linux_::Fd connect_unix(const std::string& path);
+// role names the socket in errors ("console socket", "seccomp agent").
+linux_::Fd connect_unix(const std::string& path, const std::string& role);
 
 // Where the container's pty master goes: the caller's --console-socket when given, else one
 // end of a socket pair whose other end (peer) the runtime keeps to relay the terminal itself.

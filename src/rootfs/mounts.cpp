@@ -113,11 +113,12 @@ void cgroup_mount(const Context& ctx, int root_fd, const spec::Mount& m, const M
   }
 }
 
-// linux.mountLabel labels the filesystems the container gets fresh (SELinux context=); the
-// label is only accepted when SELinux is enabled (security::check_lsm).
+// linux.mountLabel labels the filesystems the container gets fresh (SELinux context=). With
+// SELinux off the label is ignored, as runc and crun do (security::check_lsm warned).
 MountOptions with_mount_label(const Context& ctx, const spec::Mount& m, MountOptions o) {
   const std::string& label = ctx.spec->linux_ ? ctx.spec->linux_->mountLabel : std::string();
   if (label.empty() || (m.type != "tmpfs" && m.type != "devpts" && m.type != "mqueue")) return o;
+  if (::access("/sys/fs/selinux/enforce", F_OK) != 0) return o;
   if (!o.data.empty()) o.data += ',';
   o.data += "context=\"" + label + "\"";
   return o;

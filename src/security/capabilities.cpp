@@ -56,7 +56,7 @@ void apply_bounding(const CapSets& caps) {
 
 void apply_capabilities(const CapSets& caps) {
   cap_t state = cap_init();
-  if (!state) throw Error::sys("cap_init");
+  if (!state) throw Error::sys("config.json: /process/capabilities: cap_init");
   auto set = [&](cap_flag_t flag, const std::vector<int>& values) {
     if (values.empty()) return;
     std::vector<cap_value_t> v(values.begin(), values.end());
@@ -78,7 +78,9 @@ void apply_capabilities(const CapSets& caps) {
 }
 
 void set_keep_caps(bool keep) {
-  if (prctl(PR_SET_KEEPCAPS, keep ? 1 : 0, 0, 0, 0) < 0) throw Error::sys("PR_SET_KEEPCAPS");
+  if (prctl(PR_SET_KEEPCAPS, keep ? 1 : 0, 0, 0, 0) < 0) {
+    throw Error::sys("keeping capabilities across the user switch (PR_SET_KEEPCAPS)");
+  }
 }
 
 void set_no_new_privileges() {

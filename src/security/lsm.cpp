@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include "hull/error.hpp"
+#include "hull/warn.hpp"
 
 namespace hull::security {
 namespace {
@@ -29,29 +30,30 @@ bool selinux_enabled() {
 }
 
 void check_lsm(const spec::Spec& spec, const spec::Process& p, const std::string& source) {
+  // runc and crun run the container unconfined when the label's LSM is off; say so.
+  auto ignored = [](const std::string& field, const std::string& label, const char* lsm) {
+    warn(field + ": \"" + label + "\" ignored: " + lsm + " is not enabled on this host");
+  };
   if (!p.apparmorProfile.empty() && !apparmor_enabled()) {
-    throw Error(source + "/apparmorProfile: \"" + p.apparmorProfile +
-                "\" asks for AppArmor, which is not enabled on this host");
+    ignored(source + "/apparmorProfile", p.apparmorProfile, "AppArmor");
   }
   if (!p.selinuxLabel.empty() && !selinux_enabled()) {
-    throw Error(source + "/selinuxLabel: \"" + p.selinuxLabel +
-                "\" asks for SELinux, which is not enabled on this host");
+    ignored(source + "/selinuxLabel", p.selinuxLabel, "SELinux");
   }
   if (spec.linux_ && !spec.linux_->mountLabel.empty() && !selinux_enabled()) {
-    throw Error("config.json: /linux/mountLabel: \"" + spec.linux_->mountLabel +
-                "\" asks for SELinux, which is not enabled on this host");
+    ignored("config.json: /linux/mountLabel", spec.linux_->mountLabel, "SELinux");
   }
 }
 
 std::vector<ProcAttrWrite> exec_label_writes(const spec::Process& p, const std::string& source) {
   std::vector<ProcAttrWrite> out;
-  if (!p.apparmorProfile.empty()) {
+  if (!p.apparmorProfile.empty() && apparmor_enabled()) {
     // The per-LSM directory exists since Linux 5.8; older kernels only have the shared file.
     bool own_dir = ::access("/proc/thread-self/attr/apparmor", F_OK) == 0;
     out.push_back({own_dir ? "thread-self/attr/apparmor/exec" : "thread-self/attr/exec",
                    "exec " + p.apparmorProfile, source + "/apparmorProfile"});
   }
-  if (!p.selinuxLabel.empty()) {
+  if (!p.selinuxLabel.empty() && selinux_enabled()) {
     out.push_back({"thread-self/attr/exec", p.selinuxLabel, source + "/selinuxLabel"});
   }
   return out;

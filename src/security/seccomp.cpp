@@ -12,7 +12,9 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cstddef>
 #include <memory>
+#include <optional>
 #include <string_view>
 
 #include "hull/error.hpp"
@@ -147,6 +149,111 @@ std::vector<sock_filter> export_bpf(void* ctx) {
   return out;
 }
 
+// The newest syscall a profile knows, per audit architecture. x32 shares x86_64's audit
+// value and sets bit 30 in its numbers, so it is a second limit on the same architecture.
+struct ArchLimit {
+  uint32_t audit_arch = 0;
+  std::optional<uint32_t> native, x32;
+};
+
+constexpr uint32_t kX32Bit = 0x40000000;
+
+std::vector<ArchLimit> newest_syscalls(const spec::LinuxSeccomp& s, std::vector<uint32_t> arches) {
+  std::vector<ArchLimit> out;
+  for (uint32_t arch : arches) {
+    bool x32 = arch == SCMP_ARCH_X32;
+    uint32_t audit = x32 ? SCMP_ARCH_X86_64 : arch;
+    auto at = std::find_if(out.begin(), out.end(),
+                           [&](const ArchLimit& l) { return l.audit_arch == audit; });
+    if (at == out.end()) at = out.insert(out.end(), ArchLimit{audit, {}, {}});
+    std::optional<uint32_t>& limit = x32 ? at->x32 : at->native;
+    for (const auto& sc : s.syscalls) {
+      for (const auto& name : sc.names) {
+        // Negative: a pseudo number for a call this architecture does not have.
+        int nr = seccomp_syscall_resolve_name_arch(arch, name.c_str());
+        if (nr < 0) continue;
+        limit = std::max(limit.value_or(0), static_cast<uint32_t>(nr));
+      }
+    }
+  }
+  return out;
+}
+
+// runc's rule for syscalls a profile cannot know: a number above the newest one it names (on
+// that architecture) gets ENOSYS rather than the default action. glibc falls back from a new
+// call (clone3, faccessat2) to an old one only on ENOSYS, so an allow-list older than the
+// image's libc would otherwise break it with EPERM. Runs ahead of libseccomp's program, which
+// reloads what it needs.
+std::vector<sock_filter> enosys_stub(const std::vector<ArchLimit>& limits) {
+  enum Target : uint8_t { kNone, kNext, kEnosys, kMain, kX32 };
+  struct Insn {
+    sock_filter f;
+    Target jt = kNone, jf = kNone;
+  };
+  std::vector<Insn> code;
+  std::vector<size_t> block_ends;  // index after each arch block
+  auto add = [&](uint16_t op, uint32_t k, Target jt = kNone, Target jf = kNone) {
+    code.push_back({{op, 0, 0, k}, jt, jf});
+  };
+  add(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, arch));
+  for (const auto& l : limits) {
+    if (!l.native && !l.x32) continue;
+    add(BPF_JMP | BPF_JEQ | BPF_K, l.audit_arch, kNone, kNext);
+    add(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr));
+    if (l.audit_arch == SCMP_ARCH_X86_64) add(BPF_JMP | BPF_JGE | BPF_K, kX32Bit, kX32, kNone);
+    if (l.native) {
+      add(BPF_JMP | BPF_JGT | BPF_K, *l.native, kEnosys, kMain);
+    } else {
+      add(BPF_JMP | BPF_JA, 0, kMain);
+    }
+    if (l.audit_arch == SCMP_ARCH_X86_64) {
+      // kX32 lands here.
+      if (l.x32) {
+        add(BPF_JMP | BPF_JGT | BPF_K, *l.x32, kEnosys, kMain);
+      } else {
+        add(BPF_JMP | BPF_JA, 0, kMain);
+      }
+    }
+    block_ends.push_back(code.size());
+  }
+  add(BPF_JMP | BPF_JA, 0, kMain);
+  size_t enosys = code.size();
+  add(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | ENOSYS);
+  size_t main = code.size();
+
+  std::vector<sock_filter> out;
+  size_t block = 0;
+  for (size_t i = 0; i < code.size(); ++i) {
+    while (block < block_ends.size() && block_ends[block] <= i) ++block;
+    auto where = [&](Target t) -> size_t {
+      switch (t) {
+        case kNext:
+          return block < block_ends.size() ? block_ends[block] : main - 2;
+        case kEnosys:
+          return enosys;
+        case kMain:
+          return main;
+        case kX32:
+          return i + 2;  // past the native comparison
+        case kNone:
+          return i + 1;
+      }
+      return i + 1;
+    };
+    sock_filter f = code[i].f;
+    if (BPF_CLASS(f.code) == BPF_JMP && BPF_OP(f.code) == BPF_JA) {
+      f.k = static_cast<uint32_t>(where(code[i].jt) - (i + 1));
+    } else if (BPF_CLASS(f.code) == BPF_JMP) {
+      size_t jt = where(code[i].jt) - (i + 1), jf = where(code[i].jf) - (i + 1);
+      if (jt > 255 || jf > 255) throw Error("seccomp: ENOSYS stub jump too long");
+      f.jt = static_cast<uint8_t>(jt);
+      f.jf = static_cast<uint8_t>(jf);
+    }
+    out.push_back(f);
+  }
+  return out;
+}
+
 }  // namespace
 
 SeccompProgram compile_seccomp(const spec::LinuxSeccomp& s, const std::string& source,
@@ -206,6 +313,20 @@ SeccompProgram compile_seccomp(const spec::LinuxSeccomp& s, const std::string& s
   // beside a listener.
   prog.flags &= ~static_cast<unsigned>(SECCOMP_FILTER_FLAG_TSYNC);
   prog.bpf = export_bpf(ctx.get());
+  // A default that already lets calls through (or answers ENOSYS) needs no stub.
+  if (def != SCMP_ACT_ALLOW && def != SCMP_ACT_LOG && def != SCMP_ACT_ERRNO(ENOSYS)) {
+    std::vector<uint32_t> arches = {seccomp_arch_native()};
+    for (size_t i = 0; i < s.architectures.size(); ++i) {
+      uint32_t a = arch(s.architectures[i], "");
+      if (std::find(arches.begin(), arches.end(), a) == arches.end()) arches.push_back(a);
+    }
+    std::vector<sock_filter> stub = enosys_stub(newest_syscalls(s, arches));
+    prog.bpf.insert(prog.bpf.begin(), stub.begin(), stub.end());
+    if (prog.bpf.size() > BPF_MAXINSNS) {
+      throw Error(base + ": the filter has " + std::to_string(prog.bpf.size()) +
+                  " instructions, above the kernel's limit of " + std::to_string(BPF_MAXINSNS));
+    }
+  }
   return prog;
 }
 
@@ -253,10 +374,10 @@ std::string seccomp_notify_state(const std::string& container_state_json,
 
 SeccompNames seccomp_names() {
   static constexpr std::string_view kArchs[] = {
-      "X86",      "X86_64",    "X32",        "ARM",     "AARCH64", "MIPS",        "MIPS64",
-      "MIPS64N32", "MIPSEL",   "MIPSEL64",   "MIPSEL64N32", "PPC",  "PPC64",      "PPC64LE",
-      "S390",     "S390X",     "PARISC",     "PARISC64", "RISCV64", "LOONGARCH64", "M68K",
-      "SH",       "SHEB"};
+      "X86",     "X86_64",      "X32",    "ARM",      "AARCH64",     "MIPS",
+      "MIPS64",  "MIPS64N32",   "MIPSEL", "MIPSEL64", "MIPSEL64N32", "PPC",
+      "PPC64",   "PPC64LE",     "S390",   "S390X",    "PARISC",      "PARISC64",
+      "RISCV64", "LOONGARCH64", "M68K",   "SH",       "SHEB"};
   SeccompNames out;
   for (const auto& a : kActions) out.actions.emplace_back(a.name);
   for (const auto& o : kOps) out.operators.emplace_back(o.name);
