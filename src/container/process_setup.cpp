@@ -82,7 +82,8 @@ std::string prepare_process(const ProcessContext& ctx) {
   // load it while the process is still root (runc's order); the profile must then allow the
   // few calls that follow.
   if (ctx.seccomp && !p.noNewPrivileges) load_seccomp(ctx);
-  ctx.env = process::with_home(p.env, p.user.uid);
+  ctx.env = with_context(ctx.source + "/user: HOME from the container's /etc/passwd",
+                         [&] { return process::with_home(p.env, p.user.uid); });
   process::set_user(p.user);
   if (::chdir(p.cwd.empty() ? "/" : p.cwd.c_str()) < 0) {
     throw Error::sys(ctx.source + "/cwd: chdir to " + p.cwd);
