@@ -48,11 +48,6 @@ std::string_view subcommand(int argc, char** argv) {
   return {};
 }
 
-bool clones_container_processes(int argc, char** argv) {
-  auto cmd = subcommand(argc, argv);
-  return cmd == "create" || cmd == "run" || cmd == "exec";
-}
-
 // A binary on a read-only mount, or a memfd with every write sealed off.
 bool unwritable(int fd) {
   struct statvfs v;
@@ -165,6 +160,11 @@ Fd sealed_copy(int self_fd, const struct stat& self) {
 }
 
 }  // namespace
+
+bool clones_container_processes(int argc, char** argv) {
+  auto cmd = subcommand(argc, argv);
+  return cmd == "create" || cmd == "run" || cmd == "exec";
+}
 
 void protect_self_exe(int argc, char** argv) {
   if (!clones_container_processes(argc, argv)) return;
