@@ -93,6 +93,7 @@ assert_binary_out_of_reach() {
   # once it exited nothing executes the file: only the read-only mount stands in the way (EROFS, 30)
   [ "$(got 2 wronly_errno)" = 30 ] || fail "O_WRONLY after exit: errno $(got 2 wronly_errno)"
   [ "$(got 2 rdwr_errno)" = 30 ] || fail "O_RDWR after exit: errno $(got 2 rdwr_errno)"
+  [ "$(got 2 write_errno)" = -1 ] || fail "a write was attempted: $(got 2 write_errno)"
   [ "$(sha256sum <"$EXE_REAL")" = "$EXE_SUM" ] || fail "the runtime binary changed"
 }
 
@@ -142,6 +143,32 @@ assert_binary_out_of_reach() {
   attack "$pid"
   finish "$pid"
   assert_binary_out_of_reach "$exe"
+}
+
+# fallback ARGS...: the runtime where no view can be made (a read-only tmpfs over /run/hull
+# in a private mount namespace, as for a caller without mount privilege)
+fallback() {
+  unshare -m --propagation private sh -c \
+    'mount -t tmpfs -o ro hull-no-view /run/hull && exec "$0" "$@"' "$RUNTIME" --root "$ROOT_DIR" "$@"
+}
+
+@test "security-exe: where no view can be made, the process runs from a sealed memfd copy" {
+  [[ "$RUNTIME_NAME" == hull* ]] || skip "hull's own fallback"
+  set_args /evil -r -
+  fallback run -d -b "$BUNDLE" "$CID" <"$TEST_TMP/target.in" >"$TEST_TMP/target.out" 2>&1 ||
+    fail "run: $(cat "$TEST_TMP/target.out")"
+  local pid exe
+  pid=$(rt state "$CID" | jq -r .pid)
+  exe=$(readlink "/proc/$pid/exe")
+  [ "$exe" = "/memfd:hull (deleted)" ] || fail "target exe: $exe"
+  attack "$pid"
+  finish "$pid"
+  cat "$TEST_TMP/attack.out" >&2
+  [ "$(got 1 wronly_errno)" = 26 ] || fail "O_WRONLY while running: errno $(got 1 wronly_errno)"
+  # a memfd opens for writing once nothing executes it, but its seals refuse the write (EPERM)
+  [ "$(got 2 wronly_errno)" = 0 ] || fail "O_WRONLY after exit: errno $(got 2 wronly_errno)"
+  [ "$(got 2 write_errno)" = 1 ] || fail "write after exit: errno $(got 2 write_errno)"
+  [ "$(sha256sum <"$EXE_REAL")" = "$EXE_SUM" ] || fail "the runtime binary changed"
 }
 
 @test "security-exe: the read-only view is made once and reused, keyed by the binary's dev:ino" {

@@ -566,8 +566,10 @@ static void on_signal(int sig) {
 
 /* --hold-exe PID: the CVE-2019-5736 attacker. Holds /proc/PID/exe (O_PATH), then for each line
  * read from stdin reopens the held file through /proc/self/fd for writing, O_WRONLY and O_RDWR,
- * and reports each errno (0: the open succeeded; nothing is ever written). One JSON line per
- * step, so a test can move the target on between steps. */
+ * and reports each errno (0: the open succeeded). Where an open succeeds it writes the file's
+ * first byte back in place (content unchanged) and reports that errno too: a sealed memfd
+ * opens for writing but refuses the write. One JSON line per step, so a test can move the
+ * target on between steps. */
 static int hold_exe(const char* pid) {
   char path[64], via[64], line[64];
   snprintf(path, sizeof path, "/proc/%s/exe", pid);
@@ -577,13 +579,20 @@ static int hold_exe(const char* pid) {
   if (fd < 0) return 1;
   snprintf(via, sizeof via, "/proc/self/fd/%d", fd);
   for (int step = 1; fgets(line, sizeof line, stdin); step++) {
-    int flags[2] = {O_WRONLY, O_RDWR}, err[2];
+    int flags[2] = {O_WRONLY, O_RDWR}, err[2], werr = -1;
     for (int i = 0; i < 2; i++) {
       int w = open(via, flags[i] | O_CLOEXEC);
       err[i] = w < 0 ? errno : 0;
-      if (w >= 0) close(w);
+      if (w < 0) continue;
+      char first;
+      int r = open(via, O_RDONLY | O_CLOEXEC);
+      if (r >= 0 && pread(r, &first, 1, 0) == 1)
+        werr = pwrite(w, &first, 1, 0) == 1 ? 0 : errno;
+      if (r >= 0) close(r);
+      close(w);
     }
-    printf("{\"step\":%d,\"wronly_errno\":%d,\"rdwr_errno\":%d}\n", step, err[0], err[1]);
+    printf("{\"step\":%d,\"wronly_errno\":%d,\"rdwr_errno\":%d,\"write_errno\":%d}\n", step,
+           err[0], err[1], werr);
     fflush(stdout);
   }
   return 0;

@@ -122,7 +122,8 @@ PreparedProcess prepare_process(const ProcessContext& ctx) {
   // Everything that needs more than the identity calls happens before the filter can be
   // loaded: a profile need not allow close_range, getcwd, stat or open for hull's sake.
   linux_::cloexec_from(3 + ctx.preserve_fds);
-  out.env = process::with_home(p.env, p.user.uid);
+  out.env = with_context(ctx.source + "/user: HOME from the container's /etc/passwd",
+                         [&] { return process::with_home(p.env, p.user.uid); });
   // As root: any execute bit will do here (runc's lookup); execve itself judges the user.
   out.path = process::find_executable(p.args.at(0), p.env);
   return out;

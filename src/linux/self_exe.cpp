@@ -1,5 +1,6 @@
 #include "linux/self_exe.hpp"
 
+#include <dirent.h>
 #include <fcntl.h>
 #include <sys/file.h>
 #include <sys/mman.h>
@@ -47,11 +48,6 @@ std::string_view subcommand(int argc, char** argv) {
   return {};
 }
 
-bool clones_container_processes(int argc, char** argv) {
-  auto cmd = subcommand(argc, argv);
-  return cmd == "create" || cmd == "run" || cmd == "exec";
-}
-
 // A binary on a read-only mount, or a memfd with every write sealed off.
 bool unwritable(int fd) {
   struct statvfs v;
@@ -75,14 +71,37 @@ bool make_view(int self_fd, int dir, const std::string& leaf, const std::string&
   placeholder.reset();
   std::string source = "/proc/self/fd/" + std::to_string(self_fd);
   if (::mount(source.c_str(), path.c_str(), nullptr, MS_BIND, nullptr) == 0) {
+    // Unbindable: a container given an rbind of the host's /run must not get a copy of the
+    // view that, holding CAP_SYS_ADMIN, it could remount read-write.
     if (::mount(nullptr, path.c_str(), nullptr,
-                MS_BIND | MS_REMOUNT | MS_RDONLY | MS_NOSUID | MS_NODEV, nullptr) == 0) {
+                MS_BIND | MS_REMOUNT | MS_RDONLY | MS_NOSUID | MS_NODEV, nullptr) == 0 &&
+        ::mount(nullptr, path.c_str(), nullptr, MS_UNBINDABLE, nullptr) == 0) {
       return true;
     }
     ::umount2(path.c_str(), MNT_DETACH);
   }
   ::unlinkat(dir, leaf.c_str(), 0);
   return false;
+}
+
+// Views of binaries since deleted (an upgrade, a rebuild) pin those files; nothing can start
+// them any more, and processes still running one keep their file when its mount is detached.
+void drop_stale_views(int dir, const std::string& keep) {
+  Fd it(::dup(dir));
+  DIR* d = it ? ::fdopendir(it.get()) : nullptr;
+  if (!d) return;
+  it.release();
+  while (auto* e = ::readdir(d)) {
+    std::string name = e->d_name;
+    if (name == "." || name == ".." || name == keep) continue;
+    Fd f(::openat(dir, name.c_str(), O_PATH | O_NOFOLLOW | O_CLOEXEC));
+    struct stat st;
+    if (!f || ::fstat(f.get(), &st) < 0 || !S_ISREG(st.st_mode) || st.st_nlink != 0) continue;
+    std::string path = std::string(kSelfViewDir) + "/" + name;
+    ::umount2(path.c_str(), MNT_DETACH | UMOUNT_NOFOLLOW);
+    ::unlinkat(dir, name.c_str(), 0);
+  }
+  ::closedir(d);
 }
 
 // The read-only view of the binary, made on first use; an invalid Fd where it cannot be made.
@@ -111,6 +130,7 @@ Fd open_view(int self_fd, const struct stat& self) {
     ::umount2(path.c_str(), MNT_DETACH);
     ::unlinkat(dir.get(), leaf.c_str(), 0);
   }
+  drop_stale_views(dir.get(), leaf);
   if (!make_view(self_fd, dir.get(), leaf, path)) return {};
   view.reset(::openat(dir.get(), leaf.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC));
   if (view && is_view_of(view.get(), self)) return view;
@@ -140,6 +160,11 @@ Fd sealed_copy(int self_fd, const struct stat& self) {
 }
 
 }  // namespace
+
+bool clones_container_processes(int argc, char** argv) {
+  auto cmd = subcommand(argc, argv);
+  return cmd == "create" || cmd == "run" || cmd == "exec";
+}
 
 void protect_self_exe(int argc, char** argv) {
   if (!clones_container_processes(argc, argv)) return;

@@ -14,4 +14,7 @@ inline constexpr const char* kSelfViewDir = "/run/hull/.exe";
 // other command, and when hull already runs from a read-only or sealed binary.
 void protect_self_exe(int argc, char** argv);
 
+// Whether argv's subcommand (after main.cpp's global options) is create, run or exec.
+bool clones_container_processes(int argc, char** argv);
+
 }  // namespace hull::linux_
