@@ -13,6 +13,7 @@
 #include "hooks/hooks.hpp"
 #include "hull/error.hpp"
 #include "hull/warn.hpp"
+#include "linux/interruptible.hpp"
 #include "linux/proc.hpp"
 #include "linux/syscalls.hpp"
 
@@ -37,9 +38,7 @@ linux_::Fd open_init(const state::Record& r) {
 }
 
 void wait_exit(int pidfd) {
-  struct pollfd p = {pidfd, POLLIN, 0};
-  while (::poll(&p, 1, -1) < 0 && errno == EINTR) {
-  }
+  linux_::wait_interruptible(pidfd, POLLIN, "the container init to exit");
 }
 
 std::unique_ptr<cgroups::Manager> manager_of(const state::Record& r) {
