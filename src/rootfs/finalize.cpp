@@ -56,6 +56,10 @@ void make_readonly(int root_fd, const std::string& path) {
   remount_keep_locked(fd_path(again.get()), MS_BIND | MS_RDONLY | MS_REC);
 }
 
+// The flags a bind remount sets on one mount (the rest belong to the superblock).
+constexpr unsigned long kPerMountFlags = MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC | MS_NOATIME |
+                                         MS_NODIRATIME | MS_RELATIME | MS_STRICTATIME;
+
 }  // namespace
 
 void finalize(const Context& ctx) {
@@ -73,6 +77,16 @@ void finalize(const Context& ctx) {
       with_context("config.json: /linux/readonlyPaths/" + std::to_string(i),
                    [&] { make_readonly(root.get(), l->readonlyPaths[i]); });
     }
+  }
+  for (size_t i = 0; i < ctx.spec->mounts.size(); ++i) {
+    const spec::Mount& m = ctx.spec->mounts[i];
+    MountOptions o = parse_mount_options(m.options);
+    if (!readonly_later(m, o)) continue;
+    with_context("config.json: /mounts/" + std::to_string(i) + " (" + m.destination + ")", [&] {
+      linux_::Fd target = open_in_root(root.get(), m.destination);
+      if (!target) throw Error::sys("making " + m.destination + " read-only");
+      remount_keep_locked(fd_path(target.get()), (o.flags & kPerMountFlags) | MS_RDONLY);
+    });
   }
   if (ctx.spec->root && ctx.spec->root->readonly) {
     with_context("config.json: /root/readonly",
