@@ -174,3 +174,63 @@ shared_source() {
   umount "$TEST_TMP/shared/late"
   ! grep -q ' /mnt/p/late ' "/proc/$pid/mountinfo"
 }
+
+@test "rootfs: a read-only /dev is filled first, then made read-only (as runc)" {
+  cfg '.mounts |= map(if .destination == "/dev" then .options += ["ro"] else . end)'
+  probe_case --check-write /dev --read /dev/null --check-write /dev/shm
+  has_opt /dev ro
+  has_opt /dev nosuid
+  [ "$(pj '.checks[0].errno')" = 30 ]
+  [ "$(pj '.checks[1].type')" = c ]
+  [ "$(pj '.checks[2].write_ok')" = true ]
+  [ "$(mount_field /dev/pts fstype)" = devpts ]
+  [ "$(mount_field /dev/mqueue fstype)" = mqueue ]
+  ! has_opt /dev/shm ro
+}
+
+@test "rootfs: a read-only /dev still takes the console of a terminal container" {
+  [ -x "${RECVTTY:-}" ] || skip "RECVTTY not built (run through meson test)"
+  cfg '.mounts |= map(if .destination == "/dev" then .options += ["ro"] else . end) |
+       .process.terminal = true'
+  set_shell 'test -c /dev/console && echo console-ok'
+  local sock=$TEST_TMP/console.sock recv
+  "$RECVTTY" "$sock" >"$TEST_TMP/tty.out" 2>"$TEST_TMP/tty.err" </dev/null &
+  recv=$!
+  while [ ! -S "$sock" ]; do
+    kill -0 "$recv" 2>/dev/null || fail "recvtty died: $(cat "$TEST_TMP/tty.err")"
+    sleep 0.01
+  done
+  if ! rt create --console-socket "$sock" -b "$BUNDLE" "$CID" >"$TEST_TMP/create.out" 2>&1; then
+    kill "$recv"
+    fail "create with a terminal and a read-only /dev: $(cat "$TEST_TMP/create.out")"
+  fi
+  rt start "$CID"
+  wait "$recv" || fail "recvtty: $(cat "$TEST_TMP/tty.err")"
+  grep -q console-ok "$TEST_TMP/tty.out" || fail "terminal output: $(cat "$TEST_TMP/tty.out")"
+}
+
+# rootfsPropagation, as / shows it in mountinfo inside the container
+@test "rootfs: rootfsPropagation slave and private match runc; unbindable works" {
+  local p
+  for p in slave private; do
+    cfg '.linux.rootfsPropagation = $p' --arg p "$p"
+    probe_case
+    [ -z "$(mount_field / propagation)" ] || fail "$p: / has $(mount_field / propagation)"
+    rt delete "$CID" 2>/dev/null || true
+    ref delete "$RUNC_CID" 2>/dev/null || true
+  done
+  # runc 1.1.5 refuses this one ("mount rootfs ... flags: 0x5000: invalid argument": it makes
+  # / unbindable before the rootfs bind); hull prepares as slave and applies it after pivot.
+  cfg '.linux.rootfsPropagation = "unbindable"'
+  run_probe
+  [ "$PROBE_RC" = 0 ] || fail "unbindable: run failed: $(cat "$TEST_TMP/probe.test.err")"
+  [ "$(mount_field / propagation)" = unbindable ]
+}
+
+@test "rootfs: rootfsPropagation shared puts / in a peer group" {
+  # runc 1.1.5 leaves it private, against runtime-spec: no reference here
+  cfg '.linux.rootfsPropagation = "shared"'
+  run_probe
+  [ "$PROBE_RC" = 0 ]
+  mount_field / propagation | grep -q '^shared:'
+}

@@ -1,5 +1,7 @@
 #include "cgroups/fs_util.hpp"
 
+#include <dirent.h>
+#include <signal.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -35,6 +37,56 @@ void remove_dir(const std::string& dir) {
     struct timespec ts = {0, wait_ns};
     nanosleep(&ts, nullptr);
     wait_ns = std::min(wait_ns * 2, 10L * 1000 * 1000);
+  }
+}
+
+namespace {
+
+void collect(const std::string& dir, std::vector<std::string>& out) {
+  DIR* d = ::opendir(dir.c_str());
+  if (!d) {
+    if (errno == ENOENT) return;
+    throw Error::sys("listing cgroup " + dir);
+  }
+  std::vector<std::string> children;
+  while (struct dirent* e = ::readdir(d)) {
+    // In a cgroup filesystem every directory is a child cgroup.
+    if (e->d_type != DT_DIR || e->d_name[0] == '.') continue;
+    children.push_back(dir + "/" + e->d_name);
+  }
+  ::closedir(d);
+  for (const auto& c : children) collect(c, out);
+  out.push_back(dir);
+}
+
+}  // namespace
+
+std::vector<std::string> subtree(const std::string& dir) {
+  std::vector<std::string> out;
+  collect(dir, out);
+  return out;
+}
+
+void remove_tree(const std::string& dir) {
+  for (const auto& d : subtree(dir)) remove_dir(d);
+}
+
+std::vector<pid_t> read_pids_below(const std::string& dir) {
+  std::vector<pid_t> out;
+  for (const auto& d : subtree(dir)) {
+    auto pids = read_pids(d + "/cgroup.procs");
+    out.insert(out.end(), pids.begin(), pids.end());
+  }
+  return out;
+}
+
+void kill_below(const std::string& dir) {
+  for (int round = 0; round < 100; ++round) {
+    auto left = read_pids_below(dir);
+    if (left.empty()) return;
+    for (pid_t pid : left) ::kill(pid, SIGKILL);
+    struct timespec ts = {0, 1000 * 1000};
+    nanosleep(&ts, nullptr);
   }
 }
 

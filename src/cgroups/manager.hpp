@@ -22,13 +22,14 @@ class Manager {
  public:
   virtual ~Manager() = default;
 
-  // Makes the cgroup directories (idempotent).
+  // Makes the cgroup directories (idempotent). Throws, leaving nothing made, when the cgroup
+  // is frozen (its own freezer or a parent's).
   virtual void create() = 0;
   // Moves pid into the cgroup on every hierarchy.
   virtual void add(pid_t pid) = 0;
   // A directory fd for clone3(CLONE_INTO_CGROUP), or -1 where the layout has none.
   virtual int clone_into_fd() { return -1; }
-  // Host pids of every process in the cgroup.
+  // Host pids of every process in the cgroup and the child cgroups below it.
   virtual std::vector<pid_t> pids() const = 0;
   // Writes the resources (and the device rules, completed with the defaults every container
   // needs) into the cgroup. origin names their source in errors ("config.json:
@@ -39,7 +40,12 @@ class Manager {
   virtual Stats stats() const = 0;
   virtual void freeze(bool frozen) = 0;
   virtual bool frozen() const = 0;
-  // Removes the directories; processes still inside are killed first when force is set.
+  // Thaws the cgroup and every child cgroup the container froze, without waiting: on v1 a
+  // frozen task does not die of SIGKILL until thawed (nor does a pid namespace's init whose
+  // children are frozen).
+  virtual void thaw_tree() = 0;
+  // Removes the directories and any child cgroups the container made, deepest first;
+  // processes still inside (also frozen ones) are killed first.
   virtual void destroy() = 0;
   // The path inside each hierarchy ("/a/b").
   virtual const std::string& path() const = 0;

@@ -30,17 +30,47 @@ void fill_cpuset(const std::string& mountpoint, const std::string& path) {
   }
 }
 
+// "FROZEN" or "FREEZING" when the freezer cgroup at dir (or one above it) holds its tasks
+// stopped; "" when thawed or absent.
+std::string freezer_state(const std::string& dir) {
+  auto text = linux_::try_read_file(dir + "/freezer.state");
+  if (!text) return "";
+  std::string state = trim(*text);
+  return state == "THAWED" ? "" : state;
+}
+
+[[noreturn]] void throw_frozen(const std::string& dir, const std::string& state) {
+  throw Error("cgroup " + dir + " is frozen (freezer.state " + state +
+              "): the container would never start; thaw it first");
+}
+
 }  // namespace
 
 V1Manager::V1Manager(std::string path, std::vector<Hierarchy> hierarchies)
     : path_(std::move(path)), hierarchies_(std::move(hierarchies)) {}
 
 void V1Manager::create() {
+  // An init cloned into a frozen cgroup stops before it can say anything: refuse up front
+  // (as runc), before anything is made.
+  const Hierarchy* freezer = find("freezer");
+  if (freezer) {
+    std::string state = freezer_state(freezer->dir);
+    if (!state.empty()) throw_frozen(freezer->dir, state);
+  }
+  std::vector<const Hierarchy*> made;
   for (const auto& h : hierarchies_) {
     with_context("cgroup " + h.dir, [&] {
+      if (!linux_::exists(h.dir)) made.push_back(&h);
       linux_::mkdir_p(h.dir);
       if (h.name == "cpuset") fill_cpuset(h.mountpoint, h.dir.substr(h.mountpoint.size()));
     });
+  }
+  // A new cgroup under a frozen parent starts frozen too.
+  if (freezer) {
+    std::string state = freezer_state(freezer->dir);
+    if (state.empty()) return;
+    for (const Hierarchy* h : made) ::rmdir(h->dir.c_str());
+    throw_frozen(freezer->dir, state + ", inherited from a parent cgroup");
   }
 }
 
@@ -48,12 +78,16 @@ void V1Manager::add(pid_t pid) {
   for (const auto& h : hierarchies_) write_pid(h.dir + "/cgroup.procs", pid);
 }
 
-std::vector<pid_t> V1Manager::pids() const {
+const std::string* V1Manager::pids_dir() const {
   for (const auto& h : hierarchies_) {
-    if (h.name == "pids" || h.name == "freezer") return read_pids(h.dir + "/cgroup.procs");
+    if (h.name == "pids" || h.name == "freezer") return &h.dir;
   }
-  return hierarchies_.empty() ? std::vector<pid_t>{}
-                              : read_pids(hierarchies_.front().dir + "/cgroup.procs");
+  return hierarchies_.empty() ? nullptr : &hierarchies_.front().dir;
+}
+
+std::vector<pid_t> V1Manager::pids() const {
+  const std::string* dir = pids_dir();
+  return dir ? read_pids_below(*dir) : std::vector<pid_t>{};
 }
 
 const Manager::Hierarchy* V1Manager::find(const std::string& controller) const {
@@ -86,8 +120,26 @@ bool V1Manager::frozen() const {
   return trim(linux_::read_file(h->dir + "/freezer.state")) == "FROZEN";
 }
 
+void V1Manager::thaw_tree() {
+  const Hierarchy* f = find("freezer");
+  if (!f) return;
+  for (const auto& d : subtree(f->dir)) {
+    if (!freezer_state(d).empty()) linux_::write_file(d + "/freezer.state", "THAWED");
+  }
+}
+
 void V1Manager::destroy() {
-  for (const auto& h : hierarchies_) remove_dir(h.dir);
+  // The usual case, an empty cgroup without children, needs one rmdir per hierarchy.
+  std::vector<const Hierarchy*> busy;
+  for (const auto& h : hierarchies_) {
+    if (::rmdir(h.dir.c_str()) < 0 && errno != ENOENT) busy.push_back(&h);
+  }
+  if (busy.empty()) return;
+  // Child cgroups, or processes still inside. v1 has no cgroup.kill: thaw, then kill until
+  // nothing is left to kill.
+  thaw_tree();
+  if (const std::string* dir = pids_dir()) kill_below(*dir);
+  for (const Hierarchy* h : busy) remove_tree(h->dir);
 }
 
 }  // namespace hull::cgroups

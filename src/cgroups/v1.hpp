@@ -15,6 +15,7 @@ class V1Manager : public Manager {
   Stats stats() const override;
   void freeze(bool frozen) override;
   bool frozen() const override;
+  void thaw_tree() override;
   void destroy() override;
   const std::string& path() const override { return path_; }
   const std::vector<Hierarchy>& hierarchies() const override { return hierarchies_; }
@@ -22,6 +23,9 @@ class V1Manager : public Manager {
   const Hierarchy* find(const std::string& controller) const;
 
  private:
+  // The directory whose subtree lists the container's processes (a container can only move
+  // them within its own subtree, so one hierarchy holds them all).
+  const std::string* pids_dir() const;
   std::string path_;
   std::vector<Hierarchy> hierarchies_;
 };

@@ -40,6 +40,16 @@ void enable_controllers(const std::string& mountpoint, const std::string& path) 
   }
 }
 
+[[noreturn]] void throw_frozen(const std::string& dir, const std::string& why) {
+  throw Error("cgroup " + dir + " is frozen (" + why +
+              "): the container would never start; thaw it first");
+}
+
+bool events_frozen(const std::string& dir) {
+  auto events = linux_::try_read_file(dir + "/cgroup.events");
+  return events && events->find("frozen 1") != std::string::npos;
+}
+
 }  // namespace
 
 V2Manager::V2Manager(std::string mountpoint, std::string path) : path_(std::move(path)) {
@@ -47,10 +57,19 @@ V2Manager::V2Manager(std::string mountpoint, std::string path) : path_(std::move
 }
 
 void V2Manager::create() {
+  // An init cloned into a frozen cgroup stops before it can say anything: refuse up front
+  // (as runc), before anything is made.
+  if (frozen()) throw_frozen(dir(), "cgroup.freeze is 1");
+  bool made = !linux_::exists(dir());
   with_context("cgroup " + dir(), [&] {
     linux_::mkdir_p(dir());
     enable_controllers(hierarchies_.front().mountpoint, path_);
   });
+  // A new cgroup under a frozen parent starts frozen too.
+  if (events_frozen(dir())) {
+    if (made) ::rmdir(dir().c_str());
+    throw_frozen(dir(), "inherited from a parent cgroup");
+  }
 }
 
 int V2Manager::clone_into_fd() {
@@ -66,7 +85,7 @@ void V2Manager::add(pid_t pid) {
 }
 
 std::vector<pid_t> V2Manager::pids() const {
-  return read_pids(dir() + "/cgroup.procs");
+  return read_pids_below(dir());
 }
 
 void V2Manager::freeze(bool frozen) {
@@ -84,11 +103,24 @@ bool V2Manager::frozen() const {
   return trim(linux_::read_file(dir() + "/cgroup.freeze")) == "1";
 }
 
-void V2Manager::destroy() {
-  if (linux_::exists(dir() + "/cgroup.kill") && !pids().empty()) {
-    linux_::write_file(dir() + "/cgroup.kill", "1");
+void V2Manager::thaw_tree() {
+  for (const auto& d : subtree(dir())) {
+    auto f = linux_::try_read_file(d + "/cgroup.freeze");
+    if (f && trim(*f) == "1") linux_::write_file(d + "/cgroup.freeze", "0");
   }
-  remove_dir(dir());
+}
+
+void V2Manager::destroy() {
+  // The usual case, an empty cgroup without children, needs one rmdir.
+  if (::rmdir(dir().c_str()) == 0 || errno == ENOENT) return;
+  // Child cgroups, or processes still inside: cgroup.kill takes the whole subtree (frozen
+  // tasks included); without it (before Linux 5.14) kill until nothing is left.
+  if (linux_::exists(dir() + "/cgroup.kill")) {
+    if (!pids().empty()) linux_::write_file(dir() + "/cgroup.kill", "1");
+  } else {
+    kill_below(dir());
+  }
+  remove_tree(dir());
 }
 
 }  // namespace hull::cgroups

@@ -17,6 +17,7 @@ class V2Manager : public Manager {
   Stats stats() const override;
   void freeze(bool frozen) override;
   bool frozen() const override;
+  void thaw_tree() override;
   void destroy() override;
   const std::string& path() const override { return path_; }
   const std::vector<Hierarchy>& hierarchies() const override { return hierarchies_; }

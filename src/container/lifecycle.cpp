@@ -14,6 +14,7 @@
 #include "hooks/hooks.hpp"
 #include "hull/error.hpp"
 #include "hull/warn.hpp"
+#include "linux/interruptible.hpp"
 #include "linux/proc.hpp"
 #include "linux/syscalls.hpp"
 
@@ -38,9 +39,7 @@ linux_::Fd open_init(const state::Record& r) {
 }
 
 void wait_exit(int pidfd) {
-  struct pollfd p = {pidfd, POLLIN, 0};
-  while (::poll(&p, 1, -1) < 0 && errno == EINTR) {
-  }
+  linux_::wait_interruptible(pidfd, POLLIN, "the container init to exit");
 }
 
 std::unique_ptr<cgroups::Manager> manager_of(const state::Record& r) {
@@ -131,10 +130,9 @@ void destroy(const state::Record& r, state::ContainerDir& dir) {
   } catch (const Error& e) {
     warn(e.message());
   }
-  auto cg = manager_of(r);
-  // Processes left behind by an init that exited (a shared pid namespace) go too.
-  for (pid_t pid : cg->pids()) ::kill(pid, SIGKILL);
-  cg->destroy();
+  // Processes left behind by an init that exited (a shared pid namespace) and child cgroups
+  // the container made go too.
+  manager_of(r)->destroy();
   if (s.hooks && !s.hooks->poststop.empty()) {
     hooks::run_stage(s.hooks->poststop, "poststop", hook_state(r, "stopped"), false);
   }
@@ -157,7 +155,8 @@ void delete_container(const Globals& g, const std::string& id, bool force) {
   }
   if (status != "stopped") {
     linux_::Fd pidfd = open_init(r);
-    if (status == "paused") manager_of(r)->freeze(false);
+    // Paused, or a child cgroup the container froze itself: the kill only lands once thawed.
+    manager_of(r)->thaw_tree();
     signal_all(r, SIGKILL);
     if (pidfd) {
       linux_::pidfd_send_signal(pidfd.get(), SIGKILL);

@@ -1,11 +1,13 @@
 #include "linux/sync_socket.hpp"
 
+#include <poll.h>
 #include <sys/socket.h>
 
 #include <cstring>
 #include <vector>
 
 #include "hull/error.hpp"
+#include "linux/interruptible.hpp"
 
 namespace hull::linux_ {
 
@@ -31,6 +33,7 @@ void SyncSocket::send(Msg type, const std::string& payload) const {
 
 std::optional<Message> SyncSocket::receive_or_eof() const {
   std::vector<char> buf(64 * 1024);
+  wait_interruptible(fd_.get(), POLLIN, "the container init (create sync socket)");
   ssize_t n;
   do {
     n = ::recv(fd_.get(), buf.data(), buf.size(), 0);

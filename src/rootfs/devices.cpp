@@ -110,6 +110,10 @@ void create_devices(const Context& ctx) {
     make_symlink(root.get(), "/proc/self/fd/1", "/dev/stdout");
     make_symlink(root.get(), "/proc/self/fd/2", "/dev/stderr");
     make_symlink(root.get(), "pts/ptmx", "/dev/ptmx");
+    // The console is bound over this file after finalize, when /dev may be read-only.
+    if (ctx.spec->process && ctx.spec->process->terminal) {
+      ensure_in_root(root.get(), "/dev/console", Kind::kFile);
+    }
     if (::access("/proc/kcore", F_OK) == 0) make_symlink(root.get(), "/proc/kcore", "/dev/core");
   } catch (...) {
     ::umask(old_umask);

@@ -56,11 +56,26 @@ void make_readonly(int root_fd, const std::string& path) {
   remount_keep_locked(fd_path(again.get()), MS_BIND | MS_RDONLY | MS_REC);
 }
 
+// The flags a bind remount sets on one mount (the rest belong to the superblock).
+constexpr unsigned long kPerMountFlags = MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC | MS_NOATIME |
+                                         MS_NODIRATIME | MS_RELATIME | MS_STRICTATIME;
+
 }  // namespace
 
 void finalize(const Context& ctx) {
   linux_::Fd root(::open("/", O_PATH | O_DIRECTORY | O_CLOEXEC));
   if (!root) throw Error::sys("opening /");
+  // Before the masks, as runc: a file masked with /dev/null then shows /dev's read-only flag.
+  for (size_t i = 0; i < ctx.spec->mounts.size(); ++i) {
+    const spec::Mount& m = ctx.spec->mounts[i];
+    MountOptions o = parse_mount_options(m.options);
+    if (!readonly_later(m, o)) continue;
+    with_context("config.json: /mounts/" + std::to_string(i) + " (" + m.destination + ")", [&] {
+      linux_::Fd target = open_in_root(root.get(), m.destination);
+      if (!target) throw Error::sys("making " + m.destination + " read-only");
+      remount_keep_locked(fd_path(target.get()), (o.flags & kPerMountFlags) | MS_RDONLY);
+    });
+  }
   if (const auto& l = ctx.spec->linux_) {
     if (!l->maskedPaths.empty()) {
       linux_::Fd null = open_dev_null(root.get());

@@ -94,7 +94,9 @@ std::vector<std::string> known_mount_options() {
   return out;
 }
 
-bool MountOptions::bind() const { return (flags & MS_BIND) != 0; }
+bool MountOptions::bind() const {
+  return (flags & MS_BIND) != 0;
+}
 
 MountOptions parse_mount_options(const std::vector<std::string>& options) {
   MountOptions out;

@@ -57,7 +57,9 @@ std::string host_source(const Context& ctx, const std::string& source) {
   return ctx.bundle + "/" + source;
 }
 
-bool is_bind(const spec::Mount& m, const MountOptions& o) { return m.type == "bind" || o.bind(); }
+bool is_bind(const spec::Mount& m, const MountOptions& o) {
+  return m.type == "bind" || o.bind();
+}
 
 void bind_mount(const Context& ctx, int root_fd, size_t index, const spec::Mount& m,
                 const MountOptions& o) {
@@ -166,6 +168,13 @@ std::string holding_mount(std::string path) {
 
 }  // namespace
 
+bool readonly_later(const spec::Mount& m, const MountOptions& o) {
+  if (is_bind(m, o) || !(o.flags & MS_RDONLY)) return false;
+  std::string dest = m.destination;
+  while (dest.size() > 1 && dest.back() == '/') dest.pop_back();
+  return m.type == "tmpfs" || dest == "/dev";
+}
+
 void prepare(const Context& ctx) {
   unsigned long prop = MS_SLAVE | MS_REC;
   if (ctx.spec->linux_ && !ctx.spec->linux_->rootfsPropagation.empty()) {
@@ -174,7 +183,9 @@ void prepare(const Context& ctx) {
       throw Error("config.json: /linux/rootfsPropagation: unknown propagation \"" +
                   ctx.spec->linux_->rootfsPropagation + "\"");
     }
-    prop = o.propagation.front();
+    // An unbindable "/" would refuse the rootfs bind below: prepare as slave, and finalize
+    // applies the requested propagation to the new root.
+    if (!(o.propagation.front() & MS_UNBINDABLE)) prop = o.propagation.front();
   }
   do_mount("", "/", "", prop, "");
   // pivot_root also refuses a rootfs whose parent mount is shared, which "/" just became
@@ -201,6 +212,10 @@ void mount_all(const Context& ctx) {
       } else if (m.type == "cgroup" || m.type == "cgroup2") {
         cgroup_mount(ctx, root.get(), m, o);
         return;
+      } else if (readonly_later(m, o)) {
+        MountOptions rw = o;
+        rw.flags &= ~static_cast<unsigned long>(MS_RDONLY);
+        other_mount(root.get(), m, with_mount_label(ctx, m, rw));
       } else {
         other_mount(root.get(), m, with_mount_label(ctx, m, o));
       }

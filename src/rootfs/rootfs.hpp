@@ -29,6 +29,11 @@ struct Context {
 // traverse to them.
 std::vector<linux_::Fd> open_bind_sources(const Context& ctx);
 
+// A read-only tmpfs or /dev is mounted writable and made read-only in finalize, once what
+// goes inside it (devices, symlinks, /dev/pts, /dev/shm, /dev/mqueue, nested mounts) is there.
+struct MountOptions;
+bool readonly_later(const spec::Mount& m, const MountOptions& o);
+
 // Runs in the container's new mount namespace, before pivot_root.
 void prepare(const Context& ctx);
 void mount_all(const Context& ctx);
