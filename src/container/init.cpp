@@ -147,7 +147,8 @@ void setup(const InitConfig& cfg, bool wait_for_go, std::string& path, std::stri
     cfg.sync->send(linux_::Msg::kRunHooks);
     state_json = cfg.sync->expect(linux_::Msg::kHooksDone).payload;
     if (s.hooks) {
-      hooks::run_stage(s.hooks->createContainer, "createContainer", creating(state_json), true);
+      hooks::run_stage(s.hooks->createContainer, "createContainer", creating(state_json), true,
+                       cfg.rootfs);
     }
   }
   rootfs::create_cwd(rc, p.cwd);
