@@ -28,22 +28,25 @@ void write_file_atomic_at(int dirfd, const std::string& name, std::string_view c
   if (name.empty() || name == "." || name == ".." || name.find('/') != std::string::npos) {
     throw Error("writing " + what + ": not a file name");
   }
-  // A fresh name each try, created only if nothing (not even a dangling symlink) is there: a
-  // planted file or link cannot redirect the write. rename replaces a symlink at the target
-  // itself rather than writing through it (runc does the same for its pid file).
-  std::string tmp;
+  // Created only if nothing (not even a dangling symlink) is at the temporary name, so a
+  // planted file or link cannot redirect the write: first runc's name (".NAME"), then random
+  // ones if something is there. rename replaces a symlink at the target itself rather than
+  // writing through it (runc does the same for its pid file).
+  std::string tmp = "." + name;
   Fd fd;
-  for (int attempt = 0; attempt < 16 && !fd; ++attempt) {
-    uint64_t r = 0;
-    if (::getrandom(&r, sizeof(r), 0) != sizeof(r)) throw Error::sys("getrandom");
-    char suffix[17];
-    std::snprintf(suffix, sizeof(suffix), "%016llx", static_cast<unsigned long long>(r));
-    tmp = "." + name + "." + suffix;
+  for (int attempt = 0; attempt < 16; ++attempt) {
+    if (attempt > 0) {
+      uint64_t r = 0;
+      if (::getrandom(&r, sizeof(r), 0) != sizeof(r)) throw Error::sys("getrandom");
+      char suffix[17];
+      std::snprintf(suffix, sizeof(suffix), "%016llx", static_cast<unsigned long long>(r));
+      tmp = "." + name + "." + suffix;
+    }
     fd = Fd(
         ::openat(dirfd, tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode));
-    if (!fd && errno != EEXIST) throw Error::sys("creating a temporary file beside " + what);
+    if (fd) break;
+    if (errno != EEXIST) throw Error::sys("creating a temporary file beside " + what);
   }
-  if (!fd) throw Error::sys("creating a temporary file beside " + what, EEXIST);
   try {
     write_all(fd.get(), content, what);
     fd.reset();

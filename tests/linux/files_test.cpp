@@ -57,6 +57,20 @@ TEST_F(TempDir, AtomicWriteReplacesASymlinkInsteadOfFollowingIt) {
   EXPECT_EQ(entries(), (std::vector<std::string>{"pid", "target"}));
 }
 
+TEST_F(TempDir, AtomicWriteNeverWritesThroughALinkAtTheTemporaryName) {
+  std::string target = dir_ + "/target", dangling = dir_ + "/would-be-created";
+  write_file(target, "precious", true);
+  ASSERT_EQ(::symlink(target.c_str(), (dir_ + "/.pid").c_str()), 0);
+  ASSERT_EQ(::symlink(dangling.c_str(), (dir_ + "/.state").c_str()), 0);
+  write_file_atomic(dir_ + "/pid", "123");
+  write_file_atomic(dir_ + "/state", "{}");
+  EXPECT_EQ(read_file(target), "precious");
+  EXPECT_FALSE(exists(dangling));
+  EXPECT_EQ(read_file(dir_ + "/pid"), "123");
+  EXPECT_EQ(read_file(dir_ + "/state"), "{}");
+  EXPECT_EQ(entries(), (std::vector<std::string>{".pid", ".state", "pid", "state", "target"}));
+}
+
 TEST_F(TempDir, AtomicWriteReplacesAPreCreatedFileAndLeavesNoTemporary) {
   std::string path = dir_ + "/state.json";
   write_file(path, "old old old", true);
