@@ -231,11 +231,14 @@ lifecycle_with_extra_fds() {
     # 0-2 and the directory ls reads (3); a leak shows as 4 or more (bats itself holds 3 too)
     [ "$(cat "$WORK/fds/$stage")" = "0 1 2 3 " ]
   done
-  # runc on the same bundle and caller fds sees the same
+  # runc on the same bundle and caller fds sees the same in createRuntime and poststart. In
+  # the other two runc 1.1.5 leaks: its init's pipes (4-6) reach createContainer hooks, and
+  # `runc delete` hands poststop hooks the caller's fds (7, 9, bats' own). hull does neither.
   cfg 'del(.hooks)'
   fd_hooks "$WORK/fds-ref"
   lifecycle_with_extra_fds "$REFERENCE" "$STATE_ROOT/ref" "$ID-ref"
-  for stage in createRuntime createContainer poststart poststop; do
+  for stage in createRuntime poststart; do
+    echo "runc $stage: $(cat "$WORK/fds-ref/$stage")"
     [ "$(cat "$WORK/fds-ref/$stage")" = "$(cat "$WORK/fds/$stage")" ]
   done
 }
