@@ -1,12 +1,51 @@
 #!/usr/bin/env bash
 # The test command: installs what is missing, builds, runs every unit and conformance test
-# through meson, and ends with one line "N passed, N failed" counted per test case.
+# through meson, then the unit tests and the core conformance suites (suite "core", the ones
+# listed in conformance/meson.build) again under ASan+UBSan
+# (build-asan), and ends with one line "N passed, N failed" counted per test case over both.
+# HULL_SANITIZE=0 skips the sanitizer pass; arguments (suite or test names) select what the
+# first pass runs and skip the sanitizer pass.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/deps.sh || exit 1
 bash scripts/build.sh || { echo "0 passed, 1 failed"; exit 1; }
 meson test -C build --no-rebuild --print-errorlogs --num-processes 1 "$@"
 rc=$?
-python3 scripts/count-results.py build/meson-logs/testlog.junit.xml
+logs=(build/meson-logs/testlog.junit.xml)
+
+if [ "${HULL_SANITIZE:-1}" = 1 ] && [ $# -eq 0 ]; then
+  start=$SECONDS
+  reports=$(mktemp -d /tmp/hull-sanitizer.XXXXXX)
+  chmod 1777 "$reports"
+  # Any report fails the test that caused it (halt_on_error, a non-zero exit) and leaves a
+  # file in $reports, counted below as one more failure. Leak checking stays on for the
+  # processes that exit normally (the CLI); children that _exit (init, hooks, exec) skip it
+  # by design, so their leaks are not reported.
+  export ASAN_OPTIONS="halt_on_error=1:abort_on_error=0:exitcode=66:detect_stack_use_after_return=1:detect_leaks=1:strict_string_checks=1:check_initialization_order=1:log_path=$reports/asan"
+  export UBSAN_OPTIONS="halt_on_error=1:print_stacktrace=1:exitcode=66:log_path=$reports/ubsan"
+  export LSAN_OPTIONS="exitcode=66"
+  if bash scripts/build-asan.sh; then
+    meson test -C build-asan --no-rebuild --print-errorlogs --num-processes 1 \
+      --suite unit --suite core
+    asan_rc=$?
+    logs+=(build-asan/meson-logs/testlog.junit.xml)
+  else
+    asan_rc=1
+    logs+=(build-asan/no-build.junit.xml)  # missing: counted as one failure
+  fi
+  unset ASAN_OPTIONS UBSAN_OPTIONS LSAN_OPTIONS
+  found=$(find "$reports" -type f | sort)
+  if [ -n "$found" ]; then
+    echo "sanitizer reports:" >&2
+    for f in $found; do echo "== $f" >&2; cat "$f" >&2; done
+    asan_rc=1
+    logs+=("reports:$(echo "$found" | wc -l)")
+  fi
+  rm -rf "$reports"
+  echo "sanitizer pass: $((SECONDS - start))s" >&2
+  [ $asan_rc -eq 0 ] || rc=1
+fi
+
+python3 scripts/count-results.py "${logs[@]}"
 count_rc=$?
 [ $rc -eq 0 ] && [ $count_rc -eq 0 ]

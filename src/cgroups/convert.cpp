@@ -1,8 +1,6 @@
 #include "cgroups/convert.hpp"
 
 #include <cctype>
-#include <cmath>
-#include <limits>
 
 #include "hull/error.hpp"
 
@@ -54,45 +52,6 @@ std::optional<uint64_t> parse_limit(const std::string& text) {
   while (!t.empty() && std::isspace(static_cast<unsigned char>(t.back()))) t.pop_back();
   if (t == "max" || t.empty()) return std::nullopt;
   return std::stoull(t);
-}
-
-int64_t parse_size(const std::string& text) {
-  if (text == "-1") return -1;
-  size_t pos = 0;
-  double number = 0;
-  try {
-    number = std::stod(text, &pos);
-  } catch (const std::exception&) {
-    throw Error("invalid size \"" + text + "\"");
-  }
-  std::string unit;
-  for (char c : text.substr(pos))
-    unit += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  if (unit.ends_with("ib"))
-    unit.resize(unit.size() - 2);
-  else if (unit.size() > 1 && unit.back() == 'b')
-    unit.pop_back();
-  double mult = 1;
-  if (unit.empty() || unit == "b") {
-  } else if (unit == "k") {
-    mult = 1024.0;
-  } else if (unit == "m") {
-    mult = 1024.0 * 1024;
-  } else if (unit == "g") {
-    mult = 1024.0 * 1024 * 1024;
-  } else if (unit == "t") {
-    mult = 1024.0 * 1024 * 1024 * 1024;
-  } else if (unit == "p") {
-    mult = 1024.0 * 1024 * 1024 * 1024 * 1024;
-  } else {
-    throw Error("invalid size \"" + text + "\": unknown unit");
-  }
-  double bytes = number * mult;
-  if (!std::isfinite(bytes) || bytes < 0 ||
-      bytes > static_cast<double>(std::numeric_limits<int64_t>::max())) {
-    throw Error("invalid size \"" + text + "\"");
-  }
-  return static_cast<int64_t>(bytes);
 }
 
 }  // namespace hull::cgroups

@@ -21,7 +21,5 @@ std::string limit_value(int64_t v);
 std::optional<std::string> cpu_max(std::optional<int64_t> quota, std::optional<uint64_t> period);
 // Parses "max" (as nullopt) or a number in a cgroup file.
 std::optional<uint64_t> parse_limit(const std::string& text);
-// "512m", "1g", "1024", "1.5GiB" -> bytes (binary units, like runc's memory flags); "-1" = -1.
-int64_t parse_size(const std::string& text);
 
 }  // namespace hull::cgroups

@@ -11,21 +11,16 @@ void zero_to_absent(std::optional<T>& v) {
   if (v && *v == 0) v.reset();
 }
 
-std::optional<int64_t> size_flag(const std::optional<std::string>& v, const char* flag) {
-  if (!v) return std::nullopt;
-  return with_context(flag, [&] { return parse_size(*v); });
-}
-
 }  // namespace
 
 spec::LinuxResources resources_from_flags(const UpdateFlags& f) {
   spec::LinuxResources r;
   spec::LinuxMemory m;
-  m.limit = size_flag(f.memory, "--memory");
-  m.reservation = size_flag(f.memory_reservation, "--memory-reservation");
-  m.swap = size_flag(f.memory_swap, "--memory-swap");
-  m.kernel = size_flag(f.kernel_memory, "--kernel-memory");
-  m.kernelTCP = size_flag(f.kernel_memory_tcp, "--kernel-memory-tcp");
+  m.limit = f.memory;
+  m.reservation = f.memory_reservation;
+  m.swap = f.memory_swap;
+  m.kernel = f.kernel_memory;
+  m.kernelTCP = f.kernel_memory_tcp;
   if (m.limit || m.reservation || m.swap || m.kernel || m.kernelTCP) r.memory = m;
   spec::LinuxCPU c;
   c.shares = f.cpu_shares;

@@ -9,10 +9,10 @@
 
 namespace hull::cgroups {
 
-// runc's update flags; unset ones are left alone. Sizes take units ("512m") or -1.
+// runc's update flags, parsed (cli/numbers.hpp); unset ones are left alone. Sizes are bytes
+// or -1.
 struct UpdateFlags {
-  std::optional<std::string> memory, memory_reservation, memory_swap, kernel_memory,
-      kernel_memory_tcp;
+  std::optional<int64_t> memory, memory_reservation, memory_swap, kernel_memory, kernel_memory_tcp;
   std::optional<uint64_t> cpu_shares, cpu_period, cpu_rt_period, cpu_burst;
   std::optional<int64_t> cpu_quota, cpu_rt_runtime, cpu_idle, pids_limit;
   std::optional<uint16_t> blkio_weight;

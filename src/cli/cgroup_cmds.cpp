@@ -5,6 +5,8 @@
 
 #include <algorithm>
 #include <chrono>
+#include <limits>
+#include <map>
 #include <sstream>
 
 #include "cgroups/events.hpp"
@@ -12,9 +14,10 @@
 #include "cgroups/stats.hpp"
 #include "cgroups/update.hpp"
 #include "cli/commands.hpp"
+#include "cli/numbers.hpp"
 #include "container/lifecycle.hpp"
 #include "hull/error.hpp"
-#include "linux/child.hpp"
+#include "linux/close_fds.hpp"
 #include "linux/files.hpp"
 #include "linux/proc.hpp"
 #include "linux/syscalls.hpp"
@@ -67,23 +70,15 @@ std::string read_input(const std::string& path) {
   }
 }
 
-// Go-style durations as runc takes them: "5s", "250ms", "1m", "1.5s"; a bare number is seconds.
-std::chrono::milliseconds parse_interval(const std::string& text) {
-  size_t pos = 0;
-  double v = 0;
-  try {
-    v = std::stod(text, &pos);
-  } catch (const std::exception&) {
-    throw Error("--interval: invalid duration \"" + text + "\"");
+// The ps child: the pipe as stdout and stderr, no other fd of ours, then ps. Never returns.
+[[noreturn]] void ps_child(int out_fd, char* const* argv) noexcept {
+  // Lifted above stdio first so that dup2 never lands on itself (and keeps close-on-exec).
+  int out = ::fcntl(out_fd, F_DUPFD, 3);
+  if (out >= 0 && ::dup2(out, 1) == 1 && ::dup2(out, 2) == 2) {
+    linux_::close_fds_from(3);
+    ::execvp("ps", argv);
   }
-  std::string unit = text.substr(pos);
-  double ms = unit == "ms"                  ? v
-              : unit == "s" || unit.empty() ? v * 1000
-              : unit == "m"                 ? v * 60000
-              : unit == "h"                 ? v * 3600000
-                                            : -1;
-  if (ms <= 0) throw Error("--interval: invalid duration \"" + text + "\" (e.g. 5s, 500ms)");
-  return std::chrono::milliseconds(static_cast<int64_t>(ms));
+  ::_exit(127);
 }
 
 // Runs the host's ps with args and returns what it printed.
@@ -91,20 +86,13 @@ std::string run_ps(const std::vector<std::string>& args) {
   int p[2];
   if (::pipe2(p, O_CLOEXEC) < 0) throw Error::sys("pipe for ps");
   linux_::Fd rd(p[0]), wr(p[1]);
+  std::vector<char*> argv;
+  argv.push_back(const_cast<char*>("ps"));
+  for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
+  argv.push_back(nullptr);
   pid_t pid = ::fork();
   if (pid < 0) throw Error::sys("fork for ps");
-  if (pid == 0) {
-    linux_::child_main(nullptr, [&] {
-      ::dup2(wr.get(), 1);
-      ::dup2(wr.get(), 2);
-      std::vector<char*> argv;
-      argv.push_back(const_cast<char*>("ps"));
-      for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
-      argv.push_back(nullptr);
-      ::execvp("ps", argv.data());
-      throw Error::sys("exec ps");
-    });
-  }
+  if (pid == 0) ps_child(wr.get(), argv.data());
   wr.reset();
   std::string out;
   char buf[8192];
@@ -144,40 +132,71 @@ void print_ps_table(const std::string& output, const std::vector<pid_t>& pids) {
   while (std::getline(in, line)) {
     auto f = fields_of(line);
     if (f.size() <= index) continue;
-    pid_t pid = 0;
-    try {
-      pid = std::stoi(f[index]);
-    } catch (const std::exception&) {
-      throw Error("ps: unable to parse pid \"" + f[index] + "\"");
-    }
+    auto pid = static_cast<pid_t>(parse_int(f[index], "ps: PID column", 1, INT32_MAX));
     if (std::find(pids.begin(), pids.end(), pid) != pids.end()) print_line(line);
   }
 }
 
+// runc's update flags: each is kept as text until the command runs, then parsed by the one
+// checked parser so that a bad value is an error naming the flag (and lands in --log).
+struct UpdateFlag {
+  const char* name;
+  const char* help;
+  void (*apply)(cgroups::UpdateFlags& f, const std::string& text, const char* name);
+};
+
+template <typename T>
+void set_uint(std::optional<T>& into, const std::string& text, const char* name,
+              uint64_t max = std::numeric_limits<T>::max()) {
+  into = static_cast<T>(parse_uint(text, name, max));
+}
+
+void set_int(std::optional<int64_t>& into, const std::string& text, const char* name) {
+  into = parse_int(text, name, INT64_MIN, INT64_MAX);
+}
+
+const UpdateFlag kUpdateFlags[] = {
+    {"--memory", "memory limit (e.g. 512m, -1 = unlimited)",
+     [](auto& f, auto& t, auto n) { f.memory = parse_size(t, n); }},
+    {"--memory-reservation", "memory soft limit",
+     [](auto& f, auto& t, auto n) { f.memory_reservation = parse_size(t, n); }},
+    {"--memory-swap", "memory plus swap limit",
+     [](auto& f, auto& t, auto n) { f.memory_swap = parse_size(t, n); }},
+    {"--kernel-memory", "kernel memory limit (deprecated)",
+     [](auto& f, auto& t, auto n) { f.kernel_memory = parse_size(t, n); }},
+    {"--kernel-memory-tcp", "kernel TCP buffer limit",
+     [](auto& f, auto& t, auto n) { f.kernel_memory_tcp = parse_size(t, n); }},
+    {"--cpu-share", "CPU shares (relative weight)",
+     [](auto& f, auto& t, auto n) { set_uint(f.cpu_shares, t, n); }},
+    {"--cpu-period", "CPU CFS period in microseconds",
+     [](auto& f, auto& t, auto n) { set_uint(f.cpu_period, t, n); }},
+    {"--cpu-quota", "CPU CFS quota in microseconds per period (-1: unlimited)",
+     [](auto& f, auto& t, auto n) { set_int(f.cpu_quota, t, n); }},
+    {"--cpu-burst", "CPU CFS burst in microseconds",
+     [](auto& f, auto& t, auto n) { set_uint(f.cpu_burst, t, n); }},
+    {"--cpu-rt-period", "real-time period in microseconds",
+     [](auto& f, auto& t, auto n) { set_uint(f.cpu_rt_period, t, n); }},
+    {"--cpu-rt-runtime", "real-time runtime in microseconds",
+     [](auto& f, auto& t, auto n) { set_int(f.cpu_rt_runtime, t, n); }},
+    {"--cpu-idle", "1: SCHED_IDLE for the cgroup",
+     [](auto& f, auto& t, auto n) { f.cpu_idle = parse_int(t, n, 0, 1); }},
+    {"--cpuset-cpus", "CPUs allowed (e.g. 0-1)", [](auto& f, auto& t, auto) { f.cpuset_cpus = t; }},
+    {"--cpuset-mems", "memory nodes allowed", [](auto& f, auto& t, auto) { f.cpuset_mems = t; }},
+    {"--pids-limit", "maximum number of processes (-1: unlimited)",
+     [](auto& f, auto& t, auto n) { set_int(f.pids_limit, t, n); }},
+    {"--blkio-weight", "block IO weight (10 to 1000)",
+     [](auto& f, auto& t, auto n) { f.blkio_weight = parse_int(t, n, 10, 1000); }},
+};
+
 void add_update(CLI::App& app, Context& ctx) {
   static std::string id, resources;
-  static cgroups::UpdateFlags f;
+  static std::map<std::string, std::string> texts;
   auto* up = app.add_subcommand("update", "change a container's resource limits");
   up->add_option("id", id, "container id")->required();
   up->add_option("-r,--resources", resources,
                  "JSON linux resources from FILE or - (stdin); other flags are then ignored");
-  up->add_option("--memory", f.memory, "memory limit (e.g. 512m, -1 = unlimited)");
-  up->add_option("--memory-reservation", f.memory_reservation, "memory soft limit");
-  up->add_option("--memory-swap", f.memory_swap, "memory plus swap limit");
-  up->add_option("--kernel-memory", f.kernel_memory, "kernel memory limit (deprecated)");
-  up->add_option("--kernel-memory-tcp", f.kernel_memory_tcp, "kernel TCP buffer limit");
-  up->add_option("--cpu-share", f.cpu_shares, "CPU shares (relative weight)");
-  up->add_option("--cpu-period", f.cpu_period, "CPU CFS period in microseconds");
-  up->add_option("--cpu-quota", f.cpu_quota, "CPU CFS quota in microseconds per period");
-  up->add_option("--cpu-burst", f.cpu_burst, "CPU CFS burst in microseconds");
-  up->add_option("--cpu-rt-period", f.cpu_rt_period, "real-time period in microseconds");
-  up->add_option("--cpu-rt-runtime", f.cpu_rt_runtime, "real-time runtime in microseconds");
-  up->add_option("--cpu-idle", f.cpu_idle, "1: SCHED_IDLE for the cgroup");
-  up->add_option("--cpuset-cpus", f.cpuset_cpus, "CPUs allowed (e.g. 0-1)");
-  up->add_option("--cpuset-mems", f.cpuset_mems, "memory nodes allowed");
-  up->add_option("--pids-limit", f.pids_limit, "maximum number of processes (-1: unlimited)");
-  up->add_option("--blkio-weight", f.blkio_weight, "block IO weight (10 to 1000)");
-  up->callback(command(ctx, [&ctx] {
+  for (const auto& flag : kUpdateFlags) up->add_option(flag.name, texts[flag.name], flag.help);
+  up->callback(command(ctx, [&ctx, up] {
     spec::LinuxResources r;
     std::string origin;
     if (!resources.empty()) {
@@ -186,6 +205,10 @@ void add_update(CLI::App& app, Context& ctx) {
       cgroups::drop_zero_values(r);
       origin = source + ": ";
     } else {
+      cgroups::UpdateFlags f;
+      for (const auto& flag : kUpdateFlags) {
+        if (up->count(flag.name)) flag.apply(f, texts[flag.name], flag.name);
+      }
       r = cgroups::resources_from_flags(f);
       origin = "update: ";
     }
@@ -202,7 +225,7 @@ void add_events(CLI::App& app, Context& ctx) {
   ev->add_flag("--stats", stats, "print the stats once and exit");
   ev->add_option("--interval", interval, "time between stats events")->capture_default_str();
   ev->callback(command(ctx, [&ctx] {
-    auto every = parse_interval(interval);
+    auto every = parse_duration(interval, "--interval");
     Target t = open_target(ctx.globals, id);
     if (stats) {
       print_line(cgroups::stats_event_json(id, t.cgroup->stats()));

@@ -31,5 +31,7 @@ void add_exec_commands(CLI::App& app, Context& ctx);       // exec features
 
 // runc resolves --pid-file, --console-socket and --process against the caller's cwd.
 std::string absolute_path(const std::string& path);
+// --preserve-fds N of create, run and exec.
+int parse_preserve_fds(const std::string& text);
 
 }  // namespace hull::cli

@@ -2,6 +2,7 @@
 #include <cstdio>
 
 #include "cli/commands.hpp"
+#include "cli/numbers.hpp"
 #include "container/exec.hpp"
 #include "container/features.hpp"
 
@@ -21,6 +22,8 @@ CLI::Option* repeated(CLI::App* sub, const std::string& names, std::vector<T>& i
 void add_exec_commands(CLI::App& app, Context& ctx) {
   static container::ExecOptions o;
   static bool tty = false;
+  static std::string preserve_fds = "0";
+  static std::vector<std::string> gids;
   auto* exec = app.add_subcommand("exec", "run a new process in a running container");
   // As runc: flags come before the id; everything after it is the command, "-c" included.
   exec->positionals_at_end();
@@ -35,16 +38,21 @@ void add_exec_commands(CLI::App& app, Context& ctx) {
   exec->add_option("--cwd", o.cwd, "working directory inside the container");
   repeated(exec, "-e,--env", o.env, "NAME=VALUE, added to or replacing the config's");
   exec->add_option("-u,--user", o.user, "uid[:gid]");
-  repeated(exec, "-g,--additional-gids", o.additional_gids, "extra group id");
+  repeated(exec, "-g,--additional-gids", gids, "extra group id");
   repeated(exec, "-c,--cap", o.caps, "add a capability");
   exec->add_flag("--no-new-privs", o.no_new_privs, "set no_new_privs");
   exec->add_option("--apparmor", o.apparmor, "AppArmor profile");
   exec->add_option("--process-label", o.process_label, "SELinux label");
-  exec->add_option("--preserve-fds", o.preserve_fds, "pass N more fds (from 3) to the process");
+  exec->add_option("--preserve-fds", preserve_fds, "pass N more fds (from 3) to the process");
   exec->add_option("--cgroup", o.cgroup, "sub-cgroup of the container's to run in");
   exec->callback(command(ctx, [&ctx, exec] {
     if (!o.args.empty() && o.args.front() == "--") o.args.erase(o.args.begin());
     if (exec->count("--tty")) o.tty = tty;
+    o.preserve_fds = parse_preserve_fds(preserve_fds);
+    for (const auto& g : gids) {
+      o.additional_gids.push_back(
+          static_cast<uint32_t>(parse_uint(g, "--additional-gids", UINT32_MAX - 1)));
+    }
     o.pid_file = absolute_path(o.pid_file);
     o.console_socket = absolute_path(o.console_socket);
     o.process_file = absolute_path(o.process_file);

@@ -3,6 +3,7 @@
 #include <stdlib.h>
 
 #include "cli/commands.hpp"
+#include "cli/numbers.hpp"
 #include "container/create.hpp"
 #include "container/lifecycle.hpp"
 #include "container/run.hpp"
@@ -11,6 +12,9 @@
 namespace hull::cli {
 namespace {
 
+// --preserve-fds as text, parsed when the command runs.
+std::string preserve_fds_text = "0";
+
 void add_create_flags(CLI::App* sub, container::CreateOptions& o) {
   sub->add_option("id", o.id, "container id")->required();
   sub->add_option("-b,--bundle", o.bundle, "bundle directory")->capture_default_str();
@@ -18,15 +22,22 @@ void add_create_flags(CLI::App* sub, container::CreateOptions& o) {
   sub->add_option("--console-socket", o.console_socket, "unix socket that receives the pty master");
   sub->add_flag("--no-pivot", o.no_pivot, "use MS_MOVE + chroot instead of pivot_root");
   sub->add_flag("--no-new-keyring", o.no_new_keyring, "keep the caller's session keyring");
-  sub->add_option("--preserve-fds", o.preserve_fds, "pass N more fds (from 3) to the container");
+  sub->add_option("--preserve-fds", preserve_fds_text, "pass N more fds (from 3) to the container");
 }
 
-void absolutize(container::CreateOptions& o) {
+// Resolves the paths against the caller's cwd and parses the numbers.
+void finish(container::CreateOptions& o) {
+  o.preserve_fds = parse_preserve_fds(preserve_fds_text);
   o.pid_file = absolute_path(o.pid_file);
   o.console_socket = absolute_path(o.console_socket);
 }
 
 }  // namespace
+
+int parse_preserve_fds(const std::string& text) {
+  // fd 3 + N - 1 must still be an int; a negative count would strip stdio.
+  return static_cast<int>(parse_int(text, "--preserve-fds", 0, INT_MAX - 3));
+}
 
 std::string absolute_path(const std::string& p) {
   if (p.empty() || p.front() == '/') return p;
@@ -39,10 +50,11 @@ void add_lifecycle_commands(CLI::App& app, Context& ctx) {
   static container::CreateOptions create_opts;
   auto* create = app.add_subcommand("create", "create a container from a bundle");
   add_create_flags(create, create_opts);
-  bool no_subreaper = false;
+  // Static: CLI11 writes it while parsing, after this function has returned.
+  static bool no_subreaper = false;
   create->add_flag("--no-subreaper", no_subreaper, "accepted for runc compatibility");
   create->callback(command(ctx, [&ctx] {
-    absolutize(create_opts);
+    finish(create_opts);
     container::create_container(ctx.globals, create_opts, false);
   }));
 
@@ -53,7 +65,7 @@ void add_lifecycle_commands(CLI::App& app, Context& ctx) {
   run->add_flag("--keep", run_opts.keep, "keep the container's state after it exits");
   run->add_flag("--no-subreaper", no_subreaper, "accepted for runc compatibility");
   run->callback(command(ctx, [&ctx] {
-    absolutize(run_opts.create);
+    finish(run_opts.create);
     ctx.exit_code = container::run_container(ctx.globals, run_opts);
   }));
 
@@ -68,7 +80,8 @@ void add_lifecycle_commands(CLI::App& app, Context& ctx) {
   kill->add_option("id", id, "container id")->required();
   kill->add_option("signal", signal, "name (TERM, SIGTERM) or number")->capture_default_str();
   kill->add_flag("-a,--all", all, "signal every process in the container's cgroup");
-  kill->callback(command(ctx, [&ctx] { container::kill_container(ctx.globals, id, signal, all); }));
+  kill->callback(command(
+      ctx, [&ctx] { container::kill_container(ctx.globals, id, parse_signal(signal), all); }));
 
   static bool force = false;
   auto* del = app.add_subcommand("delete", "delete a stopped container");

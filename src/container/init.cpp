@@ -143,7 +143,7 @@ PreparedProcess setup(const InitConfig& cfg, bool wait_for_go, ProcessContext& p
     pc.container_state = cfg.sync->expect(linux_::Msg::kHooksDone).payload;
     if (s.hooks) {
       hooks::run_stage(s.hooks->createContainer, "createContainer", creating(pc.container_state),
-                       true);
+                       true, cfg.rootfs);
     }
   }
   rootfs::create_cwd(rc, p.cwd);

@@ -6,8 +6,6 @@
 #include <string.h>
 #include <unistd.h>
 
-#include <cctype>
-
 #include "cgroups/manager.hpp"
 #include "container/create.hpp"
 #include "container/start_result.hpp"
@@ -53,25 +51,6 @@ void signal_all(const state::Record& r, int sig) {
 
 }  // namespace
 
-int parse_signal(const std::string& name) {
-  if (name.empty()) return SIGTERM;
-  if (std::isdigit(static_cast<unsigned char>(name[0]))) {
-    int n = std::stoi(name);
-    if (n <= 0 || n >= NSIG) throw Error("invalid signal \"" + name + "\"");
-    return n;
-  }
-  std::string n = name;
-  for (auto& ch : n) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
-  if (n.rfind("SIG", 0) == 0) n = n.substr(3);
-  for (int sig = 1; sig < NSIG; ++sig) {
-    const char* abbrev = sigabbrev_np(sig);
-    if (abbrev && n == abbrev) return sig;
-  }
-  if (n.rfind("RTMIN+", 0) == 0) return SIGRTMIN + std::stoi(n.substr(6));
-  if (n.rfind("RTMAX-", 0) == 0) return SIGRTMAX - std::stoi(n.substr(6));
-  throw Error("invalid signal \"" + name + "\"");
-}
-
 std::string status_of(const state::Record& r, const state::ContainerDir& dir) {
   if (!alive(r)) return "stopped";
   if (dir.fifo_exists()) return "created";
@@ -108,8 +87,7 @@ void start_container(const Globals& g, const std::string& id) {
   }
 }
 
-void kill_container(const Globals& g, const std::string& id, const std::string& signal, bool all) {
-  int sig = parse_signal(signal);
+void kill_container(const Globals& g, const std::string& id, int sig, bool all) {
   state::Store store(g.root);
   auto dir = store.open(id);
   state::Record r = dir.load();

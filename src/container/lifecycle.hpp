@@ -14,8 +14,8 @@ namespace hull::container {
 std::string status_of(const state::Record& r, const state::ContainerDir& dir);
 
 void start_container(const Globals& g, const std::string& id);
-// signal: "TERM", "SIGTERM" or "15".
-void kill_container(const Globals& g, const std::string& id, const std::string& signal, bool all);
+// sig 0 only checks that the init (or, with all, each process) still exists.
+void kill_container(const Globals& g, const std::string& id, int sig, bool all);
 void delete_container(const Globals& g, const std::string& id, bool force);
 std::string state_json(const Globals& g, const std::string& id);
 void pause_container(const Globals& g, const std::string& id, bool pause);
@@ -25,8 +25,6 @@ struct ListEntry {
   std::string status;
 };
 std::vector<ListEntry> list_containers(const Globals& g);
-
-int parse_signal(const std::string& name);
 
 // Runs poststop hooks, removes the cgroup and the state dir of a stopped container.
 void destroy(const state::Record& r, state::ContainerDir& dir);

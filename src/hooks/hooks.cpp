@@ -6,11 +6,14 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
+#include <cstdio>
 
 #include "hull/error.hpp"
 #include "hull/warn.hpp"
 #include "linux/argv.hpp"
+#include "linux/close_fds.hpp"
 #include "linux/fd.hpp"
 #include "linux/syscalls.hpp"
 
@@ -55,9 +58,39 @@ bool pump(int pidfd, linux_::Fd& in, int out_fd, const std::string& input, std::
   }
 }
 
+// The hook child: the pipes become its stdio, nothing else of ours stays open, then the hook
+// replaces it. Never returns and never throws: an error is written to the output pipe (the
+// parent puts it into its message) and the child exits 127.
+[[noreturn]] void hook_child(int in_fd, int out_fd, const char* cwd, const char* path,
+                             char* const* argv, char* const* envp) noexcept {
+  const char* step = "setting up stdio";
+  const char* arg = "";
+  int err_fd = out_fd;
+  // Lifted above stdio first: a pipe end that landed on 0-2 would otherwise be overwritten,
+  // or kept close-on-exec by a dup2 onto itself.
+  int in = ::fcntl(in_fd, F_DUPFD, 3);
+  int out = ::fcntl(out_fd, F_DUPFD, 3);
+  if (in >= 0 && out >= 0 && ::dup2(in, 0) == 0 && ::dup2(out, 1) == 1 && ::dup2(out, 2) == 2) {
+    err_fd = 1;
+    linux_::close_fds_from(3);
+    ::signal(SIGPIPE, SIG_DFL);
+    step = "chdir to ";
+    arg = cwd;
+    if (!cwd || ::chdir(cwd) == 0) {
+      step = "exec";
+      arg = "";
+      ::execve(path, argv, envp);
+    }
+  }
+  char msg[512];
+  int len = std::snprintf(msg, sizeof(msg), "%s%s failed: %s\n", step, arg, strerror(errno));
+  if (len > 0) (void)!::write(err_fd, msg, std::min(static_cast<size_t>(len), sizeof(msg) - 1));
+  ::_exit(127);
+}
+
 }  // namespace
 
-void run_hook(const spec::Hook& hook, const std::string& state_json) {
+void run_hook(const spec::Hook& hook, const std::string& state_json, const std::string& cwd) {
   int in_pipe[2], out_pipe[2];
   if (::pipe2(in_pipe, O_CLOEXEC) < 0 || ::pipe2(out_pipe, O_CLOEXEC) < 0) {
     throw Error::sys("hook " + hook.path + ": pipe");
@@ -70,14 +103,8 @@ void run_hook(const spec::Hook& hook, const std::string& state_json) {
   linux_::CloneArgs ca;
   auto child = linux_::clone3(ca);
   if (child.pid == 0) {
-    ::dup2(in_r.get(), 0);
-    ::dup2(out_w.get(), 1);
-    ::dup2(out_w.get(), 2);
-    ::signal(SIGPIPE, SIG_DFL);
-    ::execve(hook.path.c_str(), argv.data(), envp.data());
-    std::string msg = "exec failed: " + std::string(strerror(errno)) + "\n";
-    (void)!::write(2, msg.data(), msg.size());
-    ::_exit(127);
+    hook_child(in_r.get(), out_w.get(), cwd.empty() ? nullptr : cwd.c_str(), hook.path.c_str(),
+               argv.data(), envp.data());
   }
   in_r.reset();
   out_w.reset();
@@ -105,10 +132,10 @@ void run_hook(const spec::Hook& hook, const std::string& state_json) {
 }
 
 void run_stage(const std::vector<spec::Hook>& hooks, const std::string& stage,
-               const std::string& state_json, bool fatal) {
+               const std::string& state_json, bool fatal, const std::string& cwd) {
   for (size_t i = 0; i < hooks.size(); ++i) {
     try {
-      run_hook(hooks[i], state_json);
+      run_hook(hooks[i], state_json, cwd);
     } catch (Error& e) {
       e.context("config.json: /hooks/" + stage + "/" + std::to_string(i));
       if (fatal) throw;

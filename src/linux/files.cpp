@@ -1,8 +1,12 @@
 #include "linux/files.hpp"
 
 #include <fcntl.h>
+#include <sys/random.h>
 #include <sys/stat.h>
 #include <unistd.h>
+
+#include <cstdint>
+#include <cstdio>
 
 #include "hull/error.hpp"
 #include "linux/fd.hpp"
@@ -19,14 +23,49 @@ void write_all(int fd, std::string_view content, const std::string& path) {
   }
 }
 
-void write_file_atomic(const std::string& path, std::string_view content, unsigned mode) {
-  std::string tmp = path + ".tmp" + std::to_string(::getpid());
-  write_file(tmp, content, true, mode);
-  if (::rename(tmp.c_str(), path.c_str()) != 0) {
-    int err = errno;
-    ::unlink(tmp.c_str());
-    throw Error::sys("renaming " + tmp + " to " + path, err);
+void write_file_atomic_at(int dirfd, const std::string& name, std::string_view content,
+                          unsigned mode, const std::string& what) {
+  if (name.empty() || name == "." || name == ".." || name.find('/') != std::string::npos) {
+    throw Error("writing " + what + ": not a file name");
   }
+  // Created only if nothing (not even a dangling symlink) is at the temporary name, so a
+  // planted file or link cannot redirect the write: first runc's name (".NAME"), then random
+  // ones if something is there. rename replaces a symlink at the target itself rather than
+  // writing through it (runc does the same for its pid file).
+  std::string tmp = "." + name;
+  Fd fd;
+  for (int attempt = 0; attempt < 16; ++attempt) {
+    if (attempt > 0) {
+      uint64_t r = 0;
+      if (::getrandom(&r, sizeof(r), 0) != sizeof(r)) throw Error::sys("getrandom");
+      char suffix[17];
+      std::snprintf(suffix, sizeof(suffix), "%016llx", static_cast<unsigned long long>(r));
+      tmp = "." + name + "." + suffix;
+    }
+    fd = Fd(
+        ::openat(dirfd, tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode));
+    if (fd) break;
+    if (errno != EEXIST) throw Error::sys("creating a temporary file beside " + what);
+  }
+  try {
+    write_all(fd.get(), content, what);
+    fd.reset();
+    if (::renameat(dirfd, tmp.c_str(), dirfd, name.c_str()) != 0) {
+      throw Error::sys("renaming " + tmp + " to " + what);
+    }
+  } catch (...) {
+    ::unlinkat(dirfd, tmp.c_str(), 0);
+    throw;
+  }
+}
+
+void write_file_atomic(const std::string& path, std::string_view content, unsigned mode) {
+  auto slash = path.find_last_of('/');
+  std::string dir = slash == std::string::npos ? "." : slash == 0 ? "/" : path.substr(0, slash);
+  std::string name = slash == std::string::npos ? path : path.substr(slash + 1);
+  Fd dirfd(::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+  if (!dirfd) throw Error::sys("opening directory " + dir + " to write " + path);
+  write_file_atomic_at(dirfd.get(), name, content, mode, path);
 }
 
 std::string read_file(const std::string& path) {

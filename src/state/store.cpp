@@ -68,7 +68,8 @@ bool ContainerDir::fifo_exists() const {
 }
 
 void ContainerDir::save(const Record& r) const {
-  linux_::write_file_atomic(file("state.json"), to_json(r), 0600);
+  // Through the locked dir's fd: the state dir's path cannot be swapped under the write.
+  linux_::write_file_atomic_at(fd_.get(), "state.json", to_json(r), 0600, file("state.json"));
 }
 
 Record ContainerDir::load() const {

@@ -51,19 +51,4 @@ TEST(LimitValue, NegativeIsMax) {
   EXPECT_EQ(parse_limit("4096\n"), 4096u);
 }
 
-TEST(ParseSize, UnitsAreBinary) {
-  EXPECT_EQ(parse_size("1024"), 1024);
-  EXPECT_EQ(parse_size("512m"), 512LL << 20);
-  EXPECT_EQ(parse_size("1G"), 1LL << 30);
-  EXPECT_EQ(parse_size("2kb"), 2048);
-  EXPECT_EQ(parse_size("1.5GiB"), 3LL << 29);
-  EXPECT_EQ(parse_size("-1"), -1);
-}
-
-TEST(ParseSize, RejectsGarbage) {
-  EXPECT_THROW(parse_size("lots"), Error);
-  EXPECT_THROW(parse_size("12q"), Error);
-  EXPECT_THROW(parse_size("-5m"), Error);
-}
-
 }  // namespace hull::cgroups

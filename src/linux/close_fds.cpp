@@ -1,0 +1,44 @@
+#include "linux/close_fds.hpp"
+
+#include <dirent.h>
+#include <fcntl.h>
+#include <linux/close_range.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+namespace hull::linux_ {
+namespace {
+
+// One pass over /proc/self/fd with getdents64; returns how many fds it closed (-1 when the
+// directory cannot be read). Closing while reading may skip entries, hence the caller loops.
+int close_pass(int first) noexcept {
+  int dir = ::open("/proc/self/fd", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (dir < 0) return -1;
+  alignas(8) char buf[4096];
+  int closed = 0;
+  for (;;) {
+    long n = ::syscall(SYS_getdents64, dir, buf, sizeof(buf));
+    if (n <= 0) break;
+    for (long off = 0; off < n;) {
+      auto* d = reinterpret_cast<struct dirent64*>(buf + off);
+      off += d->d_reclen;
+      int fd = 0;
+      const char* p = d->d_name;
+      if (*p < '0' || *p > '9') continue;
+      for (; *p >= '0' && *p <= '9'; ++p) fd = fd * 10 + (*p - '0');
+      if (fd >= first && fd != dir && ::close(fd) == 0) ++closed;
+    }
+  }
+  ::close(dir);
+  return closed;
+}
+
+}  // namespace
+
+void close_fds_from(int first) noexcept {
+  if (::syscall(SYS_close_range, first, ~0U, 0) == 0) return;
+  while (close_pass(first) > 0) {
+  }
+}
+
+}  // namespace hull::linux_
