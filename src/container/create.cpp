@@ -187,6 +187,12 @@ std::string hook_state(const state::Record& r, const std::string& status) {
   return state::oci_state_json(r, status, false);
 }
 
+void run_poststart(const spec::Spec& s, const state::Record& r) {
+  if (s.hooks && !s.hooks->poststart.empty()) {
+    hooks::run_stage(s.hooks->poststart, "poststart", hook_state(r, "created"), false);
+  }
+}
+
 void write_pid_file(const std::string& path, pid_t pid) {
   with_context("writing pid file " + path,
                [&] { linux_::write_file_atomic(path, std::to_string(pid)); });
@@ -317,7 +323,8 @@ Created create_container(const Globals& g, const CreateOptions& o, bool in_proce
   r.owner = owner_name();
   r.pid = init_pid;
   r.cgroup_path = c.cgroup->path();
-  for (const auto& h : c.cgroup->hierarchies()) r.cgroup_dirs.push_back({h.name, h.mountpoint, h.dir});
+  for (const auto& h : c.cgroup->hierarchies())
+    r.cgroup_dirs.push_back({h.name, h.mountpoint, h.dir});
   r.systemd_cgroup = g.systemd_cgroup;
   r.annotations = s.annotations;
 

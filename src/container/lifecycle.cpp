@@ -111,10 +111,7 @@ void start_container(const Globals& g, const std::string& id) {
   fifo.reset();
   ::unlink(dir.fifo_path().c_str());
   wait_for_exec(watch.get());
-  spec::Spec s = load_saved_spec(dir);
-  if (s.hooks && !s.hooks->poststart.empty()) {
-    hooks::run_stage(s.hooks->poststart, "poststart", hook_state(r, "running"), false);
-  }
+  run_poststart(load_saved_spec(dir), r);
 }
 
 void kill_container(const Globals& g, const std::string& id, const std::string& signal, bool all) {

@@ -6,7 +6,6 @@
 #include "container/create.hpp"
 #include "container/lifecycle.hpp"
 #include "container/supervise.hpp"
-#include "hooks/hooks.hpp"
 #include "hull/error.hpp"
 #include "linux/syscalls.hpp"
 
@@ -24,9 +23,7 @@ int run_container(const Globals& g, const RunOptions& o) {
   while (::poll(&p, 1, -1) < 0 && errno == EINTR) {
   }
   c.sync.close();
-  if (c.spec.hooks && !c.spec.hooks->poststart.empty()) {
-    hooks::run_stage(c.spec.hooks->poststart, "poststart", hook_state(r, "running"), false);
-  }
+  run_poststart(c.spec, r);
   if (o.detach) return 0;
   int code = supervise(r.pid, c.pidfd.get(), c.pty_master ? c.pty_master.get() : -1);
   if (!o.keep) {
