@@ -224,7 +224,9 @@ Created create_container(const Globals& g, const CreateOptions& o, bool in_proce
   c.dir = std::make_unique<state::ContainerDir>(store.create(o.id));
   linux_::write_file(c.dir->file("config.json"), config_text, true, 0600);
 
-  c.cgroup = cgroups::open_manager(s.linux_ ? s.linux_->cgroupsPath : "", o.id, g.systemd_cgroup);
+  c.cgroup = g.no_cgroup ? cgroups::no_cgroup()
+                         : cgroups::open_manager(s.linux_ ? s.linux_->cgroupsPath : "", o.id,
+                                                 g.systemd_cgroup);
   c.cgroup->create();
   CgroupGuard cgroup_guard(c.cgroup.get());
   // Limits and device rules go in before the init exists (on v2 it is cloned into the cgroup).

@@ -119,7 +119,8 @@ void kill_container(const Globals& g, const std::string& id, const std::string& 
   state::Store store(g.root);
   auto dir = store.open(id);
   state::Record r = dir.load();
-  if (all) {
+  // Without a cgroup (--cgroup-manager disabled) there is no list of processes: the init.
+  if (all && !(r.cgroup_path.empty() && r.cgroup_dirs.empty())) {
     signal_all(r, sig);
     return;
   }
