@@ -42,7 +42,8 @@ int main(int argc, char** argv) {
   app.add_option("--log", log_file, "log file (default: none)");
   app.add_option("--log-format", log_format, "text or json")->capture_default_str();
   app.add_flag("--debug", debug, "log debug messages");
-  app.add_flag("--systemd-cgroup", ctx.globals.systemd_cgroup, "cgroupsPath is slice:prefix:name");
+  app.add_flag("--systemd-cgroup", ctx.globals.systemd_cgroup,
+               "cgroupsPath is slice:prefix:name");
   app.add_option("--rootless", rootless, "accepted for runc compatibility");
   app.add_option("--criu", criu, "accepted for runc compatibility");
   std::string cgroup_manager;
