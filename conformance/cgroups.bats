@@ -69,3 +69,64 @@ is_cgroup2_only() { [ "$(stat -f -c %T /sys/fs/cgroup)" = cgroup2fs ]; }
   [ "$PROBE_RC" = 0 ]
   pj '.cgroup[]' | grep -q "$CID-rel/inner" || fail "probe cgroups: $(pj '.cgroup | join(" ")')"
 }
+
+# crun's global --cgroup-manager (podman passes `disabled` with runtime_supports_nocgroup).
+@test "cgroups: --cgroup-manager cgroupfs is the default: the cgroup named by cgroupsPath is made" {
+  cfg '.linux.cgroupsPath = $p' --arg p "/hull-conf-$CID"
+  rt --cgroup-manager cgroupfs create -b "$BUNDLE" "$CID"
+  [ -n "$(cgroups_mentioning "hull-conf-$CID")" ] || fail "no cgroup /hull-conf-$CID"
+  rt delete -f "$CID"
+  [ -z "$(cgroups_mentioning "$CID")" ] || fail "cgroups left: $(cgroups_mentioning "$CID")"
+}
+
+@test "cgroups: --cgroup-manager systemd is --systemd-cgroup (slice:prefix:name)" {
+  cfg '.linux.cgroupsPath = $p' --arg p "system.slice:hullconf:$CID"
+  # the slice stays after delete (as under runc): remove it in teardown if this test made it
+  local h
+  for h in /sys/fs/cgroup/*/; do [ -d "${h}system.slice" ] || remember_cgroup "${h}system.slice"; done
+  rt --cgroup-manager systemd create -b "$BUNDLE" "$CID"
+  local pid
+  pid=$(rt state "$CID" | jq -r .pid)
+  grep -q "system.slice/hullconf-$CID.scope" "/proc/$pid/cgroup" || fail "$(cat "/proc/$pid/cgroup")"
+  rt delete -f "$CID"
+  [ -z "$(cgroups_mentioning "$CID")" ] || fail "cgroups left: $(cgroups_mentioning "$CID")"
+}
+
+@test "cgroups: --cgroup-manager disabled makes and joins no cgroup and ignores resources, as crun" {
+  cfg '.linux.cgroupsPath = $p | .linux.resources.memory = {limit: 33554432} | .linux.resources.pids = {limit: 20}' \
+    --arg p "/hull-conf-$CID"
+  rt --cgroup-manager disabled create -b "$BUNDLE" "$CID"
+  local pid
+  pid=$(rt state "$CID" | jq -r .pid)
+  # the init stays in the cgroups of the caller (this shell), on every hierarchy
+  [ "$(cat "/proc/$pid/cgroup")" = "$(cat /proc/$$/cgroup)" ] ||
+    fail "init in $(cat "/proc/$pid/cgroup"); caller in $(cat /proc/$$/cgroup)"
+  [ -z "$(cgroups_mentioning "$CID")" ] || fail "cgroups made: $(cgroups_mentioning "$CID")"
+  rt start "$CID"
+  run rt exec "$CID" /probe --quiet
+  echo "exec: $output"
+  [ "$status" -eq 0 ]
+  # what needs a cgroup says there is none, naming the flag
+  run rt update --pids-limit 10 "$CID"
+  echo "update: $output"
+  [ "$status" -ne 0 ]
+  [[ "$output" == *"--cgroup-manager disabled"* ]]
+  run rt pause "$CID"
+  [ "$status" -ne 0 ]
+  [[ "$output" == *"--cgroup-manager disabled"* ]]
+  run rt exec --cgroup sub "$CID" true
+  [ "$status" -ne 0 ]
+  [[ "$output" == *"--cgroup"*"--cgroup-manager disabled"* ]]
+  rt kill --all "$CID" KILL
+  wait_status "$CID" stopped
+  rt delete "$CID"
+  [ -z "$(cgroups_mentioning "$CID")" ]
+  [ ! -e "$ROOT_DIR/$CID" ]
+}
+
+@test "cgroups: --cgroup-manager with another value is refused naming the flag; nothing is made" {
+  run rt --cgroup-manager nonesuch create -b "$BUNDLE" "$CID"
+  [ "$status" -ne 0 ]
+  [[ "$output" == *'--cgroup-manager: expected cgroupfs, systemd or disabled, got "nonesuch"'* ]]
+  assert_nothing_left "$CID"
+}

@@ -57,6 +57,52 @@ assert_new_namespaces() {
   [ "$(pj '.files[0].content' | tail -n +3 | cut -d: -f1 | tr -d ' ')" = lo ]
 }
 
+# lo_report RUNNER ID: lo's flags and whether 127.0.0.1 answers a ping, seen in the container
+lo_report() {
+  "$1" run -b "$BUNDLE" "$2" </dev/null 2>&1
+}
+
+lo_case() {
+  cfg '.process.capabilities |= with_entries(.value += ["CAP_NET_RAW"])'
+  set_shell 'busybox ip -o link show lo | sed "s/.*<\([^>]*\)>.*/\1/"
+    busybox ping -c 1 127.0.0.1 >/dev/null 2>&1 && echo ping-ok || echo ping-fails'
+  LO=$(lo_report rt "$CID")
+  echo "# $RUNTIME_NAME: $LO"
+  if have_runc_reference; then
+    local ref_out
+    ref_out=$(lo_report ref "$RUNC_CID")
+    echo "# runc: $ref_out"
+    [ "$LO" = "$ref_out" ] || fail "$RUNTIME_NAME: $LO; runc: $ref_out"
+  fi
+}
+
+@test "namespaces: a new network namespace has lo up and 127.0.0.1 answers, as under runc" {
+  only_namespaces network
+  lo_case
+  [ "$LO" = "LOOPBACK,UP,LOWER_UP
+ping-ok" ]
+}
+
+@test "namespaces: lo is up in a new network namespace owned by a new user namespace" {
+  only_namespaces pid ipc network user
+  cfg '.linux.uidMappings = [{containerID: 0, hostID: 100000, size: 65536}]
+       | .linux.gidMappings = [{containerID: 0, hostID: 100000, size: 65536}]'
+  lo_case
+  [ "$LO" = "LOOPBACK,UP,LOWER_UP
+ping-ok" ]
+}
+
+@test "namespaces: a joined network namespace's lo is left as it was, as under runc" {
+  local ns=hc-conf-$$-$RANDOM
+  ip netns add "$ns"
+  remember_netns "$ns"
+  cfg '.linux.namespaces |= map(if .type == "network" then . + {path: $p} else . end)' \
+    --arg p "/run/netns/$ns"
+  lo_case
+  [ "$LO" = "LOOPBACK
+ping-fails" ]
+}
+
 @test "namespaces: ipc alone" {
   only_namespaces ipc
   probe_case

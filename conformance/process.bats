@@ -133,6 +133,63 @@ host_has_cap() { (( (0x$(awk '/^CapEff/ {print $2}' /proc/self/status) >> $1) & 
   (( (0x$(pj .caps.eff) >> 5) & 1 )) || fail "the other capabilities were lost"
 }
 
+# A config whose process asks for CAP_SYS_RESOURCE, which this host's bounding set lacks:
+# hull drops it with a warning (runc 1.1 fails with EPERM instead).
+warning_config() {
+  host_has_cap 24 && skip "the host has CAP_SYS_RESOURCE; nothing is missing to warn about"
+  cfg '.process.capabilities |= with_entries(.value += ["CAP_SYS_RESOURCE"])'
+}
+
+@test "process: with --log, warnings go to the log file (json), never into the container's output" {
+  warning_config
+  [ "$RUNTIME_NAME" = runc ] && skip "runc 1.1 fails with EPERM on a capability the host lacks"
+  local log=$TEST_TMP/log.json
+  set_shell 'echo out; echo err >&2; ls -l /proc/$$/fd/ 2>/dev/null | grep -c log.json || true'
+  rt --log "$log" --log-format json run -b "$BUNDLE" "$CID" >"$TEST_TMP/out" 2>"$TEST_TMP/err" </dev/null
+  cat "$TEST_TMP/out" "$TEST_TMP/err" "$log"
+  [ "$(cat "$TEST_TMP/out")" = "out
+0" ]
+  [ "$(cat "$TEST_TMP/err")" = err ]
+  jq -e -s 'all(.[]; has("level") and has("msg") and has("time"))' "$log"
+  jq -e -s 'any(.[]; .level == "warning" and (.msg | contains("CAP_SYS_RESOURCE")))' "$log"
+  # exec: the same warning, again only in the log
+  set_shell 'sleep 1000'
+  rt --log "$log" --log-format json run -d -b "$BUNDLE" "$CID-x" </dev/null >/dev/null 2>"$TEST_TMP/err"
+  [ ! -s "$TEST_TMP/err" ] || fail "run -d wrote to stderr: $(cat "$TEST_TMP/err")"
+  : >"$log"
+  rt --log "$log" --log-format json exec "$CID-x" sh -c 'echo xo; echo xe >&2' >"$TEST_TMP/out" 2>"$TEST_TMP/err"
+  [ "$(cat "$TEST_TMP/out")" = xo ]
+  [ "$(cat "$TEST_TMP/err")" = xe ]
+  jq -e -s 'any(.[]; .level == "warning" and (.msg | contains("CAP_SYS_RESOURCE")))' "$log"
+  rt delete -f "$CID-x"
+}
+
+@test "process: --log-format text writes logrus-style lines; without --log a warning goes to stderr, as runc's" {
+  warning_config
+  [ "$RUNTIME_NAME" = runc ] && skip "runc 1.1 fails with EPERM on a capability the host lacks"
+  set_shell 'true'
+  rt --log "$TEST_TMP/log.txt" run -b "$BUNDLE" "$CID" </dev/null >"$TEST_TMP/out" 2>"$TEST_TMP/err"
+  [ ! -s "$TEST_TMP/out" ] && [ ! -s "$TEST_TMP/err" ]
+  grep -E '^time="[0-9T:.-]+Z" level=warning msg=".*CAP_SYS_RESOURCE.*"$' "$TEST_TMP/log.txt"
+  rt run -b "$BUNDLE" "$CID-b" </dev/null >"$TEST_TMP/out" 2>"$TEST_TMP/err"
+  grep -q 'warning.*CAP_SYS_RESOURCE' "$TEST_TMP/err"
+}
+
+@test "process: the --log file is never an fd of the container's process or a hook, as under runc" {
+  set_shell 'ls -l /proc/$$/fd/ 2>/dev/null | grep -c log || true'
+  cfg '.hooks.prestart = [{path: "/bin/sh", args: ["sh", "-c", "ls -l /proc/$$/fd/ > " + $f]}]' \
+    --arg f "$TEST_TMP/hook-fds"
+  run rt --log "$TEST_TMP/log" run -b "$BUNDLE" "$CID" </dev/null
+  [ "$status" -eq 0 ]
+  [ "$output" = 0 ]
+  [ -s "$TEST_TMP/hook-fds" ]
+  ! grep "$TEST_TMP/log" "$TEST_TMP/hook-fds"
+  if have_runc_reference; then
+    run ref --log "$TEST_TMP/log.runc" run -b "$BUNDLE" "$RUNC_CID" </dev/null
+    [ "$output" = 0 ]
+  fi
+}
+
 @test "process: noNewPrivileges false and true" {
   cfg '.process.noNewPrivileges = false'
   probe_case

@@ -32,6 +32,22 @@ has_opt() { mount_field "$1" options | tr , '\n' | grep -qx "$2"; }
   has_opt / ro
 }
 
+# Engines mount /proc nosuid,noexec,nodev (runc's own `spec` does not): the read-only binds of
+# its subdirectories must keep those flags.
+@test "rootfs: readonly paths keep the mount's nosuid, nodev and noexec, as under runc" {
+  cfg '.linux.readonlyPaths = ["/proc/sys", "/proc/bus", "/proc/irq", "/proc/fs"]
+       | .mounts |= map(if .destination == "/proc" then .options = ["nosuid", "noexec", "nodev"] else . end)'
+  probe_case
+  local p
+  for p in /proc/sys /proc/bus /proc/irq /proc/fs; do
+    [ -n "$(mount_field "$p" options)" ] || continue
+    for o in ro nosuid nodev noexec; do
+      has_opt "$p" "$o" || fail "$p: $(mount_field "$p" options) lacks $o"
+    done
+  done
+  has_opt /proc/sys noexec
+}
+
 @test "rootfs: root.path relative to the bundle" {
   mv "$BUNDLE/rootfs" "$BUNDLE/other-root"
   cfg '.root.path = "other-root"'

@@ -23,6 +23,7 @@ events_logger = "file"
 events_logfile_path = "$w/events.log"
 runtime = "hull"
 runtime_supports_json = ["hull"]
+runtime_supports_nocgroup = ["hull"]
 tmp_dir = "$w/tmp"
 static_dir = "$w/storage/libpod"
 volume_path = "$w/storage/volumes"
@@ -165,4 +166,51 @@ status_is() { [ "$(pm inspect --format '{{.State.Status}}' "$1")" = "$2" ]; }
   wait_until sb "$BUSYBOX" wget -qO /dev/null http://127.0.0.1:18080/
   run sb "$BUSYBOX" wget -qO- http://127.0.0.1:18080/
   [ "$output" = hello-from-hull ]
+}
+
+# same_under_runc ARGS...: `podman run --rm ARGS` through hull and through runc print the same.
+same_under_runc() {
+  run pm run --rm "$@"
+  echo "hull ($status): $output"
+  [ "$status" -eq 0 ]
+  local mine=$output
+  command -v runc >/dev/null || return 0
+  run pm run --rm --runtime "$(command -v runc)" "$@"
+  echo "runc ($status): $output"
+  [ "$status" -eq 0 ]
+  [ "$mine" = "$output" ]
+  output=$mine
+}
+
+# podman writes each device's fileMode with its type bits (8630 = S_IFCHR|0666).
+@test "podman run --device /dev/null:/dev/xnull goes through hull as through runc" {
+  same_under_runc --device /dev/null:/dev/xnull "$IMAGE" sh -c \
+    'stat -c "%F %t:%T %a" /dev/xnull; echo data >/dev/xnull && echo written'
+  [ "$output" = "character special file 1:3 666
+written" ]
+}
+
+@test "podman run --privileged goes through hull as through runc: host devices, no read-only /proc/sys" {
+  same_under_runc --privileged "$IMAGE" sh -c \
+    'stat -c "%F %t:%T" /dev/null /dev/full; grep CapEff /proc/self/status
+     grep -c " /proc/sys .*ro," /proc/self/mountinfo || true'
+  [[ "$output" == *"character special file 1:7"* ]]
+  [ "${lines[-1]}" = 0 ]
+}
+
+@test "podman run --network none: lo is up and 127.0.0.1 answers, as under runc" {
+  same_under_runc --network none --cap-add NET_RAW "$IMAGE" sh -c \
+    'ip -o link show | sed "s/^[0-9]*: \([^:@]*\).*<\([^>]*\)>.*/\1 \2/"
+     ping -c 1 127.0.0.1 >/dev/null && echo ping-ok'
+  [ "$output" = "lo LOOPBACK,UP,LOWER_UP
+ping-ok" ]
+}
+
+# With runtime_supports_nocgroup podman passes crun's global `--cgroup-manager disabled`.
+@test "podman run --cgroups=disabled: hull runs the container in no cgroup of its own" {
+  run pm run --rm --cgroups=disabled "$IMAGE" cat /proc/self/cgroup
+  echo "$output"
+  [ "$status" -eq 0 ]
+  [[ "$output" != *libpod* ]]
+  [[ "$output" == *":memory:"* ]]
 }

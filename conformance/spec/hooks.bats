@@ -24,7 +24,10 @@ SH
     --arg d "$WORK/hooklog"
   HOST_MNT=$(readlink /proc/self/ns/mnt)
 }
-teardown() { spec_teardown; }
+teardown() {
+  [ -n "${WORK:-}" ] && "$REFERENCE" --root "$STATE_ROOT/ref" delete -f "$ID-hs" >/dev/null 2>&1
+  spec_teardown
+}
 
 # add_hook STAGE [EXIT] [EXTRA_JQ]: the logging hook on STAGE (in-container path for
 # startContainer), exiting with EXIT.
@@ -53,8 +56,42 @@ all_stages() {
 createRuntime creating
 createContainer creating
 startContainer created
-poststart running
+poststart created
 poststop stopped" ]
+}
+
+# runc 1.1.5 gives poststart "created" and every hook its own spec version (1.0.2-dev, the one
+# `runc state` prints), never the config's ociVersion. hull gives its own (1.2.0) the same way.
+# hook_states RUNNER...: create/state/start/delete under RUNNER; the hooks' stdin in $WORK/hs.
+hook_states() {
+  rm -rf "$WORK/hs" && mkdir -p "$WORK/hs"
+  "$@" create -b "$BUNDLE" "$ID-hs"
+  STATE_VERSION=$("$@" state "$ID-hs" | jq -r .ociVersion)
+  "$@" start "$ID-hs"
+  "$@" delete -f "$ID-hs"
+  [ "$(jq -r .status "$WORK/hs/prestart")" = creating ]
+  [ "$(jq -r .status "$WORK/hs/createRuntime")" = creating ]
+  [ "$(jq -r .status "$WORK/hs/poststart")" = created ]
+  [ "$(jq -r .status "$WORK/hs/poststop")" = stopped ]
+  local st
+  for st in prestart createRuntime poststart poststop; do
+    [ "$(jq -r .ociVersion "$WORK/hs/$st")" = "$STATE_VERSION" ]
+  done
+  [ "$STATE_VERSION" != 1.0.0 ]
+}
+
+@test "hook state: poststart says created and ociVersion is the runtime's own, as under runc" {
+  cfg '.ociVersion = "1.0.0" | .process.args = ["true"]'
+  local st
+  for st in prestart createRuntime poststart poststop; do
+    cfg '.hooks[$s] = [{path: "/bin/sh", args: ["sh", "-c", "cat > " + $d + "/" + $s]}]' \
+      --arg s "$st" --arg d "$WORK/hs"
+  done
+  hook_states rt
+  echo "# $RUNTIME: $STATE_VERSION"
+  command -v "$REFERENCE" >/dev/null || return 0
+  hook_states "$REFERENCE" --root "$STATE_ROOT/ref"
+  echo "# $REFERENCE: $STATE_VERSION"
 }
 
 @test "prestart/createRuntime/poststart/poststop run in the runtime's namespaces, createContainer/startContainer in the container's" {

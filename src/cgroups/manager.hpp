@@ -64,8 +64,13 @@ class Manager {
 std::unique_ptr<Manager> open_manager(const std::string& cgroups_path, const std::string& id,
                                       bool systemd);
 
+// --cgroup-manager disabled: a manager that makes and joins nothing and has an empty path()
+// and no hierarchies, which is how the state records it.
+std::unique_ptr<Manager> no_cgroup();
+
 // Reopens a container's cgroup from the directories recorded at create (name, mountpoint,
-// dir); falls back to resolving path when none were recorded.
+// dir); falls back to resolving path when none were recorded, and to no_cgroup() when the
+// container was created without one (empty path, no dirs).
 std::unique_ptr<Manager> reopen_manager(const std::string& path,
                                         const std::vector<std::array<std::string, 3>>& dirs);
 

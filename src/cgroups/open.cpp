@@ -96,6 +96,7 @@ namespace hull::cgroups {
 
 std::unique_ptr<Manager> reopen_manager(const std::string& path,
                                         const std::vector<std::array<std::string, 3>>& dirs) {
+  if (dirs.empty() && path.empty()) return no_cgroup();
   if (dirs.empty()) return open_manager(path, "", false);
   if (dirs.size() == 1 && dirs.front()[0].empty()) {
     return std::make_unique<V2Manager>(dirs.front()[1], path);

@@ -16,6 +16,19 @@ void print_error(const std::string& msg) {
   (void)!::write(2, line.data(), line.size());
 }
 
+// crun's global flag: systemd is --systemd-cgroup, disabled runs without any cgroup.
+void set_cgroup_manager(const std::string& m, hull::container::Globals& g) {
+  if (m.empty() || m == "cgroupfs") return;
+  if (m == "systemd") {
+    g.systemd_cgroup = true;
+  } else if (m == "disabled") {
+    g.no_cgroup = true;
+  } else {
+    throw hull::Error("--cgroup-manager: expected cgroupfs, systemd or disabled, got \"" + m +
+                      "\"");
+  }
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -39,8 +52,13 @@ int main(int argc, char** argv) {
   app.add_flag("--systemd-cgroup", ctx.globals.systemd_cgroup, "cgroupsPath is slice:prefix:name");
   app.add_option("--rootless", rootless, "accepted for runc compatibility");
   app.add_option("--criu", criu, "accepted for runc compatibility");
+  std::string cgroup_manager;
+  app.add_option("--cgroup-manager", cgroup_manager, "crun's: cgroupfs, systemd or disabled");
 
-  ctx.prepare = [&] { hull::cli::log_setup(log_file, log_format, debug); };
+  ctx.prepare = [&] {
+    hull::cli::log_setup(log_file, log_format, debug);
+    set_cgroup_manager(cgroup_manager, ctx.globals);
+  };
   ctx.globals.debug = hull::cli::log_debug;
   hull::cli::add_lifecycle_commands(app, ctx);
   hull::cli::add_query_commands(app, ctx);

@@ -189,6 +189,12 @@ std::string hook_state(const state::Record& r, const std::string& status) {
   return state::oci_state_json(r, status, false);
 }
 
+void run_poststart(const spec::Spec& s, const state::Record& r) {
+  if (s.hooks && !s.hooks->poststart.empty()) {
+    hooks::run_stage(s.hooks->poststart, "poststart", hook_state(r, "created"), false);
+  }
+}
+
 void write_pid_file(const std::string& path, pid_t pid) {
   with_context("writing pid file " + path,
                [&] { linux_::write_file_atomic(path, std::to_string(pid)); });
@@ -220,7 +226,9 @@ Created create_container(const Globals& g, const CreateOptions& o, bool in_proce
   c.dir = std::make_unique<state::ContainerDir>(store.create(o.id));
   linux_::write_file(c.dir->file("config.json"), config_text, true, 0600);
 
-  c.cgroup = cgroups::open_manager(s.linux_ ? s.linux_->cgroupsPath : "", o.id, g.systemd_cgroup);
+  c.cgroup = g.no_cgroup ? cgroups::no_cgroup()
+                         : cgroups::open_manager(s.linux_ ? s.linux_->cgroupsPath : "", o.id,
+                                                 g.systemd_cgroup);
   c.cgroup->create();
   CgroupGuard cgroup_guard(c.cgroup.get());
   // Limits and device rules go in before the init exists (on v2 it is cloned into the cgroup).

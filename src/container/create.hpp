@@ -38,6 +38,10 @@ spec::Spec load_saved_spec(const state::ContainerDir& dir);
 // The state JSON given to hooks on stdin.
 std::string hook_state(const state::Record& r, const std::string& status);
 
+// poststart, once the user process has exec'd. Its state says "created", as runc's does
+// (runc reads the status before the exec fifo is gone); failures are warnings.
+void run_poststart(const spec::Spec& s, const state::Record& r);
+
 // Writes the pid file: digits only, no newline (containerd reads it without trimming).
 void write_pid_file(const std::string& path, pid_t pid);
 

@@ -152,6 +152,10 @@ class KillOnError {
 
 std::unique_ptr<cgroups::Manager> exec_cgroup(const state::Record& r, const std::string& sub) {
   if (sub.empty()) return cgroups::reopen_manager(r.cgroup_path, r.cgroup_dirs);
+  if (r.cgroup_path.empty() && r.cgroup_dirs.empty()) {
+    throw Error("--cgroup \"" + sub +
+                "\": the container has no cgroup (--cgroup-manager disabled)");
+  }
   if (sub.front() == '/' || sub == ".." || sub.rfind("../", 0) == 0 ||
       sub.find("/../") != std::string::npos || sub.ends_with("/..")) {
     throw Error("--cgroup \"" + sub + "\": must be a path below the container's cgroup");

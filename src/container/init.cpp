@@ -8,6 +8,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "container/net_devices.hpp"
 #include "container/process_setup.hpp"
 #include "container/start_result.hpp"
 #include "hooks/hooks.hpp"
@@ -127,6 +128,7 @@ PreparedProcess setup(const InitConfig& cfg, bool wait_for_go, ProcessContext& p
   prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
   join_session_keyring(cfg);
   set_names(s, cfg.ns);
+  if (cfg.ns.new_flags & CLONE_NEWNET) bring_up_loopback();
   // Through the runtime's /proc, before the rootfs exists: nothing of the container's can
   // stand in for it yet (and it is checked to be procfs all the same).
   process::write_sysctls(s);

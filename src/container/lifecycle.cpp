@@ -81,17 +81,15 @@ void start_container(const Globals& g, const std::string& id) {
   with_context("container \"" + id + "\": starting the process",
                [&] { await_start(result.get(), [&] { return alive(r); }); });
   remove_start_result(dir);
-  spec::Spec s = load_saved_spec(dir);
-  if (s.hooks && !s.hooks->poststart.empty()) {
-    hooks::run_stage(s.hooks->poststart, "poststart", hook_state(r, "running"), false);
-  }
+  run_poststart(load_saved_spec(dir), r);
 }
 
 void kill_container(const Globals& g, const std::string& id, int sig, bool all) {
   state::Store store(g.root);
   auto dir = store.open(id);
   state::Record r = dir.load();
-  if (all) {
+  // Without a cgroup (--cgroup-manager disabled) there is no list of processes: the init.
+  if (all && !(r.cgroup_path.empty() && r.cgroup_dirs.empty())) {
     signal_all(r, sig);
     return;
   }

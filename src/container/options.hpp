@@ -10,6 +10,7 @@ namespace hull::container {
 struct Globals {
   std::string root = "/run/hull";
   bool systemd_cgroup = false;
+  bool no_cgroup = false;                         // crun's --cgroup-manager disabled
   std::function<void(const std::string&)> debug;  // --debug lines for the log, when set
 };
 

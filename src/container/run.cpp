@@ -8,7 +8,6 @@
 #include "container/lifecycle.hpp"
 #include "container/start_result.hpp"
 #include "container/supervise.hpp"
-#include "hooks/hooks.hpp"
 #include "hull/error.hpp"
 #include "linux/proc.hpp"
 #include "linux/syscalls.hpp"
@@ -41,9 +40,7 @@ int run_container(const Globals& g, const RunOptions& o) {
   }
   c.start_result.reset();
   c.sync.close();
-  if (c.spec.hooks && !c.spec.hooks->poststart.empty()) {
-    hooks::run_stage(c.spec.hooks->poststart, "poststart", hook_state(r, "running"), false);
-  }
+  run_poststart(c.spec, r);
   if (o.detach) return 0;
   int code = supervise(r.pid, c.pidfd.get(), c.pty_master ? c.pty_master.get() : -1);
   remove();

@@ -53,7 +53,7 @@ void make_readonly(int root_fd, const std::string& path) {
     throw Error::sys("making " + path + " read-only");
   }
   linux_::Fd again = open_in_root(root_fd, path);
-  remount_keep_locked(fd_path(again.get()), MS_BIND | MS_RDONLY | MS_REC);
+  remount_readonly(fd_path(again.get()));
 }
 
 // The flags a bind remount sets on one mount (the rest belong to the superblock).

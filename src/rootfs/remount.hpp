@@ -9,4 +9,9 @@ namespace hull::rootfs {
 // dropping them is refused with EPERM.
 void remount_keep_locked(const std::string& target, unsigned long flags);
 
+// Makes target's mount read-only and keeps its nosuid, nodev and noexec, as runc does for
+// readonlyPaths (a bind remount that leaves them out would clear them: /proc/sys would lose
+// noexec).
+void remount_readonly(const std::string& target);
+
 }  // namespace hull::rootfs

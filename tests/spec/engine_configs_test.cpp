@@ -152,5 +152,38 @@ TEST(EngineConfigs, ExecProcessValues) {
   EXPECT_EQ(p.capabilities->bounding.size(), 14u);
 }
 
+// podman writes the device's whole st_mode, type bits included; runc takes it.
+TEST(EngineConfigs, PodmanDeviceFileModeKeepsTheTypeBits) {
+  Spec s = load("podman-run-device-null.config.json");
+  ASSERT_EQ(s.linux_->devices.size(), 1u);
+  const auto& d = s.linux_->devices[0];
+  EXPECT_EQ(d.path, "/dev/xnull");
+  EXPECT_EQ(d.fileMode, 020666u);  // S_IFCHR | 0666 = 8630
+  Spec p = load("podman-run-privileged.config.json");
+  EXPECT_GT(p.linux_->devices.size(), 5u);
+  EXPECT_TRUE(p.linux_->maskedPaths.empty());
+  EXPECT_TRUE(p.linux_->readonlyPaths.empty());
+}
+
+TEST(EngineConfigs, PodmanUlimitMinusOneIsUnlimited) {
+  Spec s = load("podman-run-ulimit.config.json");
+  const auto& r = s.process->rlimits;
+  ASSERT_EQ(r.size(), 3u);
+  EXPECT_EQ(r[0].soft, 512u);
+  EXPECT_EQ(r[1].type, "RLIMIT_NPROC");
+  EXPECT_EQ(r[1].hard, UINT64_MAX);
+  EXPECT_EQ(r[2].soft, UINT64_MAX);
+}
+
+TEST(EngineConfigs, PodmanSecurityOptAndSysctl) {
+  Spec s = load("podman-run-security-opt.config.json");
+  EXPECT_TRUE(s.process->noNewPrivileges);
+  EXPECT_FALSE(s.linux_->seccomp);
+  EXPECT_EQ(s.linux_->maskedPaths.back(), "/etc/hostname");
+  Spec t = load("podman-run-sysctl.config.json");
+  EXPECT_EQ(t.linux_->sysctl.at("net.core.somaxconn"), "1024");
+  EXPECT_EQ(t.linux_->sysctl.size(), 3u);
+}
+
 }  // namespace
 }  // namespace hull::spec

@@ -280,10 +280,19 @@ TEST(ProcessErrors, SemanticChecksUseTheFilePointers) {
 TEST(ResourcesErrors, WrongTypeAndRange) {
   EXPECT_EQ(error_of([] { parse_resources(R"({"pids": {"limit": "9"}})", "r.json"); }),
             "r.json: /pids/limit: expected an integer, got a string");
-  EXPECT_EQ(error_of([] { parse_resources(R"({"memory": {"swappiness": 101}})", "r.json"); }),
-            "r.json: /memory/swappiness: value 101 is above the maximum 100");
+  EXPECT_EQ(error_of([] { parse_resources(R"({"memory": {"swappiness": -2}})", "r.json"); }),
+            "r.json: /memory/swappiness: value -2 is below the minimum 0");
   EXPECT_EQ(error_of([] { parse_resources(R"({"unified": {"../x": "1"}})", "-"); }),
             "-: /unified/..~1x: expected a cgroup file name");
+}
+
+// runc takes swappiness 101 and 2^64-1 (-1, unset) at parse time; the cgroup code judges them.
+TEST(ResourcesErrors, SwappinessIsLeftToTheCgroupCode) {
+  EXPECT_EQ(parse_resources(R"({"memory": {"swappiness": 101}})", "r.json").memory->swappiness,
+            101u);
+  EXPECT_EQ(parse_resources(R"({"memory": {"swappiness": 18446744073709551615}})", "r.json")
+                .memory->swappiness,
+            UINT64_MAX);
 }
 
 }  // namespace
