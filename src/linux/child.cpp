@@ -4,6 +4,8 @@
 
 #include <cstring>
 
+#include "hull/warn.hpp"
+
 namespace hull::linux_ {
 
 void child_fail(const SyncSocket* sync, const char* msg) noexcept {
@@ -14,6 +16,12 @@ void child_fail(const SyncSocket* sync, const char* msg) noexcept {
     } catch (...) {
       // The peer is gone (create returned before start): say it where the caller sees it.
     }
+  }
+  // With --log the record goes to the log file alone (runc's rule); stderr may be the
+  // container's stdio by now.
+  try {
+    if (log_write("error", msg)) ::_exit(1);
+  } catch (...) {
   }
   const char prefix[] = "hull: ";
   (void)!::write(2, prefix, sizeof(prefix) - 1);
