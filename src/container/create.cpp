@@ -290,7 +290,7 @@ Created create_container(const Globals& g, const CreateOptions& o, bool in_proce
       c.dir->unlock();
       c.sync.close();
       if (intermediate) run_intermediate(cfg);
-      run_init(cfg, true);
+      run_init(cfg);
     });
   }
   ChildGuard guard;
@@ -319,6 +319,7 @@ Created create_container(const Globals& g, const CreateOptions& o, bool in_proce
     guard.release();
     c.pidfd = linux_::pidfd_open(init_pid);
     guard.set(init_pid, c.pidfd.get());
+    c.sync.send(linux_::Msg::kGo);
   } else {
     c.pidfd = std::move(child.pidfd);
   }

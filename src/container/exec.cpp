@@ -92,6 +92,8 @@ ProcessContext process_context(const Plan& p) {
 
 // The grandchild, inside the PID namespace: terminal, process setup, execve.
 [[noreturn]] void run_process(const Plan& p) {
+  // The joiner reports our pid on the same socket: nothing of ours may overtake it.
+  p.sync->expect(linux_::Msg::kGo);
   if (p.signals) p.signals->restore_in_child();
   if (p.process.terminal) {
     // The container's /dev/ptmx: the pty belongs to its devpts instance.
@@ -253,6 +255,7 @@ int exec_in_container(const Globals& g, const ExecOptions& o) {
   sync.send(linux_::Msg::kGo);
   pid_t pid = std::stoi(sync.expect(linux_::Msg::kInitPid).payload);
   KillOnError process_guard(pid, !o.detach);
+  sync.send(linux_::Msg::kGo);
   ::waitpid(joiner.pid, nullptr, 0);
   joiner_guard.release();
   sync.expect(linux_::Msg::kReady);

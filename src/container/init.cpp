@@ -102,10 +102,10 @@ ProcessContext process_context(const InitConfig& cfg) {
 
 // Everything up to the exec fifo: the rootfs, the terminal and what the process needs
 // worked out while still privileged.
-PreparedProcess setup(const InitConfig& cfg, bool wait_for_go, ProcessContext& pc) {
+PreparedProcess setup(const InitConfig& cfg, ProcessContext& pc) {
   const spec::Spec& s = *cfg.spec;
   const spec::Process& p = *s.process;
-  if (wait_for_go) cfg.sync->expect(linux_::Msg::kGo);
+  cfg.sync->expect(linux_::Msg::kGo);
   rootfs::Context rc;
   rc.spec = &s;
   rc.bundle = cfg.bundle;
@@ -162,13 +162,13 @@ PreparedProcess setup(const InitConfig& cfg, bool wait_for_go, ProcessContext& p
 
 }  // namespace
 
-void run_init(const InitConfig& cfg, bool wait_for_go) {
+void run_init(const InitConfig& cfg) {
   // `run` blocks the signals it forwards; the container must not inherit that mask.
   sigset_t none;
   sigemptyset(&none);
   sigprocmask(SIG_SETMASK, &none, nullptr);
   ProcessContext pc = process_context(cfg);
-  PreparedProcess prepared = setup(cfg, wait_for_go, pc);
+  PreparedProcess prepared = setup(cfg, pc);
   cfg.sync->send(linux_::Msg::kReady);
   wait_for_start(cfg);
   // From here `start` (or `run`) waits on cfg.result_fd for the outcome.
@@ -216,7 +216,9 @@ void run_intermediate(const InitConfig& cfg) {
   ca.flags = cfg.ns.new_flags & CLONE_NEWPID;
   ca.want_pidfd = false;
   auto child = linux_::clone3(ca);
-  if (child.pid == 0) linux_::child_main(cfg.sync, [&] { run_init(cfg, false); });
+  // The init waits for the parent's go, sent once it has our report of the init's pid:
+  // nothing the init sends may overtake that report on the shared socket.
+  if (child.pid == 0) linux_::child_main(cfg.sync, [&] { run_init(cfg); });
   cfg.sync->send(linux_::Msg::kInitPid, std::to_string(child.pid));
   ::_exit(0);
 }

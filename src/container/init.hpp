@@ -33,7 +33,9 @@ struct InitConfig {
 
 // Runs in the cloned child under linux_::child_main, which reports what it throws to the
 // parent as Msg::kError; never returns.
-[[noreturn]] void run_init(const InitConfig& cfg, bool wait_for_go);
+// It starts on the parent's Msg::kGo (sent once the cgroup, or the intermediate's report of
+// its pid, is in place).
+[[noreturn]] void run_init(const InitConfig& cfg);
 
 // Used when namespaces must be joined by path or a time namespace made: setns/unshare here,
 // then fork the init into the new PID namespace, report its pid, and exit. Also under
