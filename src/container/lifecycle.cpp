@@ -78,8 +78,10 @@ void start_container(const Globals& g, const std::string& id) {
   if (::write(fifo.get(), "0", 1) != 1) throw Error::sys("container \"" + id + "\": starting");
   fifo.reset();
   ::unlink(dir.fifo_path().c_str());
-  with_context("container \"" + id + "\": starting the process",
-               [&] { await_start(result.get(), [&] { return alive(r); }); });
+  if (result) {
+    with_context("container \"" + id + "\": starting the process",
+                 [&] { await_start(result.get(), [&] { return alive(r); }); });
+  }
   remove_start_result(dir);
   run_poststart(load_saved_spec(dir), r);
 }

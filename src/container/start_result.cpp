@@ -1,5 +1,6 @@
 #include "container/start_result.hpp"
 
+#include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
 #include <sys/stat.h>
@@ -36,7 +37,7 @@ StartChannel open_start_channel(const state::ContainerDir* dir) {
 linux_::Fd open_start_result(const state::ContainerDir& dir) {
   std::string path = dir.file(kFifoName);
   linux_::Fd fd(::open(path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC));
-  if (!fd) throw Error::sys("opening " + path);
+  if (!fd && errno != ENOENT) throw Error::sys("opening " + path);
   return fd;
 }
 

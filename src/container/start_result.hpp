@@ -20,7 +20,8 @@ struct StartChannel {
 // run: a pipe. create (dir given): a fifo in the container's state dir, held open by the
 // init so that `start`, a later process, can read it.
 StartChannel open_start_channel(const state::ContainerDir* dir);
-// Opens the state dir's fifo for reading, before the init is released.
+// Opens the state dir's fifo for reading, before the init is released. Empty when there is
+// none (a container created by a hull from before the fifo existed).
 linux_::Fd open_start_result(const state::ContainerDir& dir);
 // Removes the fifo once read.
 void remove_start_result(const state::ContainerDir& dir);
