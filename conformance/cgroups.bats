@@ -129,4 +129,151 @@ is_cgroup2_only() { [ "$(stat -f -c %T /sys/fs/cgroup)" = cgroup2fs ]; }
   [ "$status" -ne 0 ]
   [[ "$output" == *'--cgroup-manager: expected cgroupfs, systemd or disabled, got "nonesuch"'* ]]
   assert_nothing_left "$CID"
+# nested_cgroups_bundle FREEZE: a container with a writable cgroup mount that makes a/b in
+# several hierarchies, moves a sleeper into them, freezes a/ in the freezer when FREEZE is 1,
+# then touches /tmp/ready (as systemd or dockerd inside a container would make cgroups)
+nested_cgroups_bundle() {
+  cfg '.root.readonly = false |
+       .mounts |= map(if .type == "cgroup" then .options = ["nosuid", "noexec", "nodev", "rw"] else . end)'
+  set_shell "for c in pids memory freezer cpu; do mkdir -p /sys/fs/cgroup/\$c/a/b || exit 1; done
+    sleep 1000 & p=\$!
+    for c in pids memory cpu; do echo \$p > /sys/fs/cgroup/\$c/a/b/cgroup.procs || exit 1; done
+    echo \$p > /sys/fs/cgroup/freezer/a/cgroup.procs || exit 1
+    [ $1 = 0 ] || echo FROZEN > /sys/fs/cgroup/freezer/a/freezer.state || exit 1
+    touch /tmp/ready; wait"
+}
+
+# run_nested RUNNER ID: runs it detached until it reports ready
+run_nested() {
+  local runner=$1 id=$2
+  rm -f "$BUNDLE/rootfs/tmp/ready"
+  cfg '.linux.cgroupsPath = $p' --arg p "/hull-conf-$id"
+  "$runner" run -d -b "$BUNDLE" "$id" </dev/null >"$TEST_TMP/run.out" 2>&1 ||
+    fail "run -d $id: $(cat "$TEST_TMP/run.out")"
+  while [ ! -e "$BUNDLE/rootfs/tmp/ready" ]; do
+    [ "$("$runner" state "$id" | jq -r .status)" = running ] || fail "$id stopped before it was ready"
+    sleep 0.02
+  done
+  [ -d "/sys/fs/cgroup/pids/hull-conf-$id/a/b" ] || fail "no child cgroup made by $id"
+}
+
+@test "cgroups: delete --force removes the child cgroups a container made (as runc)" {
+  [ -d /sys/fs/cgroup/freezer ] || skip "needs the v1 freezer and pids hierarchies"
+  nested_cgroups_bundle 0
+  local runner id
+  for runner in rt ref; do
+    [ "$runner" = ref ] && ! have_runc_reference && continue
+    id=$CID
+    [ "$runner" = ref ] && id=$RUNC_CID
+    run_nested "$runner" "$id"
+    "$runner" delete --force "$id" || fail "$runner delete --force failed"
+    [ -z "$(cgroups_mentioning "$id")" ] || fail "$runner left: $(cgroups_mentioning "$id")"
+    ! "$runner" state "$id" 2>/dev/null || fail "$runner kept the state of $id"
+  done
+}
+
+@test "cgroups: delete --force thaws and removes a child cgroup the container froze" {
+  # runc 1.1.5 gives up after 10 s with "container init still running" and keeps a stopped
+  # container whose cgroups stay (its pid-namespace init waits for the frozen sleeper)
+  [ -d /sys/fs/cgroup/freezer ] || skip "needs the v1 freezer and pids hierarchies"
+  nested_cgroups_bundle 1
+  run_nested rt "$CID"
+  [ "$(cat "/sys/fs/cgroup/freezer/hull-conf-$CID/a/freezer.state")" = FROZEN ]
+  rt delete --force "$CID" || fail "delete --force failed"
+  [ -z "$(cgroups_mentioning "$CID")" ] || fail "left: $(cgroups_mentioning "$CID")"
+  ! rt state "$CID" 2>/dev/null || fail "state of $CID kept"
+}
+
+@test "cgroups: delete of a stopped container with empty child cgroups removes them (as runc)" {
+  [ -d /sys/fs/cgroup/pids ] || skip "needs the v1 pids hierarchy"
+  cfg '.mounts |= map(if .type == "cgroup" then .options = ["nosuid", "noexec", "nodev", "rw"] else . end)'
+  set_shell 'for c in pids memory cpu; do mkdir -p /sys/fs/cgroup/$c/x/y || exit 1; done'
+  local runner id
+  for runner in rt ref; do
+    [ "$runner" = ref ] && ! have_runc_reference && continue
+    id=$CID
+    [ "$runner" = ref ] && id=$RUNC_CID
+    cfg '.linux.cgroupsPath = $p' --arg p "/hull-conf-$id"
+    "$runner" create -b "$BUNDLE" "$id" </dev/null >"$TEST_TMP/create.out" 2>&1 ||
+      fail "$runner create: $(cat "$TEST_TMP/create.out")"
+    "$runner" start "$id"
+    while [ "$("$runner" state "$id" | jq -r .status)" != stopped ]; do sleep 0.02; done
+    [ -d "/sys/fs/cgroup/pids/hull-conf-$id/x/y" ] || fail "$runner: the container made no child cgroup"
+    "$runner" delete "$id" || fail "$runner delete failed"
+    [ -z "$(cgroups_mentioning "$id")" ] || fail "$runner left: $(cgroups_mentioning "$id")"
+  done
+}
+
+# frozen_cgroup NAME: a v1 freezer cgroup, frozen, undone in teardown
+frozen_cgroup() {
+  local d=/sys/fs/cgroup/freezer/$1
+  mkdir -p "$d"
+  remember_cgroup "$d"
+  echo FROZEN >"$d/freezer.state"
+}
+
+@test "cgroups: create or run -d into a frozen cgroup fails at once naming it; nothing left" {
+  [ -d /sys/fs/cgroup/freezer ] || skip "needs the v1 freezer"
+  local frz=hull-frz-$$-$BATS_TEST_NUMBER
+  frozen_cgroup "$frz"
+  cfg '.linux.cgroupsPath = $p' --arg p "/$frz"
+  local cmd
+  for cmd in create "run -d"; do
+    run rt $cmd -b "$BUNDLE" "$CID"
+    [ "$status" -ne 0 ] || fail "$cmd into a frozen cgroup succeeded"
+    [[ "$output" == *"/sys/fs/cgroup/freezer/$frz is frozen"* ]] || fail "message: $output"
+    assert_nothing_left "$CID"
+  done
+  # only the frozen dir itself, made by the test, exists; it stays frozen
+  [ "$(find /sys/fs/cgroup -maxdepth 2 -name "$frz" | wc -l)" = 1 ]
+  [ "$(cat "/sys/fs/cgroup/freezer/$frz/freezer.state")" = FROZEN ]
+  if have_runc_reference; then
+    run ref create -b "$BUNDLE" "$RUNC_CID"
+    [ "$status" -ne 0 ]
+    [[ "$output" == *"unexpectedly frozen"* ]]
+  fi
+}
+
+@test "cgroups: a new cgroup under a frozen parent is refused too; the child dirs are removed" {
+  # runc 1.1.5 blocks for ever here (and ignores SIGTERM): it only checks the leaf's own state
+  # before making it
+  [ -d /sys/fs/cgroup/freezer ] || skip "needs the v1 freezer"
+  local frz=hull-frz-$$-$BATS_TEST_NUMBER
+  frozen_cgroup "$frz"
+  cfg '.linux.cgroupsPath = $p' --arg p "/$frz/$CID"
+  run rt run -d -b "$BUNDLE" "$CID"
+  [ "$status" -ne 0 ]
+  [[ "$output" == *"/sys/fs/cgroup/freezer/$frz/$CID is frozen"*"parent"* ]] || fail "message: $output"
+  assert_nothing_left "$CID"
+  # the parents made on the other hierarchies on the way go too
+  [ "$(find /sys/fs/cgroup -maxdepth 2 -name "$frz" | wc -l)" = 1 ] ||
+    fail "left: $(find /sys/fs/cgroup -maxdepth 2 -name "$frz")"
+}
+
+@test "cgroups: SIGTERM or SIGINT to a create blocked on its init fails it; nothing left" {
+  # runc 1.1.5 ignores SIGTERM while it waits and stays blocked: hull turns the signal into an
+  # error so that what the create made is undone
+  cfg '.hooks.createContainer = [{path: "/bin/sh", args: ["sh", "-c", "touch \($m); exec sleep 1000"]}]' \
+    --arg m "$TEST_TMP/hooked"
+  local cmd sig pid
+  for cmd in "create:TERM" "run -d:INT"; do
+    sig=${cmd#*:}
+    rm -f "$TEST_TMP/hooked"
+    # the runtime itself in the background (not the rt function's subshell), with SIGINT at
+    # its default (a background job of a script starts with it ignored)
+    env --default-signal=INT "$RUNTIME" --root "$ROOT_DIR" ${cmd%:*} -b "$BUNDLE" "$CID" \
+      </dev/null >"$TEST_TMP/create.out" 2>&1 &
+    pid=$!
+    while [ ! -e "$TEST_TMP/hooked" ]; do
+      kill -0 "$pid" 2>/dev/null || fail "${cmd%:*} ended before the hook ran: $(cat "$TEST_TMP/create.out")"
+      sleep 0.02
+    done
+    kill -"$sig" "$pid"
+    local rc=0
+    wait "$pid" || rc=$?
+    [ "$rc" = 1 ] || fail "${cmd%:*} exited $rc after SIG$sig: $(cat "$TEST_TMP/create.out")"
+    grep -q "interrupted by SIG$sig while waiting for the container init" "$TEST_TMP/create.out" ||
+      fail "message: $(cat "$TEST_TMP/create.out")"
+    assert_nothing_left "$CID"
+  done
 }

@@ -80,6 +80,18 @@ std::vector<pid_t> read_pids_below(const std::string& dir) {
   return out;
 }
 
+std::string first_missing(const std::string& mountpoint, const std::string& dir) {
+  size_t pos = mountpoint.size();
+  while (pos < dir.size()) {
+    size_t next = dir.find('/', pos + 1);
+    if (next == std::string::npos) next = dir.size();
+    std::string prefix = dir.substr(0, next);
+    if (!linux_::exists(prefix)) return prefix;
+    pos = next;
+  }
+  return "";
+}
+
 void kill_below(const std::string& dir) {
   for (int round = 0; round < 100; ++round) {
     auto left = read_pids_below(dir);

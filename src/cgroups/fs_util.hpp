@@ -17,6 +17,9 @@ std::vector<std::string> subtree(const std::string& dir);
 // Removes dir and the child cgroups a container made in it (systemd, docker-in-docker),
 // deepest first.
 void remove_tree(const std::string& dir);
+// The first directory on the way from mountpoint down to dir that does not exist yet ("" when
+// dir exists): what a failed create must remove.
+std::string first_missing(const std::string& mountpoint, const std::string& dir);
 // Pids in dir and every cgroup below it.
 std::vector<pid_t> read_pids_below(const std::string& dir);
 // SIGKILLs every process in dir's subtree, again while new ones show up (a process that

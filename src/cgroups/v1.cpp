@@ -57,10 +57,11 @@ void V1Manager::create() {
     std::string state = freezer_state(freezer->dir);
     if (!state.empty()) throw_frozen(freezer->dir, state);
   }
-  std::vector<const Hierarchy*> made;
+  std::vector<std::string> made;  // the topmost directory made in each hierarchy
   for (const auto& h : hierarchies_) {
     with_context("cgroup " + h.dir, [&] {
-      if (!linux_::exists(h.dir)) made.push_back(&h);
+      std::string top = first_missing(h.mountpoint, h.dir);
+      if (!top.empty()) made.push_back(top);
       linux_::mkdir_p(h.dir);
       if (h.name == "cpuset") fill_cpuset(h.mountpoint, h.dir.substr(h.mountpoint.size()));
     });
@@ -69,7 +70,7 @@ void V1Manager::create() {
   if (freezer) {
     std::string state = freezer_state(freezer->dir);
     if (state.empty()) return;
-    for (const Hierarchy* h : made) ::rmdir(h->dir.c_str());
+    for (const auto& dir : made) remove_tree(dir);
     throw_frozen(freezer->dir, state + ", inherited from a parent cgroup");
   }
 }

@@ -60,14 +60,14 @@ void V2Manager::create() {
   // An init cloned into a frozen cgroup stops before it can say anything: refuse up front
   // (as runc), before anything is made.
   if (frozen()) throw_frozen(dir(), "cgroup.freeze is 1");
-  bool made = !linux_::exists(dir());
+  std::string made = first_missing(hierarchies_.front().mountpoint, dir());
   with_context("cgroup " + dir(), [&] {
     linux_::mkdir_p(dir());
     enable_controllers(hierarchies_.front().mountpoint, path_);
   });
   // A new cgroup under a frozen parent starts frozen too.
   if (events_frozen(dir())) {
-    if (made) ::rmdir(dir().c_str());
+    if (!made.empty()) remove_tree(made);
     throw_frozen(dir(), "inherited from a parent cgroup");
   }
 }

@@ -2,6 +2,8 @@
 // conversions are pinned down by the files they write.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include "cgroups/fs_util.hpp"
 #include "cgroups/v2.hpp"
 #include "hull/error.hpp"
@@ -236,6 +238,61 @@ TEST_F(V2Fake, StatsFromTheV2Files) {
   EXPECT_EQ(s.io_service_bytes[1].value, 20u);
   ASSERT_EQ(s.hugetlb.size(), 1u);
   EXPECT_EQ(s.hugetlb["2MB"].max, 4194304u);
+}
+
+}  // namespace hull::cgroups
+
+namespace hull::cgroups {
+
+// A cgroup frozen by cgroup.freeze, or by a parent (cgroup.events "frozen 1"), would hold the
+// init stopped before it could report: create refuses it, naming the directory.
+TEST(V2Frozen, CreateRefusesAFrozenCgroupNamingIt) {
+  test::TempTree t;
+  t.file("cgroup.controllers", "");
+  t.file("cgroup.subtree_control");
+  t.file("ctr/cgroup.freeze", "1\n");
+  V2Manager m(t.root(), "/ctr");
+  try {
+    m.create();
+    FAIL() << "create accepted a frozen cgroup";
+  } catch (const Error& e) {
+    EXPECT_NE(e.message().find("cgroup " + t.root() + "/ctr is frozen"), std::string::npos)
+        << e.message();
+  }
+}
+
+TEST(V2Frozen, CreateRefusesACgroupFrozenByItsParent) {
+  test::TempTree t;
+  t.file("cgroup.controllers", "");
+  t.file("cgroup.subtree_control");
+  t.file("ctr/cgroup.freeze", "0\n");
+  t.file("ctr/cgroup.events", "populated 0\nfrozen 1\n");
+  V2Manager m(t.root(), "/ctr");
+  try {
+    m.create();
+    FAIL() << "create accepted a cgroup under a frozen parent";
+  } catch (const Error& e) {
+    EXPECT_NE(e.message().find("inherited from a parent"), std::string::npos) << e.message();
+  }
+}
+
+TEST(V2Frozen, SubtreeListsChildrenBeforeTheirParent) {
+  test::TempTree t;
+  t.file("ctr/cgroup.procs", "1\n");
+  t.file("ctr/a/b/cgroup.procs", "2\n3\n");
+  t.file("ctr/c/cgroup.procs", "");
+  auto dirs = subtree(t.root() + "/ctr");
+  ASSERT_EQ(dirs.size(), 4u);
+  EXPECT_EQ(dirs.back(), t.root() + "/ctr");
+  auto pos = [&](const std::string& d) {
+    return std::find(dirs.begin(), dirs.end(), t.root() + d) - dirs.begin();
+  };
+  EXPECT_LT(pos("/ctr/a/b"), pos("/ctr/a"));
+  auto pids = read_pids_below(t.root() + "/ctr");
+  std::sort(pids.begin(), pids.end());
+  EXPECT_EQ(pids, (std::vector<pid_t>{1, 2, 3}));
+  EXPECT_EQ(first_missing(t.root(), t.root() + "/ctr/x/y"), t.root() + "/ctr/x");
+  EXPECT_EQ(first_missing(t.root(), t.root() + "/ctr/a"), "");
 }
 
 }  // namespace hull::cgroups
