@@ -22,7 +22,7 @@ if [ "${HULL_SANITIZE:-1}" = 1 ] && [ $# -eq 0 ]; then
   # processes that exit normally (the CLI); children that _exit (init, hooks, exec) skip it
   # by design, so their leaks are not reported.
   export ASAN_OPTIONS="halt_on_error=1:abort_on_error=0:exitcode=66:detect_stack_use_after_return=1:detect_leaks=1:strict_string_checks=1:check_initialization_order=1:log_path=$reports/asan"
-  export UBSAN_OPTIONS="halt_on_error=1:print_stacktrace=1:exitcode=66:log_path=$reports/ubsan"
+  export UBSAN_OPTIONS="halt_on_error=1:print_stacktrace=1:exitcode=66:log_path=$reports/ubsan:suppressions=$PWD/scripts/ubsan.supp"
   export LSAN_OPTIONS="exitcode=66"
   if bash scripts/build-asan.sh; then
     meson test -C build-asan --no-rebuild --print-errorlogs --num-processes 1 \

@@ -119,7 +119,7 @@ start_sleeper() {  # start_sleeper [JQ_FILTER]
   start_sleeper
   run rt update "$ID" --memory lots
   [ "$status" -ne 0 ]
-  [[ "$output" == *'--memory: invalid size "lots"'* ]]
+  [[ "$output" == *'--memory: invalid value "lots"'* ]]
   run rt update "$ID" --cpu-share 1
   [ "$status" -ne 0 ]
   [[ "$output" == *"cpu/shares: 1 is out of the kernel's range"* ]]

@@ -17,8 +17,8 @@ void write_file(const std::string& path, std::string_view content, bool create =
 // Writes all of data to fd; `what` names the target in errors.
 void write_all(int fd, std::string_view data, const std::string& what);
 // Writes path atomically: a new temporary file beside it (O_EXCL|O_NOFOLLOW, ".NAME" or a
-// random name when that exists, in the directory opened once), then renameat over path. A symlink at path is replaced, never
-// followed; a failure leaves no temporary file behind.
+// random name when that exists, in the directory opened once), then renameat over path. A symlink
+// at path is replaced, never followed; a failure leaves no temporary file behind.
 void write_file_atomic(const std::string& path, std::string_view content, unsigned mode = 0644);
 // The same for the file `name` in the directory dirfd; `what` names it in errors.
 void write_file_atomic_at(int dirfd, const std::string& name, std::string_view content,
