@@ -10,6 +10,7 @@
 #include <string_view>
 
 #include "hull/error.hpp"
+#include "hull/warn.hpp"
 #include "linux/files.hpp"
 #include "process/procfs.hpp"
 #include "spec/names.hpp"
@@ -127,7 +128,14 @@ std::vector<std::string> with_home(const std::vector<std::string>& env, uint32_t
     if (e.rfind("HOME=", 0) == 0) return env;
   }
   std::string home = "/";
-  if (auto text = linux_::try_read_file("/etc/passwd")) {
+  std::optional<std::string> text;
+  try {
+    text = linux_::try_read_file("/etc/passwd");
+  } catch (const Error& e) {
+    // runc and crun start such a container with HOME=/; so does hull, and says why in --log.
+    warn(e.message() + ": HOME=/ for uid " + std::to_string(uid));
+  }
+  if (text) {
     auto fields = passwd_fields(*text, uid);
     if (fields && fields->size() >= 6 && !(*fields)[5].empty()) home = (*fields)[5];
   }
