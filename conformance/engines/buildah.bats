@@ -22,15 +22,8 @@ events_logger = "file"
 events_logfile_path = "$w/events.log"
 tmp_dir = "$w/tmp"
 CONF
-  cat >"$w/storage.conf" <<CONF
-[storage]
-driver = "overlay"
-graphroot = "$w/storage"
-runroot = "$w/run"
-CONF
-  : >"$w/registries.conf"
-  export CONTAINERS_CONF=$w/containers.conf CONTAINERS_STORAGE_CONF=$w/storage.conf
-  export CONTAINERS_REGISTRIES_CONF=$w/registries.conf BUILDAH_ISOLATION=oci
+  containers_storage "$w"
+  export BUILDAH_ISOLATION=oci
   # The RUN steps' cgroups: buildah names none, so each runtime makes /<container id>.
   snapshot_cgroups 'buildah*' '*-working-container*'
   make_rootfs "$w/rootfs"

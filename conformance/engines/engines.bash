@@ -128,6 +128,21 @@ sandbox_stop() {
   rm -rf --one-file-system "$ENG_TMP"
 }
 
+# containers_storage DIR: storage and (empty) registries configs for podman or buildah, all
+# under DIR, and the variables that point the engine at them and at DIR/containers.conf.
+containers_storage() {
+  local w=$1
+  cat >"$w/storage.conf" <<CONF
+[storage]
+driver = "overlay"
+graphroot = "$w/storage"
+runroot = "$w/run"
+CONF
+  : >"$w/registries.conf"
+  export CONTAINERS_CONF=$w/containers.conf CONTAINERS_STORAGE_CONF=$w/storage.conf
+  export CONTAINERS_REGISTRIES_CONF=$w/registries.conf
+}
+
 # make_rootfs DIR: a busybox-static root with the applets the cases use and a /www page.
 make_rootfs() {
   local root=$1 a

@@ -32,15 +32,7 @@ hull = ["$RUNTIME"]
 [network]
 network_config_dir = "$w/net"
 CONF
-  cat >"$w/storage.conf" <<CONF
-[storage]
-driver = "overlay"
-graphroot = "$w/storage"
-runroot = "$w/run"
-CONF
-  : >"$w/registries.conf"
-  export CONTAINERS_CONF=$w/containers.conf CONTAINERS_STORAGE_CONF=$w/storage.conf
-  export CONTAINERS_REGISTRIES_CONF=$w/registries.conf
+  containers_storage "$w"
   snapshot_cgroups libpod_parent
   make_rootfs_tar "$w/busybox.tar"
   pm import -q "$w/busybox.tar" "$IMAGE" >/dev/null
