@@ -250,3 +250,103 @@ shared_source() {
   [ "$PROBE_RC" = 0 ]
   mount_field / propagation | grep -q '^shared:'
 }
+
+# --no-pivot: MS_MOVE of the rootfs onto / and chroot, for hosts where pivot_root cannot work
+# (a rootfs on ramfs). The runners pass the flag to `run`; probe_case_no_pivot is probe_case
+# through them.
+rt_no_pivot() {
+  local sub=$1
+  shift
+  rt "$sub" --no-pivot "$@"
+}
+ref_no_pivot() {
+  local sub=$1
+  shift
+  ref "$sub" --no-pivot "$@"
+}
+probe_case_no_pivot() {
+  run_probe_with rt_no_pivot "$CID" test "$@"
+  PROBE_JSON=$TEST_TMP/probe.test.json
+  [ "$PROBE_RC" = 0 ] || fail "--no-pivot container exited $PROBE_RC under $RUNTIME_NAME"
+  jq -e . "$PROBE_JSON" >/dev/null || fail "probe output is not JSON: $(head -c 500 "$PROBE_JSON")"
+  if have_runc_reference; then
+    run_probe_with ref_no_pivot "$RUNC_CID" ref "$@"
+    [ "$PROBE_RC" = 0 ] || fail "--no-pivot container exited $PROBE_RC under runc"
+    compare_probes "$PROBE_JSON" "$TEST_TMP/probe.ref.json"
+  fi
+}
+
+# The default config's masked and readonly paths that exist on this kernel, as probe arguments.
+masked_and_readonly_args() {
+  local p
+  MR_ARGS=()
+  for p in $(jq -r '.linux.maskedPaths[]' "$BUNDLE/config.json"); do
+    [ -e "$p" ] && MR_ARGS+=(--read "$p")
+  done
+  for p in $(jq -r '.linux.readonlyPaths[]' "$BUNDLE/config.json"); do
+    [ -e "$p" ] && MR_ARGS+=(--check-write "$p")
+  done
+  [ "${#MR_ARGS[@]}" -gt 0 ] || skip "none of the masked/readonly paths exist on this kernel"
+}
+assert_masked_and_readonly() {
+  local bad
+  bad=$(pj '.checks[] | select(has("read_ok")) | select(.read_ok and ((.bytes // 0) > 0 or (.dir_entries // 0) > 0)) | .path')
+  [ -z "$bad" ] || fail "masked paths readable under --no-pivot: $bad"
+  bad=$(pj '.checks[] | select(has("write_ok")) | select(.write_ok) | .path')
+  [ -z "$bad" ] || fail "readonly paths writable under --no-pivot: $bad"
+}
+use_userns() {
+  cfg '.linux.namespaces += [{type: "user"}]
+       | .linux.uidMappings = [{containerID: 0, hostID: 100000, size: 65536}]
+       | .linux.gidMappings = [{containerID: 0, hostID: 100000, size: 65536}]'
+}
+
+@test "rootfs: --no-pivot runs in the rootfs with masked and readonly paths, as runc --no-pivot" {
+  masked_and_readonly_args
+  probe_case_no_pivot --list-dir / "${MR_ARGS[@]}"
+  pj '.dirs[0].entries[].name' | grep -qx probe
+  # the host's mounts outside the rootfs are not in the container's view
+  ! pj '.mounts[].mountpoint' | grep -E '^/(tmp|home|work|run|var)(/|$)'
+  assert_masked_and_readonly
+}
+
+@test "rootfs: --no-pivot with a user namespace, masked and readonly paths hold, as runc --no-pivot" {
+  use_userns
+  masked_and_readonly_args
+  probe_case_no_pivot --list-dir / "${MR_ARGS[@]}"
+  pj '.dirs[0].entries[].name' | grep -qx probe
+  [ "$(pj .uid)" = 0 ]
+  ! pj '.mounts[].mountpoint' | grep -E '^/(tmp|home|work|run|var)(/|$)'
+  assert_masked_and_readonly
+}
+
+# A fresh proc or sysfs mount by a container root holding CAP_SYS_ADMIN in its own user
+# namespace. The kernel (mount_too_revealing) allows it when some proc (sysfs) mount in the
+# mount namespace is "fully visible": mounted at its root with no locked mount over a
+# non-empty directory. Measured on 6.18 with runc 1.1.5 and hull alike:
+# - with pivot_root the fresh proc mount already succeeds: the container's own /proc
+#   qualifies, since its maskedPaths mounts were made inside the user namespace and are not
+#   locked (the container root could unmount them as well). A rw sysfs fails only because
+#   the container's /sys superblock is read-only.
+# - with --no-pivot the host's /proc and /sys stay in the mount namespace outside the chroot,
+#   so the rw sysfs mount succeeds too. runc 1.1.5 tries to detach them, gets EINVAL (they
+#   are locked) and mounts a tmpfs over them, which the kernel's check does not look at: it is
+#   exposed the same way.
+# Locked read-only covers over /proc/fs and /sys/firmware made as host root before the user
+# namespace do make both mounts fail, but they also make the kernel refuse the container's
+# own /proc and /sys mounts, which come after them; so hull does what runc does here.
+@test "rootfs: --no-pivot with a user namespace, fresh proc and sysfs mounts fare as under runc" {
+  have_runc_reference || skip "needs runc as the reference"
+  use_userns
+  cfg '.process.capabilities |= with_entries(.value += ["CAP_SYS_ADMIN"])'
+  mkdir -p "$BUNDLE/rootfs/fresh-proc" "$BUNDLE/rootfs/fresh-sys"
+  set_shell 'mount -t proc proc /fresh-proc && echo proc=mounted || echo proc=refused
+             mount -t sysfs sysfs /fresh-sys && echo sysfs=mounted || echo sysfs=refused'
+  rt run --no-pivot -b "$BUNDLE" "$CID" >"$TEST_TMP/test.out" 2>"$TEST_TMP/test.err" </dev/null ||
+    fail "hull --no-pivot: $(cat "$TEST_TMP/test.err")"
+  ref run --no-pivot -b "$BUNDLE" "$RUNC_CID" >"$TEST_TMP/ref.out" 2>"$TEST_TMP/ref.err" </dev/null ||
+    fail "runc --no-pivot: $(cat "$TEST_TMP/ref.err")"
+  grep -qx 'proc=\(mounted\|refused\)' "$TEST_TMP/test.out" || fail "no proc outcome: $(cat "$TEST_TMP/test.out")"
+  grep -qx 'sysfs=\(mounted\|refused\)' "$TEST_TMP/test.out" || fail "no sysfs outcome: $(cat "$TEST_TMP/test.out")"
+  diff -u "$TEST_TMP/ref.out" "$TEST_TMP/test.out" || fail "hull and runc differ on fresh proc/sysfs mounts"
+}
