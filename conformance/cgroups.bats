@@ -129,6 +129,8 @@ is_cgroup2_only() { [ "$(stat -f -c %T /sys/fs/cgroup)" = cgroup2fs ]; }
   [ "$status" -ne 0 ]
   [[ "$output" == *'--cgroup-manager: expected cgroupfs, systemd or disabled, got "nonesuch"'* ]]
   assert_nothing_left "$CID"
+}
+
 # nested_cgroups_bundle FREEZE: a container with a writable cgroup mount that makes a/b in
 # several hierarchies, moves a sleeper into them, freezes a/ in the freezer when FREEZE is 1,
 # then touches /tmp/ready (as systemd or dockerd inside a container would make cgroups)
