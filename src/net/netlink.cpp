@@ -124,7 +124,10 @@ nlattr* Netlink::start_new_link(nlmsghdr*& nlh, const std::string& name, unsigne
 
 void Netlink::ensure_bridge(const std::string& name, unsigned mtu) {
   nlmsghdr* nlh = nullptr;
-  mnl_attr_nest_end(nlh, start_new_link(nlh, name, mtu, "bridge"));
+  // Two statements: in one call the order of evaluating nlh and start_new_link's filling of
+  // it is unspecified (clang reads nlh first, still null).
+  nlattr* info = start_new_link(nlh, name, mtu, "bridge");
+  mnl_attr_nest_end(nlh, info);
   int rc = request(nlh);
   if (rc != 0 && rc != -EEXIST) throw Error::sys("creating bridge " + name, -rc);
 }
