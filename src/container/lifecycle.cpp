@@ -79,8 +79,10 @@ void start_container(const Globals& g, const std::string& id) {
   fifo.reset();
   ::unlink(dir.fifo_path().c_str());
   if (result) {
-    with_context("container \"" + id + "\": starting the process",
-                 [&] { await_start(result.get(), [&] { return alive(r); }); });
+    with_context("container \"" + id + "\": starting the process", [&] {
+      await_start(result.get(),
+                  [&] { return linux_::process_alive_with_image(r.pid, r.start_time); });
+    });
   }
   remove_start_result(dir);
   run_poststart(load_saved_spec(dir), r);

@@ -31,7 +31,8 @@ int run_container(const Globals& g, const RunOptions& o) {
   // way there (startContainer hooks, the user switch, the execve itself) takes the container
   // with it, as with runc.
   try {
-    await_start(c.start_result.get(), [&] { return linux_::process_alive(r.pid, r.start_time); });
+    await_start(c.start_result.get(),
+                [&] { return linux_::process_alive_with_image(r.pid, r.start_time); });
   } catch (const Error&) {
     linux_::pidfd_send_signal(c.pidfd.get(), SIGKILL);
     ::waitpid(r.pid, nullptr, 0);

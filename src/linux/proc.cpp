@@ -46,4 +46,12 @@ bool process_alive(pid_t pid, uint64_t start_time) {
   return start_time == 0 || st->start_time == start_time;
 }
 
+bool process_alive_with_image(pid_t pid, uint64_t start_time) {
+  if (!process_alive(pid, start_time)) return false;
+  char target[64];
+  std::string exe = "/proc/" + std::to_string(pid) + "/exe";
+  if (::readlink(exe.c_str(), target, sizeof(target)) < 0) return false;
+  return process_alive(pid, start_time);
+}
+
 }  // namespace hull::linux_

@@ -19,4 +19,9 @@ std::optional<ProcStat> proc_stat(pid_t pid);
 // True when pid exists, is not a zombie, and started at start_time (same process).
 bool process_alive(pid_t pid, uint64_t start_time);
 
+// process_alive, and the process still has its program: a process being killed loses its
+// memory (and so /proc/PID/exe) before its fds are closed and before it turns zombie, so
+// this tells "killed on its way" from "alive" at the moment its close-on-exec fds close.
+bool process_alive_with_image(pid_t pid, uint64_t start_time);
+
 }  // namespace hull::linux_
