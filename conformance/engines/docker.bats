@@ -178,8 +178,9 @@ logs_lines() { [ "$(d logs "$1" 2>&1 | wc -l)" -ge "$2" ]; }
   wait_until logs_lines warn1 2
   run d logs warn1
   echo "$output"
-  [ "$output" = "out
-err" ]
+  # stdout and stderr are two pipes: docker logs may show either line first
+  [ "$(sort <<<"$output")" = "err
+out" ]
   run d exec warn1 sh -c 'echo x'
   echo "$output"
   [ "$output" = x ]
