@@ -2,7 +2,7 @@
 # The test command: installs what is missing, builds, runs every unit and conformance test
 # through meson, then the unit tests and the core conformance suites (suite "core", the ones
 # listed in conformance/meson.build) again under ASan+UBSan
-# (build-asan), and ends with one line "N passed, N failed" counted per test case over both.
+# (build-asan) with the fuzz harnesses (suite "fuzz": corpus replay plus a bounded run), and ends with one line "N passed, N failed" counted per test case over both.
 # HULL_SANITIZE=0 skips the sanitizer pass; arguments (suite or test names) select what the
 # first pass runs and skip the sanitizer pass.
 set -uo pipefail
@@ -26,7 +26,7 @@ if [ "${HULL_SANITIZE:-1}" = 1 ] && [ $# -eq 0 ]; then
   export LSAN_OPTIONS="exitcode=66"
   if bash scripts/build-asan.sh; then
     meson test -C build-asan --no-rebuild --print-errorlogs --num-processes 1 \
-      --suite unit --suite core
+      --suite unit --suite core --suite fuzz
     asan_rc=$?
     logs+=(build-asan/meson-logs/testlog.junit.xml)
   else
