@@ -5,6 +5,7 @@
 #include "cli/numbers.hpp"
 #include "container/exec.hpp"
 #include "container/features.hpp"
+#include "spec/ids.hpp"
 
 namespace hull::cli {
 namespace {
@@ -49,10 +50,7 @@ void add_exec_commands(CLI::App& app, Context& ctx) {
     if (!o.args.empty() && o.args.front() == "--") o.args.erase(o.args.begin());
     if (exec->count("--tty")) o.tty = tty;
     o.preserve_fds = parse_preserve_fds(preserve_fds);
-    for (const auto& g : gids) {
-      o.additional_gids.push_back(
-          static_cast<uint32_t>(parse_uint(g, "--additional-gids", UINT32_MAX - 1)));
-    }
+    for (const auto& g : gids) o.additional_gids.push_back(spec::parse_id(g, "--additional-gids"));
     o.pid_file = absolute_path(o.pid_file);
     o.console_socket = absolute_path(o.console_socket);
     o.process_file = absolute_path(o.process_file);

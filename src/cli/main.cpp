@@ -68,7 +68,9 @@ int main(int argc, char** argv) {
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
-    return app.exit(e);
+    // CLI11 prints the message (or the help or version, which succeed); a usage error exits
+    // 1 as runc's does, not with CLI11's own code (106, 109, ...).
+    return app.exit(e) == 0 ? 0 : 1;
   } catch (const hull::Error& e) {
     hull::cli::log_error(e.message());
     print_error(e.message());

@@ -4,26 +4,12 @@
 #include "container/exec.hpp"
 #include "hull/error.hpp"
 #include "linux/files.hpp"
+#include "spec/ids.hpp"
 #include "spec/names.hpp"
 #include "spec/parse.hpp"
 
 namespace hull::container {
 namespace {
-
-bool all_digits(const std::string& s) {
-  if (s.empty()) return false;
-  for (char c : s) {
-    if (!std::isdigit(static_cast<unsigned char>(c))) return false;
-  }
-  return true;
-}
-
-uint32_t parse_id(const std::string& text, const std::string& flag) {
-  if (!all_digits(text) || text.size() > 10 || std::stoull(text) > 0xffffffffULL) {
-    throw Error(flag + " \"" + text + "\": expected a numeric id");
-  }
-  return static_cast<uint32_t>(std::stoul(text));
-}
 
 // An entry of -e replaces the one of the same name, so PATH and the rest survive.
 void merge_env(std::vector<std::string>& env, const std::string& entry) {
@@ -91,8 +77,8 @@ spec::Process exec_process_spec(const ExecOptions& o, const spec::Spec& saved,
   for (const auto& e : o.env) merge_env(p.env, e);
   if (!o.user.empty()) {
     auto colon = o.user.find(':');
-    p.user.uid = parse_id(o.user.substr(0, colon), "--user");
-    if (colon != std::string::npos) p.user.gid = parse_id(o.user.substr(colon + 1), "--user");
+    p.user.uid = spec::parse_id(o.user.substr(0, colon), "--user");
+    if (colon != std::string::npos) p.user.gid = spec::parse_id(o.user.substr(colon + 1), "--user");
   }
   for (uint32_t gid : o.additional_gids) p.user.additionalGids.push_back(gid);
   add_caps(p, o.caps);

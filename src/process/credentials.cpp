@@ -13,6 +13,7 @@
 #include "hull/warn.hpp"
 #include "linux/files.hpp"
 #include "process/procfs.hpp"
+#include "spec/ids.hpp"
 #include "spec/names.hpp"
 
 namespace hull::process {
@@ -39,6 +40,11 @@ Error exec_error(const std::string& name, int err) {
 }  // namespace
 
 void set_user(const spec::User& user, bool allow_setgroups) {
+  // Every path was checked when its input was read; this is the last line before the kernel,
+  // where (uid_t)-1 would mean "unchanged" and keep root.
+  spec::check_id(user.uid, "process.user.uid");
+  spec::check_id(user.gid, "process.user.gid");
+  for (uint32_t g : user.additionalGids) spec::check_id(g, "process.user.additionalGids");
   if (allow_setgroups) {
     std::vector<gid_t> groups(user.additionalGids.begin(), user.additionalGids.end());
     if (::setgroups(groups.size(), groups.data()) < 0) {

@@ -15,6 +15,7 @@ Spec load_config(const std::string& bundle_dir) {
 Spec parse_config(std::string_view json_text, std::string_view source) {
   rapidjson::Document doc = parse_json(json_text, source);
   drop_nulls(doc);
+  check_no_nul(doc, source);
   check_schema(doc, SchemaKind::config, source);
   check_config_json(doc, source);
   Spec spec = to_spec(doc);
@@ -25,6 +26,7 @@ Spec parse_config(std::string_view json_text, std::string_view source) {
 Process parse_process(std::string_view json_text, std::string_view source) {
   rapidjson::Document doc = parse_json(json_text, source);
   drop_nulls(doc);
+  check_no_nul(doc, source);
   check_schema(doc, SchemaKind::process, source);
   Process process = to_process(doc);
   validate_process(process, source, "");
@@ -34,6 +36,7 @@ Process parse_process(std::string_view json_text, std::string_view source) {
 LinuxResources parse_resources(std::string_view json_text, std::string_view source) {
   rapidjson::Document doc = parse_json(json_text, source);
   drop_nulls(doc);
+  check_no_nul(doc, source);
   check_schema(doc, SchemaKind::resources, source);
   LinuxResources resources = to_resources(doc);
   validate_resources(resources, source, "");

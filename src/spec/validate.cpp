@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <string>
 
+#include "spec/ids.hpp"
 #include "spec/issue.hpp"
 #include "spec/names.hpp"
 
@@ -98,6 +99,27 @@ void check_scheduler(const Scheduler& s, std::string_view source, const std::str
   }
 }
 
+// "config.json: /process/user/uid": the prefix of an error about that field.
+std::string located(std::string_view source, std::string_view pointer) {
+  std::string out(source);
+  out += ": ";
+  out += pointer;
+  return out;
+}
+
+void check_user(const User& u, std::string_view source, const std::string& base) {
+  check_id(u.uid, located(source, at(base, "uid")));
+  check_id(u.gid, located(source, at(base, "gid")));
+  for (size_t i = 0; i < u.additionalGids.size(); ++i) {
+    check_id(u.additionalGids[i], located(source, at(at(base, "additionalGids"), i)));
+  }
+}
+
+void check_id_mappings(const std::vector<LinuxIDMapping>& maps, std::string_view source,
+                       const std::string& base) {
+  for (size_t i = 0; i < maps.size(); ++i) check_id_mapping(maps[i], source, at(base, i));
+}
+
 void check_mounts(const std::vector<Mount>& mounts, std::string_view source) {
   for (size_t i = 0; i < mounts.size(); ++i) {
     const auto& m = mounts[i];
@@ -106,6 +128,8 @@ void check_mounts(const std::vector<Mount>& mounts, std::string_view source) {
     if (m.uidMappings.empty() != m.gidMappings.empty()) {
       fail(source, ptr, "an idmapped mount needs both uidMappings and gidMappings");
     }
+    check_id_mappings(m.uidMappings, source, at(ptr, "uidMappings"));
+    check_id_mappings(m.gidMappings, source, at(ptr, "gidMappings"));
   }
 }
 
@@ -221,11 +245,17 @@ void check_seccomp(const LinuxSeccomp& seccomp, std::string_view source) {
 void check_linux(const Spec& spec, std::string_view source) {
   const Linux& lx = *spec.linux_;
   check_namespaces(lx, source);
+  check_id_mappings(lx.uidMappings, source, "/linux/uidMappings");
+  check_id_mappings(lx.gidMappings, source, "/linux/gidMappings");
   check_sysctl(spec, source);
   check_time_offsets(spec, source);
   check_net_devices(spec, source);
   for (size_t i = 0; i < lx.devices.size(); ++i) {
-    require_absolute(lx.devices[i].path, source, at(at("/linux/devices", i), "path"));
+    const auto& d = lx.devices[i];
+    std::string ptr = at("/linux/devices", i);
+    require_absolute(d.path, source, at(ptr, "path"));
+    if (d.uid) check_id(*d.uid, located(source, at(ptr, "uid")));
+    if (d.gid) check_id(*d.gid, located(source, at(ptr, "gid")));
   }
   require_absolute_all(lx.maskedPaths, source, "/linux/maskedPaths");
   require_absolute_all(lx.readonlyPaths, source, "/linux/readonlyPaths");
@@ -240,6 +270,35 @@ void check_linux(const Spec& spec, std::string_view source) {
 }
 
 }  // namespace
+
+void check_no_nul(const rapidjson::Value& doc, std::string_view source) {
+  // Iterative: the document's depth is whatever the reader allowed.
+  std::vector<std::pair<const rapidjson::Value*, std::string>> todo{{&doc, ""}};
+  auto has_nul = [](const rapidjson::Value& s) {
+    return std::string_view(s.GetString(), s.GetStringLength()).find('\0') !=
+           std::string_view::npos;
+  };
+  while (!todo.empty()) {
+    auto [v, ptr] = std::move(todo.back());
+    todo.pop_back();
+    if (v->IsString() && has_nul(*v)) {
+      fail(source, ptr, "holds a NUL character (\\u0000), which would cut the string short there");
+    } else if (v->IsObject()) {
+      for (const auto& m : v->GetObject()) {
+        std::string name(m.name.GetString(), m.name.GetStringLength());
+        if (has_nul(m.name)) {
+          std::string shown;
+          for (char c : name) shown += c == '\0' ? std::string("\\u0000") : std::string(1, c);
+          fail(source, ptr.empty() ? "/" : ptr,
+               "a member name holds a NUL character: " + quoted(shown));
+        }
+        todo.emplace_back(&m.value, at(ptr, name));
+      }
+    } else if (v->IsArray()) {
+      for (rapidjson::SizeType i = 0; i < v->Size(); ++i) todo.emplace_back(&(*v)[i], at(ptr, i));
+    }
+  }
+}
 
 void check_config_json(const rapidjson::Value& doc, std::string_view source) {
   auto lx = doc.FindMember("linux");
@@ -265,6 +324,7 @@ void validate_process(const Process& p, std::string_view source, std::string_vie
   if (p.args.empty())
     fail(source, at(b, "args"), "must not be empty: args[0] is the program to run");
   require_absolute(p.cwd, source, at(b, "cwd"));
+  check_user(p.user, source, at(b, "user"));
   check_env(p.env, source, at(b, "env"));
   if (p.capabilities) check_capabilities(*p.capabilities, source, at(b, "capabilities"));
   check_rlimits(p.rlimits, source, at(b, "rlimits"));

@@ -10,6 +10,11 @@
 
 namespace hull::spec {
 
+// Refuses any string or member name holding a NUL (an escaped \u0000): every string of the
+// config reaches a C interface that would silently cut it there ("rootfs\u0000/../.." would
+// become "rootfs"). The error names the JSON pointer. For config, process and resources files.
+void check_no_nul(const rapidjson::Value& doc, std::string_view source);
+
 // Checks on the JSON itself, for rules where absence matters and the model cannot tell absent
 // from zero (device major/minor). Run after the schema check, before conversion.
 void check_config_json(const rapidjson::Value& doc, std::string_view source);

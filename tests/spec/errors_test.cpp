@@ -197,6 +197,67 @@ const Case kCases[] = {
      "config.json: /linux/seccomp/syscalls/0/action: SCMP_ACT_NOTIFY needs "
      "/linux/seccomp/listenerPath"},
 
+    // Ids above INT32_MAX: 4294967295 is -1 ("unchanged") to setresuid, chown and setgroups.
+    {"UidMinusOne", "/process/user/uid", "4294967295",
+     "config.json: /process/user/uid: 4294967295 is out of range (uids and gids must be 0 to "
+     "2147483647)"},
+    {"GidPastInt32", "/process/user/gid", "2147483648",
+     "config.json: /process/user/gid: 2147483648 is out of range (uids and gids must be 0 to "
+     "2147483647)"},
+    {"AdditionalGidMinusOne", "/process/user/additionalGids", "[5, 4294967295]",
+     "config.json: /process/user/additionalGids/1: 4294967295 is out of range (uids and gids "
+     "must be 0 to 2147483647)"},
+    {"DeviceUidMinusOne", "/linux/devices/0/uid", "4294967295",
+     "config.json: /linux/devices/0/uid: 4294967295 is out of range (uids and gids must be 0 "
+     "to 2147483647)"},
+    {"DeviceGidPastInt32", "/linux/devices/0/gid", "3000000000",
+     "config.json: /linux/devices/0/gid: 3000000000 is out of range (uids and gids must be 0 "
+     "to 2147483647)"},
+    {"MountIdmapHostWraps", "/mounts/0",
+     R"({"destination": "/m", "type": "bind", "source": "/x", "options": ["bind"],
+         "uidMappings": [{"containerID": 0, "hostID": 4294967000, "size": 1000}],
+         "gidMappings": [{"containerID": 0, "hostID": 0, "size": 1}]})",
+     "config.json: /mounts/0/uidMappings/0: hostID 4294967000 + size 1000 runs past the last id "
+     "4294967294"},
+    {"MountIdmapContainerWraps", "/mounts/0",
+     R"({"destination": "/m", "type": "bind", "source": "/x", "options": ["bind"],
+         "uidMappings": [{"containerID": 0, "hostID": 0, "size": 1}],
+         "gidMappings": [{"containerID": 4294967295, "hostID": 0, "size": 1}]})",
+     "config.json: /mounts/0/gidMappings/0: containerID 4294967295 + size 1 runs past the last "
+     "id 4294967294"},
+
+    // NUL in any string or member name: refused where it sits, never cut short.
+    {"NulInRootPath", "/root/path", R"("rootfs\u0000/../../../")",
+     "config.json: /root/path: holds a NUL character (\\u0000), which would cut the string "
+     "short there"},
+    {"NulInHostname", "/hostname", R"("ab\u0000cd")",
+     "config.json: /hostname: holds a NUL character (\\u0000), which would cut the string short "
+     "there"},
+    {"NulInMountDestination", "/mounts/0/destination", R"("/proc\u0000/../etc")",
+     "config.json: /mounts/0/destination: holds a NUL character (\\u0000), which would cut the "
+     "string short there"},
+    {"NulInMountOption", "/mounts/0/options", R"(["ro", "size=1\u0000"])",
+     "config.json: /mounts/0/options/1: holds a NUL character (\\u0000), which would cut the "
+     "string short there"},
+    {"NulInEnv", "/process/env/0", R"("PATH=/bin\u0000:/evil")",
+     "config.json: /process/env/0: holds a NUL character (\\u0000), which would cut the string "
+     "short there"},
+    {"NulInArg", "/process/args/0", R"("s\u0000h")",
+     "config.json: /process/args/0: holds a NUL character (\\u0000), which would cut the string "
+     "short there"},
+    {"NulInHookPath", "/hooks/poststop/0/path", R"("/bin/true\u0000x")",
+     "config.json: /hooks/poststop/0/path: holds a NUL character (\\u0000), which would cut the "
+     "string short there"},
+    {"NulInRlimitType", "/process/rlimits/0/type", R"("RLIMIT_NOFILE\u0000")",
+     "config.json: /process/rlimits/0/type: holds a NUL character (\\u0000), which would cut "
+     "the string short there"},
+    {"NulInSysctlKey", "/linux/sysctl", R"({"kernel.domainname\u0000x": "a"})",
+     "config.json: /linux/sysctl: a member name holds a NUL character: "
+     "\"kernel.domainname\\u0000x\""},
+    {"NulInAnnotationValue", "/annotations", R"({"k": "v\u0000"})",
+     "config.json: /annotations/k: holds a NUL character (\\u0000), which would cut the string "
+     "short there"},
+
     // Accepted: unknown members anywhere, and null meaning absent.
     {"UnknownTopLevelMember", "/vendorExtension", R"({"x": [1, {}]})", "(no error)"},
     {"UnknownProcessMember", "/process/futureThing", "true", "(no error)"},
@@ -275,6 +336,24 @@ TEST(ProcessErrors, SemanticChecksUseTheFilePointers) {
             "p.json: /capabilities/ambient/0: unknown capability \"X\"");
   EXPECT_EQ(error_of([] { parse_process(R"({"args": [], "cwd": "/"})", "p.json"); }),
             "p.json: /args: must not be empty: args[0] is the program to run");
+}
+
+TEST(ProcessErrors, IdsAndNulAreCheckedInAProcessFile) {
+  EXPECT_EQ(error_of([] {
+              parse_process(
+                  R"({"args": ["sh"], "cwd": "/", "user": {"uid": 4294967295, "gid": 0}})",
+                  "p.json");
+            }),
+            "p.json: /user/uid: 4294967295 is out of range (uids and gids must be 0 to "
+            "2147483647)");
+  EXPECT_EQ(
+      error_of([] { parse_process(R"({"args": ["sh"], "cwd": "/tmp\u0000x"})", "p.json"); }),
+      "p.json: /cwd: holds a NUL character (\\u0000), which would cut the string short there");
+}
+
+TEST(ResourcesErrors, NulInAUnifiedKey) {
+  EXPECT_EQ(error_of([] { parse_resources(R"({"unified": {"memory.max\u0000": "1"}})", "-"); }),
+            "-: /unified: a member name holds a NUL character: \"memory.max\\u0000\"");
 }
 
 TEST(ResourcesErrors, WrongTypeAndRange) {
