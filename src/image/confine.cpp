@@ -3,13 +3,13 @@
 #include <fcntl.h>
 #include <linux/openat2.h>
 #include <sys/stat.h>
-#include <sys/syscall.h>
 #include <unistd.h>
 
 #include <cerrno>
 #include <vector>
 
 #include "hull/error.hpp"
+#include "linux/syscalls.hpp"
 
 namespace hull::image {
 
@@ -44,16 +44,9 @@ std::pair<std::string, std::string> split_name(const std::string& name) {
 namespace {
 
 int openat2_in_root(int root_fd, const std::string& rel, uint64_t flags) {
-  open_how how{};
-  how.flags = flags | O_CLOEXEC;
-  how.resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS;
   const char* path = rel.empty() ? "." : rel.c_str();
-  for (;;) {
-    long fd = ::syscall(SYS_openat2, root_fd, path, &how, sizeof how);
-    if (fd >= 0) return static_cast<int>(fd);
-    // The kernel asks for a retry when a rename raced the lookup.
-    if (errno != EAGAIN && errno != EINTR) return -1;
-  }
+  return linux_::openat2_raw(root_fd, path, flags | O_CLOEXEC, 0,
+                             RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS);
 }
 
 }  // namespace

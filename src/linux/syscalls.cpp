@@ -113,7 +113,16 @@ int openat2_raw(int dirfd, const char* path, uint64_t flags, uint64_t mode, uint
   how.flags = flags;
   how.mode = mode;
   how.resolve = resolve;
-  return static_cast<int>(syscall(SYS_openat2, dirfd, path, &how, sizeof(how)));
+  // With RESOLVE_IN_ROOT/BENEATH/NO_XDEV the kernel answers EAGAIN when a rename or mount
+  // anywhere on the host raced the lookup (the seqlock it checks is global), asking for a
+  // retry. Bounded, so that a lookup starved for good still ends with an error.
+  for (int attempt = 0; attempt < kOpenat2Tries; ++attempt) {
+    long fd = syscall(SYS_openat2, dirfd, path, &how, sizeof(how));
+    if (fd >= 0) return static_cast<int>(fd);
+    if (errno != EAGAIN && errno != EINTR) return -1;
+  }
+  errno = EAGAIN;
+  return -1;
 }
 
 void cloexec_from(int first) {

@@ -30,7 +30,10 @@ Fd pidfd_open(pid_t pid);
 bool pidfd_send_signal(int pidfd, int sig);
 void pivot_root(const char* new_root, const char* put_old);
 
-// openat2 with RESOLVE_* flags; returns -1 with errno set instead of throwing.
+// openat2 with RESOLVE_* flags; returns -1 with errno set instead of throwing. EAGAIN (a
+// rename raced the lookup) and EINTR are retried up to kOpenat2Tries times; errno is EAGAIN
+// only when every try lost that race.
+inline constexpr int kOpenat2Tries = 128;
 int openat2_raw(int dirfd, const char* path, uint64_t flags, uint64_t mode, uint64_t resolve);
 
 // Marks every fd from `first` upwards close-on-exec.
