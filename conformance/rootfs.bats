@@ -10,7 +10,10 @@ setup() {
   mkdir -p "$HOSTDIR"
   echo "from the host" >"$HOSTDIR/file"
 }
-teardown() { common_teardown; }
+teardown() {
+  stop_renamer
+  common_teardown
+}
 
 # mount_field MOUNTPOINT FIELD: a field of the probe's last mount entry at MOUNTPOINT
 mount_field() { pj "[.mounts[] | select(.mountpoint == \"$1\")] | last | .$2 // empty"; }
@@ -349,4 +352,120 @@ use_userns() {
   grep -qx 'proc=\(mounted\|refused\)' "$TEST_TMP/test.out" || fail "no proc outcome: $(cat "$TEST_TMP/test.out")"
   grep -qx 'sysfs=\(mounted\|refused\)' "$TEST_TMP/test.out" || fail "no sysfs outcome: $(cat "$TEST_TMP/test.out")"
   diff -u "$TEST_TMP/ref.out" "$TEST_TMP/test.out" || fail "hull and runc differ on fresh proc/sysfs mounts"
+}
+
+# --- Mount destinations through symlinks inside the rootfs ---------------------------------
+
+# dangling_resolv_bundle DIR: a copy of $BUNDLE whose /etc/resolv.conf is a dangling relative
+# link (as systemd-resolved images ship it) with a bind of a host file over /etc/resolv.conf
+dangling_resolv_bundle() {
+  local dir=$1
+  cp -a "$BUNDLE" "$dir"
+  ln -s ../run/systemd/resolve/stub-resolv.conf "$dir/rootfs/etc/resolv.conf"
+  BUNDLE=$dir add_mount /etc/resolv.conf bind "$TEST_TMP/resolv.src" bind,ro
+  BUNDLE=$dir set_args /bin/cat /etc/resolv.conf
+}
+
+@test "rootfs: a bind onto a dangling symlink creates the link's target inside the rootfs (as runc)" {
+  echo "nameserver 192.0.2.53" >"$TEST_TMP/resolv.src"
+  local runner id dir
+  for runner in rt ref; do
+    [ "$runner" = rt ] || have_runc_reference || continue
+    id=$CID
+    [ "$runner" = rt ] || id=$RUNC_CID
+    dir=$TEST_TMP/bundle-$runner
+    dangling_resolv_bundle "$dir"
+    run "$runner" run -b "$dir" "$id" </dev/null
+    [ "$status" -eq 0 ] || fail "$runner: $output"
+    [ "$output" = "nameserver 192.0.2.53" ] || fail "$runner: the container saw: $output"
+    # the link is kept; its target was made (empty, a regular file) where it points
+    [ "$(readlink "$dir/rootfs/etc/resolv.conf")" = ../run/systemd/resolve/stub-resolv.conf ]
+    [ -f "$dir/rootfs/run/systemd/resolve/stub-resolv.conf" ]
+    [ ! -s "$dir/rootfs/run/systemd/resolve/stub-resolv.conf" ]
+    (cd "$dir/rootfs" && find run | sort) >"$TEST_TMP/made.$runner"
+  done
+  if have_runc_reference; then
+    diff "$TEST_TMP/made.rt" "$TEST_TMP/made.ref" || fail "hull and runc made different paths"
+  fi
+}
+
+@test "rootfs: a dangling symlink leading out of the rootfs creates its target inside it, never outside" {
+  local outside=$TEST_TMP/outside
+  mkdir -p "$outside"
+  echo "from the host" >"$TEST_TMP/src.file"
+  local runner id dir
+  for runner in rt ref; do
+    [ "$runner" = rt ] || have_runc_reference || continue
+    id=$CID
+    [ "$runner" = rt ] || id=$RUNC_CID
+    dir=$TEST_TMP/bundle-$runner
+    cp -a "$BUNDLE" "$dir"
+    ln -s "$outside/abs" "$dir/rootfs/etc/abs.conf"
+    ln -s "../../../../../../../../..$outside/rel" "$dir/rootfs/etc/rel"
+    BUNDLE=$dir add_mount /etc/abs.conf bind "$TEST_TMP/src.file" bind,ro
+    BUNDLE=$dir add_mount /etc/rel/sub/file bind "$TEST_TMP/src.file" bind,ro
+    BUNDLE=$dir set_args /bin/cat /etc/abs.conf /etc/rel/sub/file
+    run "$runner" run -b "$dir" "$id" </dev/null
+    [ "$status" -eq 0 ] || fail "$runner: $output"
+    [ "$output" = "from the host
+from the host" ] || fail "$runner: the container saw: $output"
+    # made under the rootfs, at the host path the links name, and nothing on the host
+    [ -f "$dir/rootfs$outside/abs" ]
+    [ -f "$dir/rootfs$outside/rel/sub/file" ]
+    [ -z "$(ls -A "$outside")" ] || fail "$runner created on the host: $(ls -A "$outside")"
+    [ -z "$(mounts_under "$outside")" ]
+  done
+}
+
+# --- openat2 and renames elsewhere on the host ---------------------------------------------
+
+# start_renamer DIR: renames a file back and forth in DIR as fast as it can, in the
+# background, until stop_renamer. Each rename bumps the kernel's global rename seqlock, which
+# makes a concurrent openat2(RESOLVE_IN_ROOT) lookup through ".." answer EAGAIN.
+start_renamer() {
+  mkdir -p "$1"
+  touch "$1/a"
+  python3 -c '
+import os, sys
+d = sys.argv[1]
+a, b = os.path.join(d, "a"), os.path.join(d, "b")
+while True:
+    os.rename(a, b)
+    os.rename(b, a)
+' "$1" &
+  echo $! >"$TEST_TMP/renamer.pid"
+}
+
+stop_renamer() {
+  [ -n "${TEST_TMP:-}" ] && [ -f "$TEST_TMP/renamer.pid" ] || return 0
+  local pid
+  pid=$(cat "$TEST_TMP/renamer.pid")
+  kill "$pid" 2>/dev/null || true
+  wait "$pid" 2>/dev/null || true
+  rm -f "$TEST_TMP/renamer.pid"
+}
+
+@test "rootfs: 30 creates all succeed while the host renames files (openat2 EAGAIN is retried)" {
+  command -v python3 >/dev/null || skip "python3 not installed"
+  echo "nameserver 192.0.2.53" >"$TEST_TMP/resolv.src"
+  # lookups through ".." inside the rootfs are the ones the kernel asks to retry
+  ln -s ../run/resolv.conf "$BUNDLE/rootfs/etc/resolv.conf"
+  mkdir -p "$BUNDLE/rootfs/run" "$BUNDLE/rootfs/srv/a/b/c"
+  touch "$BUNDLE/rootfs/run/resolv.conf"
+  ln -s ../../../srv "$BUNDLE/rootfs/run/up"
+  add_mount /etc/resolv.conf bind "$TEST_TMP/resolv.src" bind,ro
+  add_mount /run/up/a/b/c tmpfs tmpfs size=64k
+  set_args /probe --quiet --sleep 1000
+  start_renamer "$TEST_TMP/renames"
+  local i failed=0
+  for i in $(seq 1 30); do
+    if ! rt create -b "$BUNDLE" "$CID-$i" </dev/null >"$TEST_TMP/create.out" 2>&1; then
+      failed=$((failed + 1))
+      echo "# create $i: $(cat "$TEST_TMP/create.out")" >&3
+    fi
+    rt delete -f "$CID-$i" >/dev/null 2>&1 || true
+  done
+  stop_renamer
+  [ "$failed" -eq 0 ] || fail "$failed of 30 creates failed"
+  for i in $(seq 1 30); do assert_nothing_left "$CID-$i"; done
 }
