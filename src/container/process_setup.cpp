@@ -92,7 +92,7 @@ PreparedProcess prepare_process(const ProcessContext& ctx) {
         security::compile_seccomp(*seccomp_of(ctx), "config.json"));
   }
   if (p.oomScoreAdj && !ctx.oom_score_adj_done) process::set_oom_score_adj(*p.oomScoreAdj);
-  process::apply_rlimits(p.rlimits);
+  out.late_rlimit = process::apply_rlimits(p.rlimits);
   // Raising priorities needs privilege the process may drop below, so these go first.
   if (p.scheduler) process::set_scheduler(*p.scheduler, ctx.source + "/scheduler");
   if (p.ioPriority) process::set_io_priority(*p.ioPriority, ctx.source + "/ioPriority");
@@ -161,6 +161,9 @@ void exec_process(const ProcessContext& ctx, PreparedProcess& prepared) {
     for (const auto& w : security::exec_label_writes(p, ctx.source)) {
       with_context(w.field, [&] { process::write_proc(w.rel, w.content); });
     }
+    // A low RLIMIT_NOFILE last, once hull needs no new descriptor (only a seccomp notify
+    // listener still would), and before a late filter that might not allow prlimit64.
+    if (prepared.late_rlimit) process::apply_late_rlimit(*prepared.late_rlimit);
     if (ctx.seccomp && p.noNewPrivileges) load_seccomp(ctx);
   } catch (const std::exception& e) {
     report_failure(ctx.result_fd, e.what());

@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "process/credentials.hpp"
 #include "security/capabilities.hpp"
 #include "security/seccomp.hpp"
 #include "spec/model.hpp"
@@ -37,6 +38,7 @@ struct PreparedProcess {
   std::vector<std::string> env;  // process.env with HOME filled in
   security::CapSets caps;
   bool cwd_done = false;  // the chdir as root worked; else it is retried as the user
+  std::optional<process::LateRlimit> late_rlimit;  // a low RLIMIT_NOFILE, set before execve
   bool finished = false;
 };
 

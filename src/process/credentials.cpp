@@ -5,6 +5,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cctype>
 #include <cstring>
 #include <string_view>
@@ -60,19 +61,37 @@ void set_user(const spec::User& user, bool allow_setgroups) {
   if (user.umask) ::umask(*user.umask & 0777);
 }
 
-void apply_rlimits(const std::vector<spec::POSIXRlimit>& rlimits) {
+namespace {
+
+void set_rlimit(size_t index, const spec::POSIXRlimit& r, uint64_t soft, uint64_t hard) {
+  std::string where = "config.json: /process/rlimits/" + std::to_string(index);
+  std::optional<int> resource = spec::rlimit_resource(r.type);
+  if (!resource) throw Error(where + ": unknown rlimit type \"" + r.type + "\"");
+  struct rlimit lim = {static_cast<rlim_t>(soft), static_cast<rlim_t>(hard)};
+  if (::setrlimit(*resource, &lim) < 0) {
+    throw Error::sys(where + ": setting " + r.type + " (soft " + std::to_string(r.soft) +
+                     ", hard " + std::to_string(r.hard) + ")");
+  }
+}
+
+}  // namespace
+
+std::optional<LateRlimit> apply_rlimits(const std::vector<spec::POSIXRlimit>& rlimits) {
+  std::optional<LateRlimit> late;
   for (size_t i = 0; i < rlimits.size(); ++i) {
     const auto& r = rlimits[i];
-    std::optional<int> found = spec::rlimit_resource(r.type);
-    int resource = found.value_or(-1);
-    std::string where = "config.json: /process/rlimits/" + std::to_string(i);
-    if (resource < 0) throw Error(where + ": unknown rlimit type \"" + r.type + "\"");
-    struct rlimit lim = {static_cast<rlim_t>(r.soft), static_cast<rlim_t>(r.hard)};
-    if (::setrlimit(resource, &lim) < 0) {
-      throw Error::sys(where + ": setting " + r.type + " (soft " + std::to_string(r.soft) +
-                       ", hard " + std::to_string(r.hard) + ")");
+    if (r.type == "RLIMIT_NOFILE" && r.soft < kNofileFloor) {
+      set_rlimit(i, r, kNofileFloor, std::max(r.hard, kNofileFloor));
+      late = LateRlimit{i, r};
+    } else {
+      set_rlimit(i, r, r.soft, r.hard);
     }
   }
+  return late;
+}
+
+void apply_late_rlimit(const LateRlimit& late) {
+  set_rlimit(late.index, late.limit, late.limit.soft, late.limit.hard);
 }
 
 void set_oom_score_adj(int value) {
