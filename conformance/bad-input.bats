@@ -365,3 +365,169 @@ pid_file_case() {
     [ "$status" -ne 0 ]
   fi
 }
+
+# --- Ids that would wrap into root (issue 16 item 1) ----------------------------------------
+# 4294967295 is -1 to setresuid/setresgid/setgroups ("unchanged"): the process kept uid 0.
+# runc refuses every id above 2147483647 ("uids and gids must be in range 0-2147483647").
+
+@test "bad input: process.user ids above 2147483647 are refused naming the field (as runc)" {
+  set_args /bin/id
+  local edit ptr
+  while IFS='|' read -r ptr edit; do
+    cp "$BUNDLE/config.json" "$TEST_TMP/orig.json"
+    cfg "$edit"
+    run rt run -b "$BUNDLE" "$CID" </dev/null
+    [ "$status" -eq 1 ] || fail "$edit: exit $status: $output"
+    echo "# $RUNTIME_NAME said: $output" >&3
+    error_mentions 'range'
+    [ "$RUNTIME_NAME" != hull ] || error_mentions "config.json: $ptr: [0-9]+ is out of range"
+    [[ "$output" != *"uid="* ]] || fail "the process ran: $output"
+    assert_nothing_left "$CID"
+    if have_runc_reference; then
+      run ref run -b "$BUNDLE" "$RUNC_CID" </dev/null
+      [ "$status" -ne 0 ] || fail "runc accepted $edit"
+      echo "$output" | grep -q 'must be in range 0-2147483647' || fail "runc said: $output"
+    fi
+    cp "$TEST_TMP/orig.json" "$BUNDLE/config.json"
+  done <<'CASES'
+/process/user/uid|.process.user.uid = 4294967295 | .process.user.gid = 4294967295
+/process/user/gid|.process.user.uid = 1000 | .process.user.gid = 4294967295
+/process/user/uid|.process.user.uid = 2147483648
+/process/user/additionalGids/1|.process.user.additionalGids = [10, 4294967295]
+CASES
+}
+
+@test "bad input: device and id-mapping ids that wrap are refused naming the field" {
+  cfg '.linux.devices = [{path: "/dev/zero2", type: "c", major: 1, minor: 5, uid: 4294967295, gid: 0}]'
+  expect_create_failure
+  [ "$RUNTIME_NAME" != hull ] || error_mentions 'config.json: /linux/devices/0/uid: 4294967295 is out of range'
+  assert_nothing_left "$CID"
+  cfg 'del(.linux.devices) | .linux.namespaces += [{type: "user"}]
+    | .linux.uidMappings = [{containerID: 0, hostID: 4294967000, size: 1000}]
+    | .linux.gidMappings = [{containerID: 0, hostID: 100000, size: 65536}]'
+  expect_create_failure
+  [ "$RUNTIME_NAME" != hull ] ||
+    error_mentions 'config.json: /linux/uidMappings/0: hostID 4294967000 \+ size 1000 runs past'
+  assert_nothing_left "$CID"
+}
+
+@test "bad input: exec -u, --additional-gids and --process with ids above 2147483647 are refused (as runc)" {
+  start_sleepers
+  local u
+  for u in 4294967295:4294967295 0:4294967295 2147483648 -1; do
+    run rt exec -u "$u" "$CID" /bin/id
+    [ "$status" -ne 0 ] || fail "exec -u $u ran: $output"
+    [[ "$output" != *"uid=0"* ]] || fail "exec -u $u ran as root: $output"
+    refused_by_both "--user: invalid value \"${u##*:}\"|--user: invalid value \"${u%%:*}\"" exec -u "$u" ID /bin/id
+  done
+  refused_by_both '--additional-gids: invalid value "4294967295": out of range' \
+    exec --additional-gids 4294967295 ID /bin/id
+  refused_by_both '--additional-gids: invalid value "2147483648": out of range' \
+    exec --additional-gids 2147483648 ID /bin/id
+  jq '.process | .user.uid = 4294967295 | .args = ["/bin/id"]' "$BUNDLE/config.json" >"$TEST_TMP/p.json"
+  refused_by_both "$TEST_TMP/p.json: /user/uid: 4294967295 is out of range" exec --process "$TEST_TMP/p.json" ID
+  # the boundary itself is an id like any other
+  run rt exec -u 2147483647:2147483647 "$CID" /bin/id
+  [ "$status" -eq 0 ]
+  [[ "$output" == "uid=2147483647 gid=2147483647"* ]] || fail "$output"
+  # no exec process was left behind by the refusals
+  [ "$(rt ps "$CID" | wc -l)" -eq 2 ] || fail "processes left: $(rt ps "$CID")"
+}
+
+# --- NUL in strings (issue 16 item 8) -----------------------------------------------------
+# An escaped \u0000 was cut short at the C boundary: root.path "rootfs\u0000/../../../"
+# became "rootfs". Every string is refused naming its JSON pointer.
+
+@test "bad input: a NUL in root.path, hostname, a mount destination, env, args or an annotation is refused" {
+  set_args /bin/hostname
+  local edit ptr
+  while IFS='|' read -r ptr edit; do
+    cp "$BUNDLE/config.json" "$TEST_TMP/orig.json"
+    cfg "$edit"
+    expect_create_failure
+    [ "$RUNTIME_NAME" != hull ] || error_mentions "config.json: $ptr: .*NUL"
+    assert_nothing_left "$CID"
+    cp "$TEST_TMP/orig.json" "$BUNDLE/config.json"
+  done <<'CASES'
+/root/path|.root.path = "rootfs\u0000/../../../"
+/hostname|.hostname = "ab\u0000cd"
+/mounts/0/destination|.mounts[0].destination = "/proc\u0000/../etc"
+/mounts/1/options/0|.mounts[1].options[0] = "nosuid\u0000"
+/process/env/0|.process.env[0] = "PATH=/bin\u0000:/x"
+/process/args/0|.process.args[0] = "/bin/hostname\u0000x"
+/process/cwd|.process.cwd = "/tmp\u0000x"
+/linux/sysctl/kernel.domainname|.linux.sysctl = {"kernel.domainname": "a\u0000b"}
+/annotations|.annotations = {"a\u0000b": "c"}
+CASES
+}
+
+@test "bad input: a NUL in exec --process and update -r input is refused naming the pointer" {
+  start_sleepers
+  jq '.process | .env += ["X=a\u0000b"] | .args = ["/bin/true"]' "$BUNDLE/config.json" >"$TEST_TMP/p.json"
+  refused_by_both "$TEST_TMP/p.json: /env/[0-9]+: .*NUL" exec --process "$TEST_TMP/p.json" ID
+  printf '{"unified": {"pids.max\\u0000": "5"}}' >"$TEST_TMP/r.json"
+  run rt update -r "$TEST_TMP/r.json" "$CID"
+  [ "$status" -eq 1 ]
+  [ "$RUNTIME_NAME" != hull ] || error_mentions "$TEST_TMP/r.json: /unified: a member name holds a NUL"
+}
+
+# --- Numbers (issue 16 item 9) --------------------------------------------------------------
+
+@test "rlimits: RLIMIT_NOFILE 0 reaches the process (runc fails naming nothing); exec gets it too" {
+  cfg '.process.rlimits = [{type: "RLIMIT_NOFILE", soft: 0, hard: 0}]'
+  set_args /bin/sh -c 'ulimit -Sn; ulimit -Hn'
+  run rt run -b "$BUNDLE" "$CID" </dev/null
+  echo "# $RUNTIME_NAME: $status $output" >&3
+  [ "$status" -eq 0 ]
+  [ "$output" = "0
+0" ]
+  if have_runc_reference; then
+    run ref run -b "$BUNDLE" "$RUNC_CID" </dev/null
+    echo "# runc: $status $output" >&3
+  fi
+  cfg '.process.rlimits = [{type: "RLIMIT_NOFILE", soft: 3, hard: 1024}]'
+  set_args /bin/sleep 1000
+  rt run -d -b "$BUNDLE" "$CID-x" </dev/null >/dev/null 2>&1
+  run rt exec "$CID-x" /bin/sh -c 'ulimit -Sn; ulimit -Hn'
+  [ "$status" -eq 0 ]
+  [ "$output" = "3
+1024" ]
+}
+
+@test "rlimits: an RLIMIT_NOFILE the kernel refuses names the rlimit" {
+  # above fs.nr_open: setrlimit answers EPERM
+  local nr_open
+  nr_open=$(cat /proc/sys/fs/nr_open)
+  cfg '.process.rlimits = [{type: "RLIMIT_NOFILE", soft: ($n + 1), hard: ($n + 1)}]' --argjson n "$nr_open"
+  expect_create_failure
+  [ "$RUNTIME_NAME" != hull ] || error_mentions '/process/rlimits/0: setting RLIMIT_NOFILE'
+  assert_nothing_left "$CID"
+}
+
+@test "usage errors: unknown flags, missing arguments and bad values exit 1 as runc's do" {
+  local args
+  while read -r args; do
+    run rt $args </dev/null
+    [ "$status" -eq 1 ] || fail "'$args' exited $status: $output"
+    if have_runc_reference; then
+      run ref $args </dev/null
+      [ "$status" -eq 1 ] || fail "runc '$args' exited $status"
+    fi
+  done <<'CASES'
+--bogus-flag list
+create
+exec
+kill
+state
+delete
+pause
+list --format
+update --memory
+events --interval
+exec --bogus-flag x true
+CASES
+  run rt --help
+  [ "$status" -eq 0 ]
+  run rt --version
+  [ "$status" -eq 0 ]
+}
