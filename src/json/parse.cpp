@@ -5,7 +5,6 @@
 #include <algorithm>
 
 #include "hull/error.hpp"
-#include "linux/bounded_read.hpp"
 
 namespace hull::json {
 namespace {
@@ -70,14 +69,6 @@ rapidjson::Document parse(std::string_view text, std::string_view source, ParseO
   if (!doc.HasParseError()) return doc;
   throw Error(std::string(source) + ": invalid JSON at " + position(text, doc.GetErrorOffset()) +
               ": " + rapidjson::GetParseError_En(doc.GetParseError()));
-}
-
-rapidjson::Document load_file(const std::string& path, size_t limit, ParseOptions options) {
-  return parse(linux_::read_file_bounded(path, limit), path, options);
-}
-
-rapidjson::Document load_fd(int fd, size_t limit, const std::string& what, ParseOptions options) {
-  return parse(linux_::read_fd_bounded(fd, limit, what), what, options);
 }
 
 }  // namespace hull::json
