@@ -8,5 +8,6 @@ harness=$1 corpus=$2 runs=$3 artifacts=$4
 mkdir -p "$artifacts"
 scratch=$(mktemp -d /tmp/hull-fuzz.XXXXXX)
 trap 'rm -rf "$scratch"' EXIT
+# json.dict: JSON syntax and the member names the harnesses' inputs use.
 "$harness" -runs="$runs" -max_len=65536 -timeout=0 -rss_limit_mb=4096 -print_final_stats=1 \
-  -artifact_prefix="$artifacts/" "$scratch" "$corpus"
+  -dict="$(dirname "$0")/json.dict" -artifact_prefix="$artifacts/" "$scratch" "$corpus"

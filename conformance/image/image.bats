@@ -180,3 +180,44 @@ teardown() {
   [[ "$output" == *"not a bundle made by oci-image"* ]]
   [ ! -e "$T/b" ]
 }
+
+@test "index, manifest and config nested 100000 levels deep are refused by name (issue 16)" {
+  cp -a "$LAYOUT" "$T/layout"
+  L=$T/layout
+  printf '%*s' 100000 '' | tr ' ' '[' >"$T/deep.json"
+  printf '%*s' 100000 '' | tr ' ' ']' >>"$T/deep.json"
+  # add_blob FILE: stores FILE as a blob, prints "DIGEST SIZE"
+  add_blob() {
+    local d
+    d=$(sha256sum "$1" | cut -d' ' -f1)
+    cp "$1" "$L/blobs/sha256/$d"
+    echo "sha256:$d $(stat -c %s "$1")"
+  }
+  read -r deep size < <(add_blob "$T/deep.json")
+  base=$(jq -r '.manifests[] | select(.annotations["org.opencontainers.image.ref.name"] == "base")
+    | .digest' "$L/index.json")
+  jq --arg d "$deep" --argjson s "$size" '.config.digest = $d | .config.size = $s' \
+    "$L/blobs/sha256/${base#sha256:}" >"$T/manifest.json"
+  read -r man msize < <(add_blob "$T/manifest.json")
+  jq --arg m "$man" --argjson ms "$msize" --arg d "$deep" --argjson s "$size" '.manifests += [
+      {mediaType: "application/vnd.oci.image.manifest.v1+json", digest: $m, size: $ms,
+       annotations: {"org.opencontainers.image.ref.name": "deepconfig"}},
+      {mediaType: "application/vnd.oci.image.manifest.v1+json", digest: $d, size: $s,
+       annotations: {"org.opencontainers.image.ref.name": "deepmanifest"}}]' \
+    "$L/index.json" >"$T/index.json"
+  mv "$T/index.json" "$L/index.json"
+  for tag in deepconfig deepmanifest; do
+    run "$OCI_IMAGE" unpack "oci:$L:$tag" "$T/b"
+    [ "$status" -ne 0 ]
+    [[ "$output" == *"$deep"*"nested deeper than 1000 levels"* ]] || {
+      echo "$tag: $output"
+      false
+    }
+    [ ! -e "$T/b" ]
+  done
+  cp "$T/deep.json" "$L/index.json"
+  run "$OCI_IMAGE" unpack "oci:$L:base" "$T/b"
+  [ "$status" -ne 0 ]
+  [[ "$output" == *"$L/index.json: JSON nested deeper than 1000 levels"* ]]
+  [ ! -e "$T/b" ]
+}

@@ -213,3 +213,24 @@ lease_ip() { jq -r --arg id "$1" ".[\$id].${2:-ipv4}" "$NET_STATE/e2e/leases.jso
   # the poststop hook of the already collected container is still fine
   in_host "$RUNTIME" --root "$ROOT" delete a
 }
+
+@test "a network file or hook state nested 100000 levels deep is refused by name (issue 16)" {
+  printf '%*s' 100000 '' | tr ' ' '[' >"$TMP/deep.json"
+  printf '%*s' 100000 '' | tr ' ' ']' >>"$TMP/deep.json"
+  cp "$TMP/deep.json" "$NET_CONFIG"
+  make_bundle "$TMP/a" '["sleep", "300"]'
+  run run_container a "$TMP/a"
+  [ "$status" -ne 0 ]
+  [[ "$output" == *"$NET_CONFIG: JSON nested deeper than 1000 levels"* ]]
+  run in_host ip -o link show type veth
+  [ -z "$output" ]
+  # the container state a runtime hands the hook on stdin
+  run in_host "$OCI_BRIDGE" --config "$NET_CONFIG" --state-dir "$NET_STATE" <"$TMP/deep.json"
+  [ "$status" -ne 0 ]
+  [[ "$output" == *"container state on stdin: JSON nested deeper than 1000 levels"* ]]
+  run in_host "$OCI_BRIDGE" --config "$NET_CONFIG" --state-dir "$NET_STATE" </dev/zero
+  [ "$status" -ne 0 ]
+  [[ "$output" == *"stdin: larger than 16 MiB"* ]]
+  run in_host ip -o link show type bridge
+  [ -z "$output" ]
+}

@@ -17,6 +17,8 @@
 #include "cli/numbers.hpp"
 #include "container/lifecycle.hpp"
 #include "hull/error.hpp"
+#include "json/limits.hpp"
+#include "linux/bounded_read.hpp"
 #include "linux/close_fds.hpp"
 #include "linux/files.hpp"
 #include "linux/proc.hpp"
@@ -58,16 +60,8 @@ Target open_target(const container::Globals& g, const std::string& id) {
 }
 
 std::string read_input(const std::string& path) {
-  if (path != "-") return linux_::read_file(path);
-  std::string out;
-  char buf[8192];
-  for (;;) {
-    ssize_t n = ::read(0, buf, sizeof(buf));
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) throw Error::sys("reading resources from stdin");
-    if (n == 0) return out;
-    out.append(buf, static_cast<size_t>(n));
-  }
+  if (path == "-") return linux_::read_fd_bounded(0, json::kSpecBytes, "stdin");
+  return linux_::read_file_bounded(path, json::kSpecBytes, linux_::FileKind::kAny);
 }
 
 // The ps child: the pipe as stdout and stderr, no other fd of ours, then ps. Never returns.

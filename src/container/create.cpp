@@ -19,6 +19,8 @@
 #include "container/start_result.hpp"
 #include "hooks/hooks.hpp"
 #include "hull/error.hpp"
+#include "json/limits.hpp"
+#include "linux/bounded_read.hpp"
 #include "linux/child.hpp"
 #include "linux/files.hpp"
 #include "linux/proc.hpp"
@@ -202,13 +204,13 @@ void write_pid_file(const std::string& path, pid_t pid) {
 
 spec::Spec load_saved_spec(const state::ContainerDir& dir) {
   std::string f = dir.file("config.json");
-  return spec::parse_config(linux_::read_file(f), f);
+  return spec::parse_config(linux_::read_file_bounded(f, json::kSpecBytes), f);
 }
 
 Created create_container(const Globals& g, const CreateOptions& o, bool in_process_start) {
   Created c;
   std::string bundle = absolute(o.bundle);
-  std::string config_text = linux_::read_file(bundle + "/config.json");
+  std::string config_text = linux_::read_file_bounded(bundle + "/config.json", json::kSpecBytes);
   c.spec = spec::parse_config(config_text, "config.json");
   const spec::Spec& s = c.spec;
   NamespacePlan ns = plan_namespaces(s);

@@ -3,6 +3,8 @@
 
 #include "container/exec.hpp"
 #include "hull/error.hpp"
+#include "json/limits.hpp"
+#include "linux/bounded_read.hpp"
 #include "linux/files.hpp"
 #include "spec/ids.hpp"
 #include "spec/names.hpp"
@@ -59,7 +61,10 @@ spec::Process exec_process_spec(const ExecOptions& o, const spec::Spec& saved,
   spec::Process p;
   if (!o.process_file.empty()) {
     source = o.process_file;
-    p = spec::parse_process(linux_::read_file(o.process_file), o.process_file);
+    // Any readable file, as runc takes it (/dev/stdin, a pipe from <(...)), but bounded.
+    p = spec::parse_process(
+        linux_::read_file_bounded(o.process_file, json::kSpecBytes, linux_::FileKind::kAny),
+        o.process_file);
   } else {
     if (!saved.process) throw Error("config.json: /process: missing in the saved config");
     if (o.args.empty()) throw Error("exec: no command: give COMMAND [ARGS...] or --process FILE");

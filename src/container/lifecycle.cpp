@@ -6,6 +6,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <optional>
+
 #include "cgroups/manager.hpp"
 #include "container/create.hpp"
 #include "container/start_result.hpp"
@@ -171,12 +173,18 @@ std::vector<ListEntry> list_containers(const Globals& g) {
   state::Store store(g.root);
   std::vector<ListEntry> out;
   for (const auto& id : store.ids()) {
+    std::optional<state::ContainerDir> dir;
     try {
-      auto dir = store.open(id);
-      state::Record r = dir.load();
-      out.push_back({r, status_of(r, dir)});
+      dir.emplace(store.open(id));
     } catch (const Error&) {
-      // Deleted while we listed.
+      continue;  // deleted while we listed
+    }
+    try {
+      state::Record r = dir->load();
+      out.push_back({r, status_of(r, *dir)});
+    } catch (const Error& e) {
+      // A damaged state.json hides that container only, and says so (runc: "load container").
+      warn("load container " + id + ": " + e.message());
     }
   }
   return out;

@@ -10,6 +10,8 @@
 
 #include "hull/error.hpp"
 #include "image/json.hpp"
+#include "json/limits.hpp"
+#include "linux/bounded_read.hpp"
 
 namespace hull::image {
 
@@ -115,7 +117,7 @@ BundleRecord BundleRecord::load(const std::string& bundle) {
   std::string file = meta_dir(bundle) + "/bundle.json";
   std::string text;
   try {
-    text = read_file(file);
+    text = linux_::read_file_bounded(file, json::kImageJsonBytes);
   } catch (const Error&) {
     throw Error(bundle + ": not a bundle made by oci-image unpack or prepare (no " + file + ")");
   }

@@ -1,20 +1,16 @@
 #include "image/json.hpp"
 
-#include <rapidjson/error/en.h>
 #include <rapidjson/prettywriter.h>
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
 #include "hull/error.hpp"
+#include "json/parse.hpp"
 
 namespace hull::image {
 
 rapidjson::Document parse_json(const std::string& text, const std::string& what) {
-  rapidjson::Document doc;
-  doc.Parse(text.data(), text.size());
-  if (doc.HasParseError())
-    throw Error(what + ": invalid JSON at offset " + std::to_string(doc.GetErrorOffset()) + ": " +
-                rapidjson::GetParseError_En(doc.GetParseError()));
+  rapidjson::Document doc = json::parse(text, what);
   if (!doc.IsObject()) throw Error(what + ": not a JSON object");
   return doc;
 }

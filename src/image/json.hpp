@@ -8,7 +8,8 @@
 
 namespace hull::image {
 
-// Parses text; what names the document in errors ("index.json", "blob sha256:...").
+// Parses text through the one JSON reader (json/parse.hpp: nesting limit, positions in errors)
+// and requires an object; what names the document in errors ("index.json", "blob sha256:...").
 rapidjson::Document parse_json(const std::string& text, const std::string& what);
 std::string to_json(const rapidjson::Value& v, bool pretty = false);
 

@@ -9,25 +9,10 @@
 #include "image/confine.hpp"
 #include "image/digest.hpp"
 #include "image/json.hpp"
+#include "json/limits.hpp"
+#include "linux/bounded_read.hpp"
 
 namespace hull::image {
-
-namespace {
-constexpr size_t kMaxSmallBlob = 16 << 20;
-
-std::string read_fd(int fd, const std::string& what) {
-  std::string out;
-  char buf[65536];
-  for (;;) {
-    ssize_t n = ::read(fd, buf, sizeof buf);
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) throw Error::sys("reading " + what);
-    if (n == 0) return out;
-    out.append(buf, static_cast<size_t>(n));
-    if (out.size() > kMaxSmallBlob) throw Error(what + ": larger than 16 MiB: refused");
-  }
-}
-}  // namespace
 
 Descriptor parse_descriptor(const rapidjson::Value& v, const std::string& what) {
   if (!v.IsObject()) throw Error(what + ": not an object");
@@ -51,7 +36,7 @@ std::string read_checked(const std::string& dir, const std::string& file, const 
   } catch (const Error&) {
     throw Error(what + " " + (d.digest.empty() ? file : d.digest) + ": blob missing in " + dir);
   }
-  std::string data = read_fd(fd.get(), what);
+  std::string data = linux_::read_fd_bounded(fd.get(), json::kImageJsonBytes, what);
   if (d.size >= 0 && static_cast<int64_t>(data.size()) != d.size)
     throw Error(what + " " + d.digest + ": size mismatch: the descriptor says " +
                 std::to_string(d.size) + " bytes, the blob has " + std::to_string(data.size()));
@@ -66,7 +51,7 @@ std::string read_checked(const std::string& dir, const std::string& file, const 
 Layout::Layout(std::string dir) : dir_(std::move(dir)) {
   std::string marker;
   try {
-    marker = read_file(dir_ + "/oci-layout");
+    marker = linux_::read_file_bounded(dir_ + "/oci-layout", json::kImageJsonBytes);
   } catch (const Error& e) {
     throw Error(dir_ + ": not an OCI image layout (no readable oci-layout file)");
   }
@@ -92,7 +77,8 @@ std::string Layout::blob_file(const std::string& digest) const {
 }
 
 rapidjson::Document Layout::index() const {
-  return parse_json(read_file(dir_ + "/index.json"), dir_ + "/index.json");
+  std::string file = dir_ + "/index.json";
+  return parse_json(linux_::read_file_bounded(file, json::kImageJsonBytes), file);
 }
 
 std::vector<IndexEntry> Layout::entries() const {

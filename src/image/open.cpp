@@ -13,6 +13,7 @@
 #include "image/json.hpp"
 #include "image/layout.hpp"
 #include "image/text.hpp"
+#include "json/parse.hpp"
 
 namespace hull::image {
 namespace {
@@ -172,9 +173,8 @@ void open_docker_archive(Image& img, const std::string& file, const std::string&
   img.dir = img.scratch->path();
   std::string what = file + ": manifest.json";
   std::string json = read_checked(img.dir, "manifest.json", Descriptor{}, what);
-  rapidjson::Document doc;
-  doc.Parse(json.data(), json.size());
-  if (doc.HasParseError() || !doc.IsArray() || doc.Empty() || !doc[0].IsObject())
+  rapidjson::Document doc = json::parse(json, what);
+  if (!doc.IsArray() || doc.Empty() || !doc[0].IsObject())
     throw Error(what + ": not a docker save manifest (a non-empty JSON array of objects)");
   const auto& m = doc[0];
   std::string config_file = clean_name(require_string(m, "Config", what));

@@ -1,11 +1,11 @@
 #include "net/config.hpp"
 
 #include <rapidjson/document.h>
-#include <rapidjson/error/en.h>
 
 #include <filesystem>
 
 #include "hull/error.hpp"
+#include "json/parse.hpp"
 #include "net/files.hpp"
 
 namespace hull::net {
@@ -61,11 +61,7 @@ bool valid_network_name(const std::string& name) {
 
 NetworkConfig parse_network(const std::string& json, const std::string& origin,
                             const std::string& default_name) {
-  rapidjson::Document doc;
-  doc.Parse(json.c_str(), json.size());
-  if (doc.HasParseError())
-    throw Error(origin + ": not valid JSON at offset " + std::to_string(doc.GetErrorOffset()) +
-                ": " + rapidjson::GetParseError_En(doc.GetParseError()));
+  rapidjson::Document doc = json::parse(json, origin);
   if (!doc.IsObject()) throw Error(origin + ": must be a JSON object");
   static const char* known[] = {"name",     "bridge", "subnet",     "gateway", "subnet6",
                                 "gateway6", "mtu",    "masquerade", "dns"};

@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include "hull/error.hpp"
+#include "json/parse.hpp"
 #include "net/files.hpp"
 
 namespace hull::net {
@@ -74,15 +75,17 @@ void write_etc_files(const std::string& bundle, const NetworkConfig& cfg, const 
   std::string path = bundle + "/config.json";
   std::string text;
   try {
-    text = read_file(path);
+    text = read_file(path, json::kSpecBytes);
   } catch (const Error&) {
     return;  // no readable config.json: nothing was asked for
   }
   rapidjson::Document doc;
-  doc.Parse(text.c_str(), text.size());
-  if (doc.HasParseError() || !doc.IsObject() || !doc.HasMember("mounts") ||
-      !doc["mounts"].IsArray())
-    return;
+  try {
+    doc = json::parse(text, path);
+  } catch (const Error&) {
+    return;  // not for us to judge: the runtime refuses a bad config.json
+  }
+  if (!doc.IsObject() || !doc.HasMember("mounts") || !doc["mounts"].IsArray()) return;
   std::string resolv = bundle_file_for(doc["mounts"], bundle, "/etc/resolv.conf");
   if (!resolv.empty()) {
     std::string host;

@@ -7,6 +7,7 @@
 #include <filesystem>
 
 #include "hull/error.hpp"
+#include "linux/bounded_read.hpp"
 
 namespace hull::net {
 
@@ -35,19 +36,8 @@ FileLock::FileLock(const std::string& path)
     if (errno != EINTR) throw Error::sys("locking " + path);
 }
 
-std::string read_file(const std::string& path) {
-  Fd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
-  if (!fd) throw Error::sys("reading " + path);
-  std::string out;
-  char buf[8192];
-  for (;;) {
-    ssize_t n = ::read(fd.get(), buf, sizeof buf);
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) throw Error::sys("reading " + path);
-    if (n == 0) break;
-    out.append(buf, static_cast<size_t>(n));
-  }
-  return out;
+std::string read_file(const std::string& path, size_t limit) {
+  return linux_::read_file_bounded(path, limit);
 }
 
 namespace {

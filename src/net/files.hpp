@@ -1,7 +1,10 @@
 // The file handling oci-bridge needs: an owned fd, an exclusive lock, whole-file read/write.
 #pragma once
 
+#include <cstddef>
 #include <string>
+
+#include "json/limits.hpp"
 
 namespace hull::net {
 
@@ -32,7 +35,8 @@ class FileLock {
   Fd fd_;
 };
 
-std::string read_file(const std::string& path);
+// A whole regular file of at most limit bytes (linux/bounded_read.hpp); errors name the path.
+std::string read_file(const std::string& path, size_t limit = json::kNetworkBytes);
 // Writes through a temporary file and rename, so readers see the old or the new content.
 void write_file_atomic(const std::string& path, const std::string& content);
 // Rewrites the file's content keeping its inode: a bind mount of it shows the new content.

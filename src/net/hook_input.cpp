@@ -5,6 +5,7 @@
 #include <charconv>
 
 #include "hull/error.hpp"
+#include "json/parse.hpp"
 
 namespace hull::net {
 
@@ -105,10 +106,8 @@ bool valid_container_id(const std::string& id) {
 }
 
 ContainerState parse_state(const std::string& json) {
-  rapidjson::Document doc;
-  doc.Parse(json.c_str(), json.size());
-  if (doc.HasParseError() || !doc.IsObject())
-    throw Error("container state on stdin is not a JSON object");
+  rapidjson::Document doc = json::parse(json, "container state on stdin");
+  if (!doc.IsObject()) throw Error("container state on stdin is not a JSON object");
   ContainerState st;
   auto id = doc.FindMember("id");
   if (id == doc.MemberEnd() || !id->value.IsString())

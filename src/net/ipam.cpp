@@ -10,6 +10,7 @@
 #include <set>
 
 #include "hull/error.hpp"
+#include "json/parse.hpp"
 #include "net/files.hpp"
 
 namespace hull::net {
@@ -69,9 +70,8 @@ std::vector<Lease> LeaseStore::load() const {
   std::string path = dir_ + "/leases.json";
   if (::access(path.c_str(), F_OK) != 0) return {};
   std::string text = read_file(path);
-  rapidjson::Document doc;
-  doc.Parse(text.c_str(), text.size());
-  if (doc.HasParseError() || !doc.IsObject()) throw Error(path + ": not a JSON object of leases");
+  rapidjson::Document doc = json::parse(text, path);
+  if (!doc.IsObject()) throw Error(path + ": not a JSON object of leases");
   std::vector<Lease> out;
   for (auto& m : doc.GetObject()) {
     const auto& v = m.value;

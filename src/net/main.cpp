@@ -11,6 +11,8 @@
 #include <iterator>
 
 #include "hull/error.hpp"
+#include "json/limits.hpp"
+#include "linux/bounded_read.hpp"
 #include "net/bridge.hpp"
 #include "net/config.hpp"
 #include "net/hook_input.hpp"
@@ -28,7 +30,7 @@ int run_hook(const hull::net::Paths& paths, const std::string& network,
   using namespace hull::net;
   if (network.empty() && config_file.empty())
     throw hull::Error("no network given: use --network NAME or --config FILE");
-  std::string input((std::istreambuf_iterator<char>(std::cin)), std::istreambuf_iterator<char>());
+  std::string input = hull::linux_::read_fd_bounded(0, hull::json::kStateBytes, "stdin");
   ContainerState state = parse_state(input);
   teardown = teardown || state.status == "stopped";
   if (teardown && config_file.empty()) {

@@ -8,8 +8,8 @@
 
 namespace hull::spec {
 
-// Parses UTF-8 JSON text. On error throws hull::Error
-// "<source>: invalid JSON at offset N (line L, column C): <reason>".
+// Parses UTF-8 JSON text through the one reader (json/parse.hpp: nesting limit, positions in
+// errors), refusing invalid UTF-8 as every config-family document must.
 rapidjson::Document parse_json(std::string_view text, std::string_view source);
 
 // Removes every object member whose value is null, recursively. Go's encoding/json (runc, the
@@ -21,8 +21,5 @@ std::string json_kind(const rapidjson::Value& value);
 
 // The value as short JSON text for messages ("-1", "\"foo\"").
 std::string json_text(const rapidjson::Value& value);
-
-// Reads a whole file; a failure names the path and the errno.
-std::string read_file(const std::string& path);
 
 }  // namespace hull::spec

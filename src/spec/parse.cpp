@@ -1,5 +1,7 @@
 #include "spec/parse.hpp"
 
+#include "json/limits.hpp"
+#include "linux/bounded_read.hpp"
 #include "spec/convert.hpp"
 #include "spec/json_doc.hpp"
 #include "spec/schema_check.hpp"
@@ -9,7 +11,7 @@ namespace hull::spec {
 
 Spec load_config(const std::string& bundle_dir) {
   std::string path = bundle_dir.empty() ? "config.json" : bundle_dir + "/config.json";
-  return parse_config(read_file(path), path);
+  return parse_config(linux_::read_file_bounded(path, json::kSpecBytes), path);
 }
 
 Spec parse_config(std::string_view json_text, std::string_view source) {

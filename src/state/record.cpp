@@ -6,6 +6,7 @@
 #include <rapidjson/writer.h>
 
 #include "hull/error.hpp"
+#include "json/parse.hpp"
 
 namespace hull::state {
 namespace {
@@ -66,9 +67,9 @@ std::string to_json(const Record& r) {
 }
 
 Record from_json(const std::string& text, const std::string& source) {
-  rapidjson::Document doc;
-  doc.Parse(text.c_str(), text.size());
-  if (doc.HasParseError() || !doc.IsObject()) throw Error(source + ": corrupt state file");
+  // Through the one reader: a hostile or damaged file (deep nesting) is an error naming it.
+  rapidjson::Document doc = json::parse(text, source + ": corrupt state file");
+  if (!doc.IsObject()) throw Error(source + ": corrupt state file: not a JSON object");
   Record r;
   r.id = get_string(doc, "id");
   r.bundle = get_string(doc, "bundle");

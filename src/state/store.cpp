@@ -9,6 +9,8 @@
 #include <algorithm>
 
 #include "hull/error.hpp"
+#include "json/limits.hpp"
+#include "linux/bounded_read.hpp"
 #include "linux/files.hpp"
 
 namespace hull::state {
@@ -74,7 +76,7 @@ void ContainerDir::save(const Record& r) const {
 
 Record ContainerDir::load() const {
   std::string f = file("state.json");
-  return from_json(linux_::read_file(f), f);
+  return from_json(linux_::read_file_bounded(f, json::kStateBytes), f);
 }
 
 void ContainerDir::remove() {

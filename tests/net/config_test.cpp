@@ -70,7 +70,7 @@ TEST(NetworkConfig, ErrorsNameTheFileAndField) {
                 .find("/subent6: unknown field"),
             std::string::npos);
   EXPECT_NE(error_of(R"({"subnet": "10.1.0.0/31"})").find("too small"), std::string::npos);
-  EXPECT_NE(error_of("{nope").find("net.json: not valid JSON"), std::string::npos);
+  EXPECT_NE(error_of("{nope").find("net.json: invalid JSON at offset 1"), std::string::npos);
   EXPECT_NE(error_of(R"({"name": "../etc", "subnet": "10.1.0.0/24"})").find("/name:"),
             std::string::npos);
 }

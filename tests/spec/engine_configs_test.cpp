@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "linux/files.hpp"
 #include "spec/json_doc.hpp"
 #include "spec/parse.hpp"
 
@@ -26,7 +27,7 @@ std::vector<fs::path> fixtures(std::string_view suffix) {
 
 Spec load(const std::string& name) {
   std::string path = (kDir / name).string();
-  return parse_config(read_file(path), path);
+  return parse_config(linux_::read_file(path), path);
 }
 
 TEST(EngineConfigs, EveryConfigParsesAndValidates) {
@@ -34,7 +35,7 @@ TEST(EngineConfigs, EveryConfigParsesAndValidates) {
   ASSERT_GE(files.size(), 12u);
   for (const auto& f : files) {
     SCOPED_TRACE(f.filename().string());
-    EXPECT_NO_THROW(parse_config(read_file(f.string()), f.string()));
+    EXPECT_NO_THROW(parse_config(linux_::read_file(f.string()), f.string()));
   }
 }
 
@@ -44,7 +45,7 @@ TEST(EngineConfigs, EveryProcessParses) {
   for (const auto& f : files) {
     SCOPED_TRACE(f.filename().string());
     Process p;
-    ASSERT_NO_THROW(p = parse_process(read_file(f.string()), f.string()));
+    ASSERT_NO_THROW(p = parse_process(linux_::read_file(f.string()), f.string()));
     EXPECT_FALSE(p.args.empty());
     EXPECT_EQ(p.cwd, "/");
   }
@@ -144,7 +145,7 @@ TEST(EngineConfigs, CtrRelativeRootAndDeviceRules) {
 
 TEST(EngineConfigs, ExecProcessValues) {
   std::string path = (kDir / "docker-exec-it.process.json").string();
-  Process p = parse_process(read_file(path), path);
+  Process p = parse_process(linux_::read_file(path), path);
   EXPECT_TRUE(p.terminal);
   EXPECT_EQ(p.args, std::vector<std::string>{"sh"});
   EXPECT_EQ(p.user.additionalGids, std::vector<uint32_t>{0});

@@ -37,7 +37,9 @@ TEST(Record, CorruptFileIsAnErrorNamingIt) {
     hull::state::from_json("{not json", "/run/hull/c1/state.json");
     FAIL() << "no error";
   } catch (const hull::Error& e) {
-    EXPECT_EQ(e.message(), "/run/hull/c1/state.json: corrupt state file");
+    EXPECT_EQ(e.message(),
+              "/run/hull/c1/state.json: corrupt state file: invalid JSON at offset 1 (line 1, "
+              "column 2): Missing a name for object member.");
   }
 }
 
