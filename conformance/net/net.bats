@@ -331,3 +331,13 @@ NFT
   run in_host nft list map inet hull ports4
   [[ "$output" == *"10.9.9.9 . 80"* ]]
 }
+
+@test "an address already leased to another container is refused naming it and leaves nothing" {
+  make_bundle "$TMP/a" '["sleep", "300"]'
+  make_bundle "$TMP/b" '["sleep", "300"]' "" '{"hull.net.ip": "10.66.0.2"}'
+  run_container a "$TMP/a"
+  run run_container b "$TMP/b"
+  [ "$status" -ne 0 ]
+  [[ "$output" == *"annotation hull.net.ip: 10.66.0.2 is already leased to container a"* ]]
+  assert_refused_left_nothing 1
+}
