@@ -238,6 +238,7 @@ assert_refused_left_nothing() {
   make_bundle "$TMP/b" '["sleep", "300"]'
   run run_container b "$TMP/b"
   [ "$status" -ne 0 ]
+  output=${output//\\\"/\"}  # runc quotes the hook's stderr
   [[ "$output" == *"$NET_CONFIG /bridge: bridge \"hbr0\" exists and is not a bridge (kind veth)"* ]]
   run in_host ip -o addr show dev hbr0
   [[ "$output" != *"inet"* ]]
@@ -249,6 +250,7 @@ assert_refused_left_nothing() {
   before=$(in_host ip -o addr show dev lo)
   run run_container c "$TMP/b"
   [ "$status" -ne 0 ]
+  output=${output//\\\"/\"}
   [[ "$output" == *"$NET_CONFIG /bridge: bridge \"lo\" exists and is not a bridge (kind loopback)"* ]]
   [ "$(in_host ip -o addr show dev lo)" = "$before" ]
   in_host ip link del hbr0
@@ -288,6 +290,7 @@ CASES
     "[\"--network\", \"e2e\", \"--config-dir\", \"$TMP/networks\", \"--state-dir\", \"$NET_STATE\"]"
   run run_container b "$TMP/b"
   [ "$status" -ne 0 ]
+  output=${output//\\\"/\"}
   [[ "$output" == *"$TMP/networks/e2e.json /subnet: 10.66.0.0/24 of network \"e2e\" overlaps 10.66.0.0/16 of network \"wide\" ($TMP/networks/wide.json)"* ]]
   assert_refused_left_nothing
 
@@ -297,6 +300,7 @@ CASES
   in_host ip addr add 10.66.0.77/28 dev up0
   run run_container c "$TMP/b"
   [ "$status" -ne 0 ]
+  output=${output//\\\"/\"}
   [[ "$output" == *"$TMP/networks/e2e.json /subnet: 10.66.0.0/24 of network \"e2e\" overlaps address 10.66.0.77/28 on host interface up0"* ]]
   in_host ip link del up0
   assert_refused_left_nothing
