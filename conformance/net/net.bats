@@ -234,3 +234,135 @@ lease_ip() { jq -r --arg id "$1" ".[\$id].${2:-ipv4}" "$NET_STATE/e2e/leases.jso
   run in_host ip -o link show type bridge
   [ -z "$output" ]
 }
+
+# Nothing of a refused container is left in the host namespace: no veth, no lease, no port
+# mapping, no runtime state; with no other container (the default) also no bridge hbr0 and no
+# NAT element for the subnet.
+assert_refused_left_nothing() {
+  local others=${1:-0}
+  run in_host ip -o link show type veth
+  [ "$(echo -n "$output" | grep -c hull)" = "$others" ]
+  if [ -s "$NET_STATE/e2e/leases.json" ]; then
+    [ "$(jq 'keys | length' "$NET_STATE/e2e/leases.json")" = "$others" ]
+  fi
+  [ -z "$(in_host "$RUNTIME" --root "$ROOT" list -q 2>/dev/null | grep -vx a)" ]
+  if [ "$others" = 0 ]; then
+    run in_host ip link show hbr0
+    [ "$status" -ne 0 ]
+    run in_host nft list set inet hull nets4
+    [[ "$output" != *"10.66.0.0/24"* ]]
+  fi
+}
+
+@test "a bridge name held by a veth or lo is refused and that link is left as it was" {
+  in_host ip link add hbr0 type veth peer name hbr0p
+  make_bundle "$TMP/b" '["sleep", "300"]'
+  run run_container b "$TMP/b"
+  [ "$status" -ne 0 ]
+  output=${output//\\\"/\"}  # runc quotes the hook's stderr
+  [[ "$output" == *"$NET_CONFIG /bridge: bridge \"hbr0\" exists and is not a bridge (kind veth)"* ]]
+  run in_host ip -o addr show dev hbr0
+  [[ "$output" != *"inet"* ]]
+  [ "$(in_host ip -o link show type veth | wc -l)" = 2 ]  # the pair made above, no more
+  [ ! -s "$NET_STATE/e2e/leases.json" ] || [ "$(jq 'keys | length' "$NET_STATE/e2e/leases.json")" = 0 ]
+
+  echo '{"name": "e2e", "bridge": "lo", "subnet": "10.66.0.0/24"}' >"$NET_CONFIG"
+  local before
+  before=$(in_host ip -o addr show dev lo)
+  run run_container c "$TMP/b"
+  [ "$status" -ne 0 ]
+  output=${output//\\\"/\"}
+  [[ "$output" == *"$NET_CONFIG /bridge: bridge \"lo\" exists and is not a bridge (kind loopback)"* ]]
+  [ "$(in_host ip -o addr show dev lo)" = "$before" ]
+  in_host ip link del hbr0
+  assert_refused_left_nothing
+}
+
+@test "subnets without room or on reserved ranges and bad gateways fail naming file and field" {
+  make_bundle "$TMP/b" '["sleep", "300"]'
+  local n=0 case field want
+  while IFS='|' read -r case field want; do
+    echo "{\"name\": \"e2e\", \"bridge\": \"hbr0\", $case}" >"$NET_CONFIG"
+    n=$((n + 1))
+    run run_container "b$n" "$TMP/b"
+    echo "$case => $output"
+    [ "$status" -ne 0 ]
+    [[ "$output" == *"$NET_CONFIG /$field: $want"* ]]
+    assert_refused_left_nothing
+  done <<'CASES'
+"subnet": "0.0.0.0/0"|subnet|0.0.0.0/0 overlaps 0.0.0.0/8 (this network)
+"subnet": "10.66.0.0/31"|subnet|subnet 10.66.0.0/31 is too small for a gateway and a container (at most /30)
+"subnet": "10.66.0.1/32"|subnet|subnet 10.66.0.1/32 is too small
+"subnet": "127.1.0.0/16"|subnet|127.1.0.0/16 overlaps 127.0.0.0/8 (loopback)
+"subnet": "10.66.0.0/24", "gateway": "10.66.0.0"|gateway|10.66.0.0 is the network address of 10.66.0.0/24
+"subnet": "10.66.0.0/24", "gateway": "10.66.0.255"|gateway|10.66.0.255 is the broadcast address of 10.66.0.0/24
+"subnet": "10.66.0.0/24", "gateway": "10.67.0.1"|gateway|10.67.0.1 is outside 10.66.0.0/24
+"subnet": "10.66.0.0/24", "subnet6": "::/0"|subnet6|::/0 overlaps ::/127 (unspecified and loopback)
+"subnet": "10.66.0.0/24", "subnet6": "fd66::/127"|subnet6|subnet fd66::/127 is too small
+"subnet": "10.66.0.0/24", "subnet6": "fe80::/64"|subnet6|fe80::/64 overlaps fe80::/10 (link-local)
+CASES
+}
+
+@test "a network sharing addresses with another network or a host address is refused naming both" {
+  mkdir -p "$TMP/networks"
+  echo '{"bridge": "hbr1", "subnet": "10.66.0.0/16"}' >"$TMP/networks/wide.json"
+  echo '{"bridge": "hbr0", "subnet": "10.66.0.0/24"}' >"$TMP/networks/e2e.json"
+  make_bundle "$TMP/b" '["sleep", "300"]' \
+    "[\"--network\", \"e2e\", \"--config-dir\", \"$TMP/networks\", \"--state-dir\", \"$NET_STATE\"]"
+  run run_container b "$TMP/b"
+  [ "$status" -ne 0 ]
+  output=${output//\\\"/\"}
+  [[ "$output" == *"$TMP/networks/e2e.json /subnet: 10.66.0.0/24 of network \"e2e\" overlaps 10.66.0.0/16 of network \"wide\" ($TMP/networks/wide.json)"* ]]
+  assert_refused_left_nothing
+
+  # An address on a host interface: what a second network's bridge (or an uplink) holds.
+  rm "$TMP/networks/wide.json"
+  in_host ip link add up0 type veth peer name up1
+  in_host ip addr add 10.66.0.77/28 dev up0
+  run run_container c "$TMP/b"
+  [ "$status" -ne 0 ]
+  output=${output//\\\"/\"}
+  [[ "$output" == *"$TMP/networks/e2e.json /subnet: 10.66.0.0/24 of network \"e2e\" overlaps address 10.66.0.77/28 on host interface up0"* ]]
+  in_host ip link del up0
+  assert_refused_left_nothing
+}
+
+@test "a host port held by another container is refused naming the port, protocol and container" {
+  make_bundle "$TMP/a" '["sleep", "300"]' "" '{"hull.net.ports": "8080:80/tcp,127.0.0.1:5353:53/udp"}'
+  make_bundle "$TMP/b" '["sleep", "300"]' "" '{"hull.net.ports": "9090:90,127.0.0.1:5353:53/udp"}'
+  run_container a "$TMP/a"
+  run run_container b "$TMP/b"
+  [ "$status" -ne 0 ]
+  [[ "$output" == *"host port 127.0.0.1:5353/udp is already published by container a (network e2e)"* ]]
+  assert_refused_left_nothing 1
+  run in_host nft list map inet hull ports4
+  [[ "$output" != *"9090"* ]]
+  run in_host nft list map inet hull hports4
+  [[ "$output" == *"127.0.0.1 . udp . 5353 : 10.66.0.2 . 53"* ]]
+}
+
+@test "a first container failing after the bridge is up takes the bridge and NAT elements back" {
+  # A mapping no lease knows of: the NAT step fails after bridge, addresses and veth exist.
+  in_host nft -f - <<'NFT'
+table inet hull {
+  map ports4 { type inet_proto . inet_service : ipv4_addr . inet_service; elements = { tcp . 8080 : 10.9.9.9 . 80 } }
+}
+NFT
+  make_bundle "$TMP/b" '["sleep", "300"]' "" '{"hull.net.ports": "8080:80"}'
+  run run_container b "$TMP/b"
+  [ "$status" -ne 0 ]
+  [[ "$output" == *"connecting container b to network e2e: nftables:"* ]]
+  assert_refused_left_nothing
+  run in_host nft list map inet hull ports4
+  [[ "$output" == *"10.9.9.9 . 80"* ]]
+}
+
+@test "an address already leased to another container is refused naming it and leaves nothing" {
+  make_bundle "$TMP/a" '["sleep", "300"]'
+  make_bundle "$TMP/b" '["sleep", "300"]' "" '{"hull.net.ip": "10.66.0.2"}'
+  run_container a "$TMP/a"
+  run run_container b "$TMP/b"
+  [ "$status" -ne 0 ]
+  [[ "$output" == *"annotation hull.net.ip: 10.66.0.2 is already leased to container a"* ]]
+  assert_refused_left_nothing 1
+}

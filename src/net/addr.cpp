@@ -60,6 +60,10 @@ bool Subnet::contains(const IpAddr& a) const {
   return true;
 }
 
+bool Subnet::overlaps(const Subnet& other) const {
+  return contains(other.base) || other.contains(base);
+}
+
 uint64_t Subnet::last_index() const {
   int host_bits = (base.v4() ? 32 : 128) - prefix;
   if (host_bits >= 32) return (uint64_t{1} << 32) - 1;

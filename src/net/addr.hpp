@@ -28,6 +28,8 @@ struct Subnet {
   static std::optional<Subnet> parse(std::string_view text);
   std::string str() const;
   bool contains(const IpAddr& a) const;
+  // Whether the two share any address (same family, one holds the other's base).
+  bool overlaps(const Subnet& other) const;
   // The address index (base + index); nullopt when index is outside the subnet.
   std::optional<IpAddr> at(uint64_t index) const;
   // The index of a, which must be inside the subnet.

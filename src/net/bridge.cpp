@@ -1,6 +1,7 @@
 #include "net/bridge.hpp"
 
 #include <fcntl.h>
+#include <net/if.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -61,18 +62,89 @@ void write_sysctl(const std::string& path, const char* value) {
   if (::pwrite(fd.get(), value, 1, 0) != 1) throw Error::sys("writing " + path);
 }
 
-void ensure_bridge(Netlink& host, const NetworkConfig& cfg) {
-  host.ensure_bridge(cfg.bridge, cfg.mtu);
+// What ensure_bridge changed on the host, so a failed first setup can take it back.
+struct BridgeChanges {
+  bool bridge = false;
+  bool addr4 = false;
+  bool addr6 = false;
+};
+
+void ensure_bridge(Netlink& host, const NetworkConfig& cfg, BridgeChanges& made) {
+  made.bridge = host.ensure_bridge(cfg.bridge, cfg.mtu);
   int br = host.link_index(cfg.bridge);
   if (br == 0) throw Error("bridge " + cfg.bridge + " vanished right after its creation");
-  host.add_address(br, cfg.gateway, cfg.subnet.prefix);
-  if (cfg.subnet6) host.add_address(br, cfg.gateway6, cfg.subnet6->prefix);
+  made.addr4 = host.add_address(br, cfg.gateway, cfg.subnet.prefix);
+  if (cfg.subnet6) made.addr6 = host.add_address(br, cfg.gateway6, cfg.subnet6->prefix);
   host.set_up(br);
   // Forwarding lets containers reach beyond the bridge; route_localnet lets a DNATed
   // connection to 127.0.0.1:PORT leave through the bridge.
   write_sysctl("/proc/sys/net/ipv4/ip_forward", "1");
   write_sysctl("/proc/sys/net/ipv4/conf/" + cfg.bridge + "/route_localnet", "1");
   if (cfg.subnet6) write_sysctl("/proc/sys/net/ipv6/conf/all/forwarding", "1");
+}
+
+// Runs with the network's lease lock held and no lease left: the bridge, gateway addresses
+// and NAT elements a failed setup brought up go again.
+void undo_bridge(Netlink& host, const NetworkConfig& cfg, const BridgeChanges& made) {
+  if (made.bridge) {
+    host.delete_link(cfg.bridge);
+  } else if (int br = host.link_index(cfg.bridge); br != 0) {
+    if (made.addr4) host.delete_address(br, cfg.gateway, cfg.subnet.prefix);
+    if (made.addr6) host.delete_address(br, cfg.gateway6, cfg.subnet6->prefix);
+  }
+  // Without its gateway the network was not in use, so its subnets in the NAT sets are ours.
+  if (made.bridge || made.addr4) {
+    Nft nft;
+    nft_remove_network(nft, cfg);
+  }
+}
+
+std::string ifname_of(int index) {
+  char name[IF_NAMESIZE] = {};
+  return ::if_indextoname(static_cast<unsigned>(index), name) ? name : "#" + std::to_string(index);
+}
+
+// What must hold on the host before anything is touched: the bridge, if there is one, is a
+// bridge, and no address on another interface shares the network's subnets (the gateway
+// would shadow or be shadowed by it).
+void check_host(Netlink& host, const NetworkConfig& cfg) {
+  auto br = host.link(cfg.bridge);
+  if (br && br->kind != "bridge")
+    throw Error(cfg.origin + " /bridge: bridge \"" + cfg.bridge +
+                "\" exists and is not a bridge (kind " + br->describe_kind() + ")");
+  for (const auto& a : host.addresses()) {
+    if (br && a.index == br->index) continue;
+    const char* key = a.net.base.v4() ? "subnet" : "subnet6";
+    const Subnet* mine = a.net.base.v4() ? &cfg.subnet : cfg.subnet6 ? &*cfg.subnet6 : nullptr;
+    if (mine && mine->overlaps(a.net))
+      throw Error(cfg.origin + " /" + key + ": " + mine->str() + " of network \"" + cfg.name +
+                  "\" overlaps address " + a.net.str() + " on host interface " +
+                  ifname_of(a.index));
+  }
+}
+
+// A host port (address, protocol) is one NAT map key: refused when another container, on any
+// network, holds it.
+void check_ports_free(const Paths& paths, const std::string& network, const std::string& id,
+                      const std::vector<PortMapping>& ports) {
+  if (ports.empty()) return;
+  for (auto& net : networks_with_state(paths)) {
+    for (auto& lease : LeaseStore(paths.state_dir + "/" + net).list()) {
+      if (net == network && lease.id == id) continue;
+      std::vector<PortMapping> held;
+      try {
+        held = parse_ports(lease.ports);
+      } catch (const Error&) {
+        continue;
+      }
+      for (auto& p : ports)
+        for (auto& h : held)
+          if (p.same_host_side(h))
+            throw Error("annotation hull.net.ports: host port " + p.host_str() +
+                        " is already published by container " + lease.id + " (network " + net +
+                        ")");
+    }
+  }
 }
 
 void configure_container(const std::string& ns_path, const NetworkConfig& cfg, const Lease& lease) {
@@ -115,6 +187,10 @@ Lease setup(const Paths& paths, const NetworkConfig& cfg, const ContainerState& 
   Fd ns(::open(ns_path.c_str(), O_RDONLY | O_CLOEXEC));
   if (!ns) throw Error::sys("container " + state.id + ": opening " + ns_path);
 
+  Netlink host;
+  check_host(host, cfg);
+  check_ports_free(paths, cfg.name, state.id, ports);
+
   LeaseStore store(paths.state_dir + "/" + cfg.name);
   auto previous = store.find(state.id);
   Lease want;
@@ -126,24 +202,33 @@ Lease setup(const Paths& paths, const NetworkConfig& cfg, const ContainerState& 
   want.start_time = process_start_time(state.pid);
   Lease lease = store.acquire(cfg, want, requested);
 
-  Netlink host;
+  BridgeChanges made;
   try {
     // A repeated or interrupted call may have left a veth and mappings: start from clean.
     if (previous) remove_lease_resources(host, *previous);
-    ensure_bridge(host, cfg);
+    ensure_bridge(host, cfg, made);
     int br = host.link_index(cfg.bridge);
     host.create_veth(lease.veth, br, "eth0", ns.get(), container_mac(lease.ip4), cfg.mtu);
     host.set_hairpin(host.link_index(lease.veth));
     configure_container(ns_path, cfg, lease);
     Nft nft;
-    nft_install(nft, nft_network_elements(cfg) + nft_port_elements("add", ports, lease));
+    try {
+      nft_install(nft, nft_network_elements(cfg) + nft_port_elements("add", ports, lease));
+    } catch (const Error&) {
+      // A container that took the port since the check above: name it, not nft's element.
+      check_ports_free(paths, cfg.name, state.id, ports);
+      throw;
+    }
     write_etc_files(state.bundle, cfg, lease);
   } catch (Error& e) {
     try {
       remove_lease_resources(host, lease);
     } catch (const Error&) {
     }
-    store.release(state.id);
+    try {
+      store.release(state.id, [&] { undo_bridge(host, cfg, made); });
+    } catch (const Error&) {
+    }
     e.context("connecting container " + state.id + " to network " + cfg.name);
     throw;
   }

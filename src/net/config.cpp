@@ -2,6 +2,7 @@
 
 #include <rapidjson/document.h>
 
+#include <algorithm>
 #include <filesystem>
 
 #include "hull/error.hpp"
@@ -24,10 +25,47 @@ std::string get_string(const rapidjson::Value& doc, const char* key, const std::
   return it->value.GetString();
 }
 
-Subnet get_subnet(const std::string& text, const std::string& origin, const char* key) {
+struct Reserved {
+  const char* net;
+  const char* what;
+};
+
+// Address ranges a container address or gateway can never come from.
+constexpr Reserved kReserved[] = {
+    {"0.0.0.0/8", "this network"},
+    {"127.0.0.0/8", "loopback"},
+    {"224.0.0.0/4", "multicast"},
+    {"240.0.0.0/4", "reserved and broadcast"},
+    {"::/127", "unspecified and loopback"},
+    {"::ffff:0:0/96", "IPv4-mapped"},
+    {"fe80::/10", "link-local"},
+    {"ff00::/8", "multicast"},
+};
+
+Subnet get_subnet(const std::string& text, const std::string& origin, const char* key, bool v4) {
   auto net = Subnet::parse(text);
-  if (!net) throw field_error(origin, key, "\"" + text + "\" is not a subnet like 10.88.0.0/16");
-  if (net->last_index() < 2) throw field_error(origin, key, "subnet " + text + " is too small");
+  if (!net) {
+    throw field_error(origin, key,
+                      "\"" + text + "\" is not a subnet like " +
+                          (v4 ? "10.88.0.0/16" : "fd88::/64") + " (host bits clear)");
+  }
+  if (net->base.v4() != v4) {
+    throw field_error(origin, key, std::string("must be an IPv") + (v4 ? "4" : "6") + " subnet");
+  }
+  // The network address (IPv4) or subnet-router anycast address (IPv6), the gateway, one
+  // container and, for IPv4, the broadcast address.
+  if (net->last_index() < 2) {
+    throw field_error(origin, key,
+                      "subnet " + text + " is too small for a gateway and a container (at most " +
+                          (v4 ? "/30" : "/126") + ")");
+  }
+  for (const auto& r : kReserved) {
+    Subnet reserved = *Subnet::parse(r.net);
+    if (net->overlaps(reserved))
+      throw field_error(
+          origin, key,
+          text + " overlaps " + r.net + " (" + r.what + "), which no container can use");
+  }
   return *net;
 }
 
@@ -35,11 +73,19 @@ IpAddr get_gateway(const rapidjson::Value& doc, const char* key, const Subnet& n
                    const std::string& origin) {
   std::string text = get_string(doc, key, origin, "");
   if (text.empty()) return *net.at(1);
+  auto bad = [&](const std::string& why) { return field_error(origin, key, why); };
   auto addr = IpAddr::parse(text);
-  if (!addr || !net.contains(*addr) || net.index_of(*addr) == 0 ||
-      net.at(net.index_of(*addr)) != addr)
-    throw field_error(origin, key, "\"" + text + "\" is not a host address in " + net.str());
-  return *addr;
+  if (!addr) throw bad("\"" + text + "\" is not an IP address");
+  if (!net.contains(*addr)) throw bad(text + " is outside " + net.str());
+  uint64_t index = net.index_of(*addr);
+  if (net.at(index) == addr) return *addr;
+  if (*addr == net.base) {
+    throw bad(text + " is the " + (net.base.v4() ? "network" : "subnet-router anycast") +
+              " address of " + net.str() + ", not a host address");
+  }
+  if (net.base.v4()) throw bad(text + " is the broadcast address of " + net.str());
+  throw bad(text + " is beyond the first 2^32 addresses of " + net.str() +
+            ", which are all the IPAM numbers");
 }
 
 }  // namespace
@@ -72,6 +118,7 @@ NetworkConfig parse_network(const std::string& json, const std::string& origin,
   }
 
   NetworkConfig cfg;
+  cfg.origin = origin;
   cfg.name = get_string(doc, "name", origin, default_name);
   if (!valid_network_name(cfg.name))
     throw field_error(origin, "name", "\"" + cfg.name + "\" is not a valid network name");
@@ -79,12 +126,10 @@ NetworkConfig parse_network(const std::string& json, const std::string& origin,
   if (!valid_ifname(cfg.bridge))
     throw field_error(origin, "bridge", "\"" + cfg.bridge + "\" is not a valid interface name");
   if (!doc.HasMember("subnet")) throw field_error(origin, "subnet", "is required");
-  cfg.subnet = get_subnet(get_string(doc, "subnet", origin, ""), origin, "subnet");
-  if (!cfg.subnet.base.v4()) throw field_error(origin, "subnet", "must be an IPv4 subnet");
+  cfg.subnet = get_subnet(get_string(doc, "subnet", origin, ""), origin, "subnet", true);
   cfg.gateway = get_gateway(doc, "gateway", cfg.subnet, origin);
   if (doc.HasMember("subnet6")) {
-    cfg.subnet6 = get_subnet(get_string(doc, "subnet6", origin, ""), origin, "subnet6");
-    if (cfg.subnet6->base.v4()) throw field_error(origin, "subnet6", "must be an IPv6 subnet");
+    cfg.subnet6 = get_subnet(get_string(doc, "subnet6", origin, ""), origin, "subnet6", false);
     cfg.gateway6 = get_gateway(doc, "gateway6", *cfg.subnet6, origin);
   } else if (doc.HasMember("gateway6")) {
     throw field_error(origin, "gateway6", "needs subnet6");
@@ -124,6 +169,40 @@ NetworkConfig load_network(const std::string& config_dir, const std::string& nam
     throw Error("network \"" + name + "\" is not defined: " + path + " does not exist");
   }
   return parse_network(read_file(path), path, name);
+}
+
+}  // namespace hull::net
+
+namespace hull::net {
+
+void check_config_overlaps(const NetworkConfig& cfg, const std::string& config_dir) {
+  std::vector<std::filesystem::path> files;
+  std::error_code ec;
+  for (auto& entry : std::filesystem::directory_iterator(config_dir, ec))
+    if (entry.path().extension() == ".json") files.push_back(entry.path());
+  std::sort(files.begin(), files.end());
+  for (auto& file : files) {
+    std::string name = file.stem();
+    // The network itself, also when --config names a file of its own with the same name.
+    if (name == cfg.name || !valid_network_name(name) ||
+        std::filesystem::equivalent(file, cfg.origin, ec))
+      continue;
+    NetworkConfig other;
+    try {
+      other = load_network(config_dir, name);
+    } catch (const Error&) {
+      continue;
+    }
+    if (other.name == cfg.name) continue;
+    auto clash = [&](const char* key, const Subnet& mine, const Subnet& theirs) {
+      if (!mine.overlaps(theirs)) return;
+      throw field_error(cfg.origin, key,
+                        mine.str() + " of network \"" + cfg.name + "\" overlaps " + theirs.str() +
+                            " of network \"" + other.name + "\" (" + other.origin + ")");
+    };
+    clash("subnet", cfg.subnet, other.subnet);
+    if (cfg.subnet6 && other.subnet6) clash("subnet6", *cfg.subnet6, *other.subnet6);
+  }
 }
 
 }  // namespace hull::net

@@ -58,15 +58,24 @@ PortMapping parse_one(std::string_view entry) {
 
 }  // namespace
 
+namespace {
+
+std::string host_ip_prefix(const std::optional<IpAddr>& ip) {
+  if (!ip) return "";
+  return ip->v4() ? ip->str() + ":" : "[" + ip->str() + "]:";
+}
+
+}  // namespace
+
 std::string PortMapping::str() const {
-  std::string out;
-  if (host_ip && host_ip->v4()) {
-    out.append(host_ip->str()).append(":");
-  } else if (host_ip) {
-    out.append("[").append(host_ip->str()).append("]:");
-  }
+  std::string out = host_ip_prefix(host_ip);
   out.append(std::to_string(host_port)).append(":").append(std::to_string(container_port));
   return out.append("/").append(proto);
+}
+
+std::string PortMapping::host_str() const {
+  std::string out = host_ip_prefix(host_ip);
+  return out.append(std::to_string(host_port)).append("/").append(proto);
 }
 
 std::vector<PortMapping> parse_ports(const std::string& text) {
@@ -79,9 +88,8 @@ std::vector<PortMapping> parse_ports(const std::string& text) {
     if (entry.empty()) continue;
     PortMapping m = parse_one(entry);
     for (auto& seen : out)
-      if (seen.host_port == m.host_port && seen.proto == m.proto && seen.host_ip == m.host_ip)
-        throw Error("annotation hull.net.ports: host port " + std::to_string(m.host_port) + "/" +
-                    m.proto + " is mapped twice");
+      if (seen.same_host_side(m))
+        throw Error("annotation hull.net.ports: host port " + m.host_str() + " is mapped twice");
     out.push_back(m);
   }
   return out;

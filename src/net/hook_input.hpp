@@ -20,6 +20,12 @@ struct PortMapping {
   std::string proto = "tcp";
 
   std::string str() const;
+  // The host side alone: "[HOSTIP:]HOSTPORT/PROTO".
+  std::string host_str() const;
+  // Whether both claim the same host address, port and protocol (one NAT map key).
+  bool same_host_side(const PortMapping& o) const {
+    return host_port == o.host_port && proto == o.proto && host_ip == o.host_ip;
+  }
   bool operator==(const PortMapping&) const = default;
 };
 

@@ -169,7 +169,7 @@ std::optional<Lease> LeaseStore::find(const std::string& id) const {
   return std::nullopt;
 }
 
-bool LeaseStore::release(const std::string& id) {
+bool LeaseStore::release(const std::string& id, const std::function<void()>& if_last) {
   if (::access(dir_.c_str(), F_OK) != 0) return false;
   FileLock lock(dir_ + "/lock");
   auto leases = load();
@@ -177,6 +177,7 @@ bool LeaseStore::release(const std::string& id) {
   if (it == leases.end()) return false;
   leases.erase(it);
   store(leases);
+  if (leases.empty() && if_last) if_last();
   return true;
 }
 

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -34,8 +35,10 @@ class LeaseStore {
   // one at `requested` or the lowest free address. Throws on exhaustion or a taken request.
   Lease acquire(const NetworkConfig& cfg, Lease lease, const std::optional<IpAddr>& requested);
   std::optional<Lease> find(const std::string& id) const;
-  // Removes the lease; false when there was none.
-  bool release(const std::string& id);
+  // Removes the lease; false when there was none. When it was the network's last, if_last runs
+  // still under the lock, so no other container of the network is between its lease and its
+  // use of the bridge (a failed first setup removes the bridge it made there).
+  bool release(const std::string& id, const std::function<void()>& if_last = nullptr);
   std::vector<Lease> list() const;
   const std::string& dir() const { return dir_; }
 

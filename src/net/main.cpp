@@ -41,10 +41,12 @@ int run_hook(const hull::net::Paths& paths, const std::string& network,
   }
   NetworkConfig cfg = config_file.empty() ? load_network(paths.config_dir, network)
                                           : load_network_file(config_file);
-  if (teardown)
+  if (teardown) {
     hull::net::teardown(paths, cfg.name, state.id);
-  else
-    setup(paths, cfg, state);
+    return 0;
+  }
+  check_config_overlaps(cfg, paths.config_dir);
+  setup(paths, cfg, state);
   return 0;
 }
 

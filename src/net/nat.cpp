@@ -2,6 +2,8 @@
 
 #include <nftables/libnftables.h>
 
+#include <sstream>
+
 #include "hull/error.hpp"
 
 namespace hull::net {
@@ -44,14 +46,23 @@ add rule inet hull postrouting ip6 saddr @masq6 ip6 daddr != @nets6 masquerade
 )";
 }
 
-std::string nft_network_elements(const NetworkConfig& cfg) {
-  std::string out = "add element inet hull nets4 { " + cfg.subnet.str() + " }\n";
-  if (cfg.masquerade) out += "add element inet hull masq4 { " + cfg.subnet.str() + " }\n";
+std::string nft_network_elements(const NetworkConfig& cfg, const std::string& verb) {
+  std::string out;
+  auto element = [&](const char* set, const Subnet& net) {
+    out += verb + " element inet hull " + set + " { " + net.str() + " }\n";
+  };
+  element("nets4", cfg.subnet);
+  if (cfg.masquerade) element("masq4", cfg.subnet);
   if (cfg.subnet6) {
-    out += "add element inet hull nets6 { " + cfg.subnet6->str() + " }\n";
-    if (cfg.masquerade) out += "add element inet hull masq6 { " + cfg.subnet6->str() + " }\n";
+    element("nets6", *cfg.subnet6);
+    if (cfg.masquerade) element("masq6", *cfg.subnet6);
   }
   return out;
+}
+
+void nft_remove_network(Nft& nft, const NetworkConfig& cfg) {
+  std::istringstream lines(nft_network_elements(cfg, "delete"));
+  for (std::string line; std::getline(lines, line);) nft.try_run(line);
 }
 
 namespace {

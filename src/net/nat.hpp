@@ -18,8 +18,9 @@ namespace hull::net {
 // The table, its sets, maps and chains; chains are flushed and refilled, elements kept, so
 // running it again (by every setup) is harmless and repairs a damaged table.
 std::string nft_base_ruleset();
-// The network's subnets as elements (masquerade only when the config asks for it).
-std::string nft_network_elements(const NetworkConfig& cfg);
+// `add` or `delete` of the network's subnets as elements (masquerade only when the config asks
+// for it).
+std::string nft_network_elements(const NetworkConfig& cfg, const std::string& verb = "add");
 // `add` (setup) or `delete` (teardown) of the DNAT map elements of a container's mappings.
 std::string nft_port_elements(const std::string& verb, const std::vector<PortMapping>& ports,
                               const Lease& lease);
@@ -43,6 +44,8 @@ class Nft {
 
 // Adds elements (network subnets, port mappings), creating the table first if it is missing.
 void nft_install(Nft& nft, const std::string& elements);
+// Removes the network's subnets, each on its own so one already gone does not keep the others.
+void nft_remove_network(Nft& nft, const NetworkConfig& cfg);
 // Removes a container's port mappings whatever state the table is in (idempotent teardown).
 void nft_remove_ports(Nft& nft, const std::vector<PortMapping>& ports, const Lease& lease);
 

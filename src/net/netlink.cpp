@@ -71,42 +71,68 @@ nlmsghdr* Netlink::start(uint16_t type, uint16_t flags) {
   return nlh;
 }
 
-int Netlink::request(nlmsghdr* nlh) {
+template <typename Parse>
+int Netlink::exchange(nlmsghdr* nlh, bool one_buffer, Parse parse) {
   if (mnl_socket_sendto(sock_, nlh, nlh->nlmsg_len) < 0) return -errno;
-  char reply[MNL_SOCKET_BUFFER_SIZE];
+  alignas(8) char reply[MNL_SOCKET_BUFFER_SIZE];
   for (;;) {
     ssize_t n = mnl_socket_recvfrom(sock_, reply, sizeof reply);
     if (n < 0) return -errno;
-    int rc = mnl_cb_run(reply, static_cast<size_t>(n), seq_, portid_, nullptr, nullptr);
-    if (rc == MNL_CB_ERROR) return -errno;
-    if (rc == MNL_CB_STOP) return 0;
+    int rc = parse(reply, static_cast<size_t>(n), nlh->nlmsg_seq, portid_);
+    if (rc == -EINTR && (nlh->nlmsg_flags & NLM_F_DUMP) == NLM_F_DUMP) {
+      // The dump changed under us; the rest of it is still queued.
+      while (!ends_dump(reply, static_cast<size_t>(n)))
+        if ((n = mnl_socket_recvfrom(sock_, reply, sizeof reply)) < 0) return -errno;
+      return rc;
+    }
+    if (rc <= 0 || one_buffer) return rc < 0 ? rc : 0;
   }
 }
 
-int Netlink::link_index(const std::string& name) {
+int Netlink::request(nlmsghdr* nlh) {
+  return exchange(nlh, false, parse_ack);
+}
+
+std::optional<LinkInfo> Netlink::link(const std::string& name) {
   nlmsghdr* nlh = mnl_nlmsg_put_header(buf_);
   nlh->nlmsg_type = RTM_GETLINK;
   nlh->nlmsg_flags = NLM_F_REQUEST;
   nlh->nlmsg_seq = ++seq_;
   put_ifinfo(nlh);
   mnl_attr_put_strz(nlh, IFLA_IFNAME, name.c_str());
-  if (mnl_socket_sendto(sock_, nlh, nlh->nlmsg_len) < 0)
-    throw Error::sys("asking for link " + name);
-  char reply[MNL_SOCKET_BUFFER_SIZE];
-  ssize_t n = mnl_socket_recvfrom(sock_, reply, sizeof reply);
-  if (n < 0) throw Error::sys("asking for link " + name);
-  int index = 0;
-  auto cb = [](const nlmsghdr* h, void* data) -> int {
-    auto* ifi = static_cast<const ifinfomsg*>(mnl_nlmsg_get_payload(h));
-    *static_cast<int*>(data) = ifi->ifi_index;
-    return MNL_CB_OK;
-  };
-  int rc = mnl_cb_run(reply, static_cast<size_t>(n), seq_, portid_, cb, &index);
-  if (rc == MNL_CB_ERROR) {
-    if (errno == ENODEV) return 0;
-    throw Error::sys("asking for link " + name);
+  std::vector<LinkInfo> links;
+  int rc = exchange(nlh, true, [&](const void* buf, size_t len, unsigned seq, unsigned portid) {
+    return parse_links(buf, len, seq, portid, links);
+  });
+  if (rc == -ENODEV) return std::nullopt;
+  if (rc < 0) throw Error::sys("asking for link " + name, -rc);
+  if (links.empty()) throw Error("asking for link " + name + ": the kernel sent no link");
+  return links.front();
+}
+
+int Netlink::link_index(const std::string& name) {
+  auto l = link(name);
+  return l ? l->index : 0;
+}
+
+std::vector<AddrInfo> Netlink::addresses() {
+  nlmsghdr* nlh = mnl_nlmsg_put_header(buf_);
+  nlh->nlmsg_type = RTM_GETADDR;
+  nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
+  auto* ifa = static_cast<ifaddrmsg*>(mnl_nlmsg_put_extra_header(nlh, sizeof(ifaddrmsg)));
+  ifa->ifa_family = AF_UNSPEC;
+  std::vector<AddrInfo> out;
+  // A dump interrupted by a change (another container's bridge or veth coming up) is asked
+  // again; changes come in bursts, so this ends.
+  for (int rc = -EINTR;;) {
+    out.clear();
+    nlh->nlmsg_seq = ++seq_;
+    rc = exchange(nlh, false, [&](const void* buf, size_t len, unsigned seq, unsigned portid) {
+      return parse_addrs(buf, len, seq, portid, out);
+    });
+    if (rc == 0) return out;
+    if (rc != -EINTR) throw Error::sys("listing the host's addresses", -rc);
   }
-  return index;
 }
 
 nlattr* Netlink::start_new_link(nlmsghdr*& nlh, const std::string& name, unsigned mtu,
@@ -122,14 +148,21 @@ nlattr* Netlink::start_new_link(nlmsghdr*& nlh, const std::string& name, unsigne
   return info;
 }
 
-void Netlink::ensure_bridge(const std::string& name, unsigned mtu) {
+bool Netlink::ensure_bridge(const std::string& name, unsigned mtu) {
   nlmsghdr* nlh = nullptr;
   // Two statements: in one call the order of evaluating nlh and start_new_link's filling of
   // it is unspecified (clang reads nlh first, still null).
   nlattr* info = start_new_link(nlh, name, mtu, "bridge");
   mnl_attr_nest_end(nlh, info);
   int rc = request(nlh);
-  if (rc != 0 && rc != -EEXIST) throw Error::sys("creating bridge " + name, -rc);
+  if (rc == 0) return true;
+  if (rc != -EEXIST) throw Error::sys("creating bridge " + name, -rc);
+  // Addresses must never land on a veth, lo or an uplink that happens to have the name.
+  auto existing = link(name);
+  if (existing && existing->kind != "bridge")
+    throw Error("bridge \"" + name + "\" exists and is not a bridge (kind " +
+                existing->describe_kind() + ")");
+  return false;
 }
 
 void Netlink::create_veth(const std::string& host, int master, const std::string& peer, int ns_fd,
@@ -183,8 +216,9 @@ void Netlink::set_hairpin(int index) {
   if (rc != 0) throw Error::sys("turning on hairpin mode of link " + std::to_string(index), -rc);
 }
 
-void Netlink::add_address(int index, const IpAddr& addr, int prefix) {
-  nlmsghdr* nlh = start(RTM_NEWADDR, NLM_F_CREATE | NLM_F_REPLACE);
+nlmsghdr* Netlink::put_addr(uint16_t type, uint16_t flags, int index, const IpAddr& addr,
+                            int prefix) {
+  nlmsghdr* nlh = start(type, flags);
   auto* ifa = static_cast<ifaddrmsg*>(mnl_nlmsg_put_extra_header(nlh, sizeof(ifaddrmsg)));
   ifa->ifa_family = static_cast<unsigned char>(addr.family);
   ifa->ifa_prefixlen = static_cast<unsigned char>(prefix);
@@ -192,15 +226,31 @@ void Netlink::add_address(int index, const IpAddr& addr, int prefix) {
   size_t len = addr.v4() ? 4 : 16;
   mnl_attr_put(nlh, IFA_LOCAL, len, addr.bytes.data());
   mnl_attr_put(nlh, IFA_ADDRESS, len, addr.bytes.data());
+  return nlh;
+}
+
+bool Netlink::add_address(int index, const IpAddr& addr, int prefix) {
+  // No NLM_F_REPLACE: an address already there answers EEXIST, which tells a failed setup
+  // whether the address is its own to remove.
+  nlmsghdr* nlh = put_addr(RTM_NEWADDR, NLM_F_CREATE | NLM_F_EXCL, index, addr, prefix);
   if (!addr.v4()) {
     // Duplicate detection would hold the address back for a second or more; IPAM already
     // guarantees it is unique on this bridge.
-    ifa->ifa_flags = IFA_F_NODAD;
+    static_cast<ifaddrmsg*>(mnl_nlmsg_get_payload(nlh))->ifa_flags = IFA_F_NODAD;
     mnl_attr_put_u32(nlh, IFA_FLAGS, IFA_F_NODAD);
   }
   int rc = request(nlh);
-  if (rc != 0 && rc != -EEXIST)
-    throw Error::sys("adding address " + addr.str() + "/" + std::to_string(prefix), -rc);
+  if (rc == -EEXIST) return false;
+  if (rc != 0) throw Error::sys("adding address " + addr.str() + "/" + std::to_string(prefix), -rc);
+  return true;
+}
+
+bool Netlink::delete_address(int index, const IpAddr& addr, int prefix) {
+  int rc = request(put_addr(RTM_DELADDR, 0, index, addr, prefix));
+  if (rc == -EADDRNOTAVAIL || rc == -ENODEV) return false;
+  if (rc != 0)
+    throw Error::sys("removing address " + addr.str() + "/" + std::to_string(prefix), -rc);
+  return true;
 }
 
 void Netlink::add_default_route(int index, const IpAddr& gateway) {

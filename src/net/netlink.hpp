@@ -5,9 +5,12 @@
 
 #include <array>
 #include <cstdint>
+#include <optional>
 #include <string>
+#include <vector>
 
 #include "net/addr.hpp"
+#include "net/netlink_reply.hpp"
 
 struct mnl_socket;
 struct nlmsghdr;
@@ -29,8 +32,13 @@ class Netlink {
 
   // 0 when there is no such link.
   int link_index(const std::string& name);
-  // Creates a bridge; an existing link of that name is left as it is.
-  void ensure_bridge(const std::string& name, unsigned mtu);
+  // The link called name (index, kind, type); nullopt when there is none.
+  std::optional<LinkInfo> link(const std::string& name);
+  // Every IPv4 and IPv6 address in the namespace.
+  std::vector<AddrInfo> addresses();
+  // Creates a bridge; true when it made it, false when a bridge of that name was there (left
+  // as it is). An existing link of another kind is an error naming its kind.
+  bool ensure_bridge(const std::string& name, unsigned mtu);
   // A veth pair: `host` up on bridge `master`, its peer created directly inside the namespace
   // of ns_fd as `peer` with MAC `mac` (still down).
   void create_veth(const std::string& host, int master, const std::string& peer, int ns_fd,
@@ -39,13 +47,20 @@ class Netlink {
   bool delete_link(const std::string& name);
   void set_up(int index);
   void set_hairpin(int index);
-  // Adds addr/prefix to link index; an address already there is fine.
-  void add_address(int index, const IpAddr& addr, int prefix);
+  // Adds addr/prefix to link index; true when it added it, false when it was already there.
+  bool add_address(int index, const IpAddr& addr, int prefix);
+  // Removes addr/prefix from link index; false when it was not there.
+  bool delete_address(int index, const IpAddr& addr, int prefix);
   void add_default_route(int index, const IpAddr& gateway);
 
  private:
   // Sends the request in buf_ and waits for its ack; returns 0 or the negative errno.
   int request(nlmsghdr* nlh);
+  // Sends the request and hands each received buffer to parse (a parse_* of netlink_reply)
+  // until it says kReplyDone or, with one_buffer, after the first; returns 0 or -errno.
+  template <typename Parse>
+  int exchange(nlmsghdr* nlh, bool one_buffer, Parse parse);
+  nlmsghdr* put_addr(uint16_t type, uint16_t flags, int index, const IpAddr& addr, int prefix);
   nlmsghdr* start(uint16_t type, uint16_t flags);
   // An RTM_NEWLINK creating NAME (up) of KIND; returns the open IFLA_LINKINFO nest.
   nlattr* start_new_link(nlmsghdr*& nlh, const std::string& name, unsigned mtu, const char* kind);
