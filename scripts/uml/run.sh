@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# Runs a command inside a user-mode Linux guest whose root is this host's tree (a pure
+# cgroup v2 kernel: cgroup2 on /sys/fs/cgroup, tmpfs on /run, /tmp and the other scratch
+# dirs) and exits with its status; its stdout and stderr come back as ours.
+#   scripts/uml/run.sh [--mem SIZE] [--log FILE] [--] COMMAND [ARGS...]
+# The command runs as root in the current directory (which must not be under a guest
+# tmpfs such as /tmp: the guest sees its own empty /tmp there). Status 125 with the end of
+# the console log when the guest cannot start or the command never finished.
+set -uo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+source "$here/lib.sh"
+
+mem=1G log=""
+while [ $# -gt 0 ]; do
+  case $1 in
+    --mem) mem=$2; shift 2 ;;
+    --log) log=$2; shift 2 ;;
+    --) shift; break ;;
+    *) break ;;
+  esac
+done
+[ $# -gt 0 ] || { echo "usage: $0 [--mem SIZE] [--log FILE] [--] COMMAND [ARGS...]" >&2; exit 2; }
+
+if ! why=$(uml_why_not); then
+  echo "uml: no guest can start: $why" >&2
+  exit 125
+fi
+xchg=$(mktemp -d "${UML_XCHG_PARENT:-/tmp}/hull-uml.XXXXXX") || exit 125
+trap 'rm -rf "$xchg"' EXIT
+[ -n "$log" ] || log=$xchg/console.log
+uml_prepare "$xchg" "$PWD" "$@"
+# linux.uml keeps its memory in a file under TMPDIR: the host's /dev/shm when there is room
+TMPDIR=/dev/shm uml_boot / "$here/guest-init.sh" "$mem" "$xchg" "$log"
+boot_rc=$?
+uml_result "$xchg" "$log"
+rc=$?
+if [ $rc = 125 ] && [ $boot_rc != 0 ]; then
+  echo "uml: linux.uml exited $boot_rc" >&2
+fi
+exit $rc
