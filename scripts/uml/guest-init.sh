@@ -12,6 +12,10 @@ mount -t sysfs sysfs /sys || say "mounting /sys failed"
 mount -t cgroup2 -o nsdelegate cgroup2 /sys/fs/cgroup || say "mounting cgroup2 failed"
 grep -q ' /dev ' /proc/mounts || mount -t devtmpfs devtmpfs /dev
 mkdir -p /dev/pts /dev/shm 2>/dev/null
+ln -sf /proc/self/fd /dev/fd
+ln -sf /proc/self/fd/0 /dev/stdin
+ln -sf /proc/self/fd/1 /dev/stdout
+ln -sf /proc/self/fd/2 /dev/stderr
 mount -t devpts -o newinstance,ptmxmode=0666 devpts /dev/pts
 mount -t tmpfs -o mode=1777 tmpfs /dev/shm
 # scratch: every place tests, runtimes and tools write (state roots, bundles, bats' tmp)

@@ -49,12 +49,12 @@ uml_prepare() {
   rm -f "$xchg/out" "$xchg/err" "$xchg/rc"
 }
 
-# uml_result XCHG LOG: copies the guest command's stdout and stderr to ours and returns its
-# exit status. When the command never finished (no rc file: the guest did not boot, its init
+# uml_result XCHG LOG [streamed]: copies the guest command's stdout (unless streamed: already
+# shown while it ran, see uml_stream) and stderr to ours and returns its exit status. When the command never finished (no rc file: the guest did not boot, its init
 # failed, the kernel died) says so on stderr with the end of the console log, status 125.
 uml_result() {
-  local xchg=$1 log=$2
-  [ -f "$xchg/out" ] && cat "$xchg/out"
+  local xchg=$1 log=$2 streamed=${3:-}
+  [ -z "$streamed" ] && [ -f "$xchg/out" ] && cat "$xchg/out"
   [ -f "$xchg/err" ] && cat "$xchg/err" >&2
   if [ ! -s "$xchg/rc" ]; then
     echo "uml: the guest command did not finish; the end of the console log ($log):" >&2
@@ -62,4 +62,12 @@ uml_result() {
     return 125
   fi
   return "$(cat "$xchg/rc")"
+}
+
+# uml_stream XCHG PID: copies the guest command's stdout to ours as it grows (hostfs writes
+# reach the host file at once) until process PID (the linux.uml) ends.
+uml_stream() {
+  local xchg=$1 pid=$2
+  touch "$xchg/out"
+  tail -n +1 -s 0.5 -F --pid="$pid" "$xchg/out" 2>/dev/null
 }
