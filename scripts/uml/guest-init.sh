@@ -23,6 +23,11 @@ for d in /run /tmp /var/tmp /var/run /var/lib/containers /root /home /var/log /v
   [ -d "$d" ] && [ ! -L "$d" ] && mount -t tmpfs -o mode=0755 tmpfs "$d"
 done
 chmod 1777 /tmp /var/tmp
+# the command's own tree (the build, say) stays visible when it lies under one of them
+case ${hull_keep:-} in
+  /tmp/* | /run/* | /var/tmp/* | /var/run/* | /root/* | /home/*)
+    mkdir -p "$hull_keep" && mount -t hostfs -o "$hull_keep" none "$hull_keep" ;;
+esac
 mount -t bpf bpf /sys/fs/bpf 2>/dev/null
 mount -t tmpfs tmpfs /sys/fs/cgroup/../fuse 2>/dev/null
 mkdir -p /run/uml-xchg

@@ -25,7 +25,8 @@ uml_why_not() {
 # uml_boot ROOT INIT MEM XCHG LOG [KERNEL ARGS...]: boots a guest and waits until it powers
 # off. ROOT: the host directory that becomes the guest's / (hostfs); INIT: the init program,
 # a path inside the guest; MEM: guest memory (512M, 1G); XCHG: the exchange directory, passed
-# to init as $hull_xchg; LOG: where the console goes. Status: linux.uml's own.
+# to init as $hull_xchg; LOG: where the console goes. KERNEL ARGS of the form name=value
+# reach init as environment variables (guest-init.sh reads hull_keep). Status: linux.uml's.
 uml_boot() {
   local root=$1 init=$2 mem=$3 xchg=$4 log=$5
   shift 5

@@ -5,8 +5,8 @@
 #   scripts/uml/run.sh [--mem SIZE] [--disk MIB] [--log FILE] [--] COMMAND [ARGS...]
 # --disk gives the guest a block device /dev/ubda (98:0) of that size, backed by a sparse
 # file that is removed afterwards.
-# The command runs as root in the current directory (which must not be under a guest
-# tmpfs such as /tmp: the guest sees its own empty /tmp there). Status 125 with the end of
+# The command runs as root in the current directory, which stays the host's even when it lies
+# under a dir the guest hides with a tmpfs (/tmp, /run, /root, /home). Status 125 with the end of
 # the console log when the guest cannot start or the command never finished.
 set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -32,7 +32,8 @@ xchg=$(mktemp -d "${UML_XCHG_PARENT:-/tmp}/hull-uml.XXXXXX") || exit 125
 trap 'rm -rf "$xchg"' EXIT
 [ -n "$log" ] || log=$xchg/console.log
 uml_prepare "$xchg" "$PWD" "$@"
-args=()
+# the current directory stays visible in the guest even under a scratch dir it hides
+args=("hull_keep=$PWD")
 if [ -n "$disk" ]; then
   truncate -s "${disk}M" "$xchg/disk.img" || exit 125
   args+=("ubd0=$xchg/disk.img")
