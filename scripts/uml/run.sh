@@ -29,7 +29,10 @@ if ! why=$(uml_why_not); then
   exit 125
 fi
 xchg=$(mktemp -d "${UML_XCHG_PARENT:-/tmp}/hull-uml.XXXXXX") || exit 125
-trap 'rm -rf "$xchg"' EXIT
+uml_pid=""
+# the guest goes with us (meson's timeout, ^C): linux.uml leads its own process group
+trap '[ -n "$uml_pid" ] && kill -KILL -- -"$uml_pid" 2>/dev/null; rm -rf "$xchg"' EXIT
+trap 'exit 130' INT TERM HUP
 [ -n "$log" ] || log=$xchg/console.log
 uml_prepare "$xchg" "$PWD" "$@"
 # the current directory stays visible in the guest even under a scratch dir it hides

@@ -95,6 +95,17 @@ TEST_F(V2Fake, MemoryAndSwapConversions) {
   EXPECT_EQ(file("memory.low"), std::to_string(50 << 20));
 }
 
+// memory+swap equal to the limit means no swap at all: memory.swap.max 0, as runc writes (the
+// v2 suite found it left at "max").
+TEST_F(V2Fake, SwapEqualToTheLimitDisablesSwap) {
+  spec::LinuxResources r;
+  r.memory.emplace();
+  r.memory->limit = 16 << 20;
+  r.memory->swap = 16 << 20;
+  m_->apply(r, "x", true);  // update: no device program (a fake tree cannot take one)
+  EXPECT_EQ(file("memory.swap.max"), "0");
+}
+
 TEST_F(V2Fake, UnlimitedMemoryMeansUnlimitedSwap) {
   spec::LinuxResources r;
   r.memory.emplace();
