@@ -293,10 +293,10 @@ start_sleeper() {  # start_sleeper [JQ_FILTER]
   rt create -b "$WORK/b" "$ID"
   rt start "$ID"
   wait_for bash -c "[ \$($RUNTIME --root $STATE ps --format json $ID | jq length) -eq 3 ]"
-  rt kill --all "$ID" KILL
   local procs
   procs=$(cgdir pids "$ID")/cgroup.procs
-  [ -s "$procs" ]
+  [ -n "$(cat "$procs")" ]  # cgroup files have no size: read them
+  rt kill --all "$ID" KILL
   wait_for bash -c "[ -e $procs ] && [ \"\$(cat $procs)\" = '' ]"
   rt delete "$ID"
   no_cgroup_left "$ID"

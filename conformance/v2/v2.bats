@@ -14,8 +14,10 @@ setup() {
 teardown() {
   [ -n "${WORK:-}" ] || return 0
   # a test that throttled the disk lifts it first, so a writer stuck on it can finish
-  [ -e "$WORK/throttled" ] && echo "$(cat "$WORK/throttled") wbps=max" >"$CG/$ID/io.max"
-  [ -e "$WORK/dd.pid" ] && wait "$(cat "$WORK/dd.pid")" 2>/dev/null
+  if [ -e "$WORK/throttled" ]; then
+    echo "$(cat "$WORK/throttled") wbps=max" >"$CG/$ID/io.max" || true
+  fi
+  if [ -e "$WORK/dd.pid" ]; then wait "$(cat "$WORK/dd.pid")" 2>/dev/null || true; fi
   cleanup_all
 }
 
@@ -134,7 +136,7 @@ devices_bundle() {
   strace -f -qq -e trace=kill,openat -o "$WORK/kill.trace" "$RUNTIME" --root "$STATE" kill --all "$ID" KILL
   grep -q 'openat(.*/cgroup.kill", O_WRONLY' "$WORK/kill.trace" || fail "KILL: $(cat "$WORK/kill.trace")"
   ! grep -q 'kill(' "$WORK/kill.trace"
-  empty() { [ ! -s "$CG/$ID/cgroup.procs" ]; }
+  empty() { [ -z "$(cat "$CG/$ID/cgroup.procs")" ]; }
   wait_for empty
   rt delete "$ID"
   no_cgroup_left "$ID"
