@@ -35,11 +35,30 @@ cgpath() { echo ".linux.cgroupsPath=\"/$1\""; }
 rt() { "$RUNTIME" --root "$STATE" "$@"; }
 runc_rt() { runc --root "$RUNC_STATE" "$@"; }
 
-cgfile() { tr -d '\n' <"$CG/$1/$2/$3"; }
+# The layout: pure cgroup v2 (a guest, most hosts today) or v1/hybrid (this machine).
+is_v2() { [ "$(stat -f -c %T "$CG")" = cgroup2fs ]; }
+# v2_has CONTROLLER: the v2 root offers it (UML guests lack cpuset, hugetlb and rdma)
+v2_has() { grep -qw "$1" "$CG/cgroup.controllers"; }
+
+# cgdir CONTROLLER ID: the container's directory holding that controller's files.
+cgdir() { if is_v2; then echo "$CG/$2"; else echo "$CG/$1/$2"; fi; }
+cgfile() { tr -d '\n' <"$(cgdir "$1" "$2")/$3"; }
+
+# test_blockdev: MAJOR:MINOR of a real block device here (io.max and the throttle files
+# refuse devices that do not exist): the first disk under /sys/block.
+test_blockdev() {
+  local d
+  for d in /sys/block/*; do
+    case ${d##*/} in loop* | ram* | zram* | nbd*) continue ;; esac
+    cat "$d/dev"
+    return 0
+  done
+  return 1
+}
 
 no_cgroup_left() {
   local id=$1 d
-  for d in "$CG"/*/"$id" "$CG"/unified/"$id"; do
+  for d in "$CG"/*/"$id" "$CG"/unified/"$id" "$CG/$id"; do
     if [ -e "$d" ]; then
       echo "left behind: $d"
       return 1
@@ -52,7 +71,7 @@ cleanup_all() {
   for id in "${IDS[@]}"; do
     rt delete --force "$id" >/dev/null 2>&1 || true
     runc_rt delete --force "$id" >/dev/null 2>&1 || true
-    for d in "$CG"/*/"$id"; do
+    for d in "$CG"/*/"$id" "$CG/$id"; do
       [ -d "$d" ] && rmdir "$d" 2>/dev/null || true
     done
   done

@@ -3,7 +3,9 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <cstring>
+#include <string>
 
 #include "hull/error.hpp"
 
@@ -108,27 +110,45 @@ std::vector<bpf_insn> device_program(const std::vector<DeviceRule>& rules) {
 }
 
 linux_::Fd load_device_program(const std::vector<bpf_insn>& program) {
-  static char log[16384];
   static const char license[] = "Apache";
-  log[0] = 0;
-  bpf_attr attr;
-  std::memset(&attr, 0, sizeof(attr));
-  attr.prog_type = BPF_PROG_TYPE_CGROUP_DEVICE;
-  attr.insns = reinterpret_cast<uint64_t>(program.data());
-  attr.insn_cnt = static_cast<uint32_t>(program.size());
-  attr.license = reinterpret_cast<uint64_t>(license);
-  attr.log_buf = reinterpret_cast<uint64_t>(log);
-  attr.log_size = sizeof(log);
-  attr.log_level = 1;
-  long fd = bpf(BPF_PROG_LOAD, &attr);
-  if (fd < 0) {
-    int err = errno;
-    std::string text = log;
-    throw Error::sys("loading the device filter (BPF_PROG_TYPE_CGROUP_DEVICE)" +
-                         (text.empty() ? "" : " [verifier: " + text + "]"),
-                     err);
+  auto load = [&](std::vector<char>* log) {
+    bpf_attr attr;
+    std::memset(&attr, 0, sizeof(attr));
+    attr.prog_type = BPF_PROG_TYPE_CGROUP_DEVICE;
+    attr.insns = reinterpret_cast<uint64_t>(program.data());
+    attr.insn_cnt = static_cast<uint32_t>(program.size());
+    attr.license = reinterpret_cast<uint64_t>(license);
+    if (log) {
+      (*log)[0] = 0;
+      attr.log_buf = reinterpret_cast<uint64_t>(log->data());
+      attr.log_size = static_cast<uint32_t>(log->size());
+      attr.log_level = 1;
+    }
+    return bpf(BPF_PROG_LOAD, &attr);
+  };
+  // Without a log first: a verifier log that does not fit fails the load itself (ENOSPC),
+  // and a long rule list verifies into a long log.
+  long fd = load(nullptr);
+  if (fd >= 0) return linux_::Fd(static_cast<int>(fd));
+  int err = errno;
+  // Only to explain the failure: load again with a log, growing it until the text fits.
+  std::string text;
+  for (size_t size = 64 * 1024; size <= 16 * 1024 * 1024; size *= 4) {
+    std::vector<char> log(size);
+    fd = load(&log);
+    if (fd >= 0) {
+      // Loaded this time (the first failure was transient): keep it.
+      return linux_::Fd(static_cast<int>(fd));
+    }
+    if (errno == ENOSPC) continue;
+    text.assign(log.data(), strnlen(log.data(), log.size()));
+    break;
   }
-  return linux_::Fd(static_cast<int>(fd));
+  while (!text.empty() && text.back() == '\n') text.pop_back();
+  throw Error::sys("loading the device filter (BPF_PROG_TYPE_CGROUP_DEVICE, " +
+                       std::to_string(program.size()) + " instructions)" +
+                       (text.empty() ? "" : " [verifier: " + text + "]"),
+                   err);
 }
 
 void attach_device_program(int cgroup_dir_fd, int prog_fd) {

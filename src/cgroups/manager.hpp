@@ -38,6 +38,11 @@ class Manager {
   virtual void apply(const spec::LinuxResources& r, const std::string& origin, bool update) = 0;
   // Usage counters for `events`; controllers the host lacks read as zero.
   virtual Stats stats() const = 0;
+  // Sends sig to every process in the cgroup and below (kill --all). Pid by pid by default;
+  // v2 writes cgroup.kill for SIGKILL where the kernel has it (5.14).
+  virtual void signal_all(int sig);
+  // Freezes or thaws and waits until the kernel reports it; a freeze that never completes is
+  // an error, and the cgroup is thawed back.
   virtual void freeze(bool frozen) = 0;
   virtual bool frozen() const = 0;
   // Thaws the cgroup and every child cgroup the container froze, without waiting: on v1 a

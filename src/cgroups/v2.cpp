@@ -2,9 +2,12 @@
 #include "cgroups/v2.hpp"
 
 #include <fcntl.h>
+#include <poll.h>
 #include <signal.h>
-#include <time.h>
+#include <unistd.h>
 
+#include <cerrno>
+#include <chrono>
 #include <sstream>
 
 #include "cgroups/fs_util.hpp"
@@ -50,6 +53,31 @@ bool events_frozen(const std::string& dir) {
   return events && events->find("frozen 1") != std::string::npos;
 }
 
+// Rereads cgroup.events (fd) until it holds the line want, woken by the kernel's change
+// notification (POLLPRI); gives up after timeout. last: the file's text as last read, on one
+// line.
+bool wait_events(int fd, const std::string& want, std::chrono::milliseconds timeout,
+                 std::string& last) {
+  auto deadline = std::chrono::steady_clock::now() + timeout;
+  for (;;) {
+    char buf[512];
+    ssize_t n = ::pread(fd, buf, sizeof(buf) - 1, 0);
+    if (n < 0) throw Error::sys("reading cgroup.events");
+    last.assign(buf, static_cast<size_t>(n));
+    if (("\n" + last).find("\n" + want + "\n") != std::string::npos) return true;
+    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+        deadline - std::chrono::steady_clock::now());
+    if (left.count() <= 0) break;
+    struct pollfd p = {fd, POLLPRI, 0};
+    if (::poll(&p, 1, static_cast<int>(left.count())) < 0 && errno != EINTR) {
+      throw Error::sys("waiting on cgroup.events");
+    }
+  }
+  while (!last.empty() && last.back() == '\n') last.pop_back();
+  for (char& c : last) c = c == '\n' ? ',' : c;
+  return false;
+}
+
 }  // namespace
 
 V2Manager::V2Manager(std::string mountpoint, std::string path) : path_(std::move(path)) {
@@ -89,13 +117,27 @@ std::vector<pid_t> V2Manager::pids() const {
 }
 
 void V2Manager::freeze(bool frozen) {
+  std::string events = dir() + "/cgroup.events";
+  linux_::Fd fd(::open(events.c_str(), O_RDONLY | O_CLOEXEC));
+  if (!fd) throw Error::sys("opening " + events);
   linux_::write_file(dir() + "/cgroup.freeze", frozen ? "1" : "0");
-  std::string want = frozen ? "frozen 1" : "frozen 0";
-  for (;;) {
-    if (linux_::read_file(dir() + "/cgroup.events").find(want) != std::string::npos) return;
-    struct timespec ts = {0, 1000 * 1000};
-    nanosleep(&ts, nullptr);
+  std::string last;
+  if (wait_events(fd.get(), frozen ? "frozen 1" : "frozen 0", freeze_timeout_, last)) return;
+  // A task that never reaches the freezer (uninterruptible sleep in a stuck I/O, say) keeps
+  // the cgroup from reporting frozen; leave it running rather than half frozen.
+  if (frozen) linux_::write_file(dir() + "/cgroup.freeze", "0");
+  throw Error("cgroup " + dir() + " did not report " + (frozen ? "frozen" : "thawed") + " within " +
+              std::to_string(freeze_timeout_.count()) + " ms (cgroup.events: " + last + ")" +
+              (frozen ? "; a process may be stuck in uninterruptible sleep; thawed it back" : ""));
+}
+
+void V2Manager::signal_all(int sig) {
+  // One write signals the whole subtree, processes forked meanwhile included; SIGKILL only.
+  if (sig == SIGKILL && linux_::exists(dir() + "/cgroup.kill")) {
+    linux_::write_file(dir() + "/cgroup.kill", "1");
+    return;
   }
+  Manager::signal_all(sig);
 }
 
 bool V2Manager::frozen() const {

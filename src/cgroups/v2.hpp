@@ -1,5 +1,7 @@
 #pragma once
 
+#include <chrono>
+
 #include "cgroups/manager.hpp"
 #include "linux/fd.hpp"
 
@@ -15,7 +17,10 @@ class V2Manager : public Manager {
   std::vector<pid_t> pids() const override;
   void apply(const spec::LinuxResources& r, const std::string& origin, bool update) override;
   Stats stats() const override;
+  void signal_all(int sig) override;
   void freeze(bool frozen) override;
+  // How long freeze() waits for cgroup.events to report the new state (tests shorten it).
+  void set_freeze_timeout(std::chrono::milliseconds t) { freeze_timeout_ = t; }
   bool frozen() const override;
   void thaw_tree() override;
   void destroy() override;
@@ -27,6 +32,8 @@ class V2Manager : public Manager {
   std::string path_;
   std::vector<Hierarchy> hierarchies_;
   linux_::Fd dir_fd_;
+  // As runc's: 10 s.
+  std::chrono::milliseconds freeze_timeout_{10000};
 };
 
 }  // namespace hull::cgroups

@@ -94,9 +94,11 @@ class V2Apply {
     } catch (const Error& e) {
       w_.fail("memory/swap", e.message());
     }
-    if (swap_max != 0) {
+    // swap equal to the limit converts to 0: no swap (runc writes it too); 0 given as swap
+    // means "unset".
+    if (swap_max != 0 || swap > 0) {
       // A kernel without swap accounting has no memory.swap.max: only "unlimited" is fine then.
-      if (swap_max > 0 || linux_::exists(d_ + "/memory.swap.max")) {
+      if (swap_max >= 0 || linux_::exists(d_ + "/memory.swap.max")) {
         w_.write(d_, "memory/swap", "memory.swap.max", limit_value(swap_max));
       }
     }

@@ -47,8 +47,7 @@ std::unique_ptr<cgroups::Manager> manager_of(const state::Record& r) {
 }
 
 void signal_all(const state::Record& r, int sig) {
-  auto cg = manager_of(r);
-  for (pid_t pid : cg->pids()) ::kill(pid, sig);
+  manager_of(r)->signal_all(sig);
 }
 
 }  // namespace

@@ -1,8 +1,10 @@
 // V2Manager against a fake cgroup2 tree in a temp dir: the host here is v1, so the v2
 // conversions are pinned down by the files they write.
 #include <gtest/gtest.h>
+#include <signal.h>
 
 #include <algorithm>
+#include <chrono>
 
 #include "cgroups/fs_util.hpp"
 #include "cgroups/v2.hpp"
@@ -91,6 +93,17 @@ TEST_F(V2Fake, MemoryAndSwapConversions) {
   EXPECT_EQ(file("memory.max"), std::to_string(100 << 20));
   EXPECT_EQ(file("memory.swap.max"), std::to_string(200 << 20));
   EXPECT_EQ(file("memory.low"), std::to_string(50 << 20));
+}
+
+// memory+swap equal to the limit means no swap at all: memory.swap.max 0, as runc writes (the
+// v2 suite found it left at "max").
+TEST_F(V2Fake, SwapEqualToTheLimitDisablesSwap) {
+  spec::LinuxResources r;
+  r.memory.emplace();
+  r.memory->limit = 16 << 20;
+  r.memory->swap = 16 << 20;
+  m_->apply(r, "x", true);  // update: no device program (a fake tree cannot take one)
+  EXPECT_EQ(file("memory.swap.max"), "0");
 }
 
 TEST_F(V2Fake, UnlimitedMemoryMeansUnlimitedSwap) {
@@ -293,6 +306,57 @@ TEST(V2Frozen, SubtreeListsChildrenBeforeTheirParent) {
   EXPECT_EQ(pids, (std::vector<pid_t>{1, 2, 3}));
   EXPECT_EQ(first_missing(t.root(), t.root() + "/ctr/x/y"), t.root() + "/ctr/x");
   EXPECT_EQ(first_missing(t.root(), t.root() + "/ctr/a"), "");
+}
+
+}  // namespace hull::cgroups
+
+namespace hull::cgroups {
+
+// Issue 13: a freeze waited for ever when cgroup.events never said "frozen 1" (a task stuck
+// in uninterruptible sleep never reaches the freezer). It now gives up, thaws the cgroup back
+// and says why; the fake tree's events file never changes, so the bound is what ends it.
+TEST(V2Frozen, AFreezeThatNeverCompletesFailsAndThawsBack) {
+  test::TempTree t;
+  t.file("ctr/cgroup.freeze", "0\n");
+  t.file("ctr/cgroup.events", "populated 1\nfrozen 0\n");
+  V2Manager m(t.root(), "/ctr");
+  m.set_freeze_timeout(std::chrono::milliseconds(20));
+  try {
+    m.freeze(true);
+    FAIL() << "freeze returned although the cgroup never reported frozen";
+  } catch (const Error& e) {
+    EXPECT_NE(e.message().find("cgroup " + t.root() + "/ctr did not report frozen"),
+              std::string::npos)
+        << e.message();
+    EXPECT_NE(e.message().find("populated 1,frozen 0"), std::string::npos) << e.message();
+    EXPECT_NE(e.message().find("thawed it back"), std::string::npos) << e.message();
+  }
+  EXPECT_EQ(trim(t.read("ctr/cgroup.freeze")), "0");
+}
+
+TEST(V2Frozen, AFreezeTheKernelReportsReturns) {
+  test::TempTree t;
+  t.file("ctr/cgroup.freeze", "0\n");
+  t.file("ctr/cgroup.events", "populated 1\nfrozen 1\n");
+  V2Manager m(t.root(), "/ctr");
+  m.freeze(true);
+  EXPECT_EQ(trim(t.read("ctr/cgroup.freeze")), "1");
+  EXPECT_TRUE(m.frozen());
+}
+
+// kill --all with SIGKILL is one write to cgroup.kill (the kernel signals the whole subtree,
+// also what forks meanwhile); other signals go pid by pid.
+TEST(V2Kill, SigkillWritesCgroupKill) {
+  test::TempTree t;
+  t.file("ctr/cgroup.kill");
+  t.file("ctr/cgroup.procs", "");
+  V2Manager m(t.root(), "/ctr");
+  m.signal_all(SIGKILL);
+  EXPECT_EQ(trim(t.read("ctr/cgroup.kill")), "1");
+  m.signal_all(0);  // no pids listed: nothing to signal, and cgroup.kill is not touched again
+  t.file("ctr/cgroup.kill", "");
+  m.signal_all(SIGTERM);
+  EXPECT_EQ(trim(t.read("ctr/cgroup.kill")), "");
 }
 
 }  // namespace hull::cgroups
