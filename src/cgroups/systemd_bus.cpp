@@ -4,6 +4,7 @@
 
 #include <dbus/dbus.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <cstdlib>
 
@@ -16,6 +17,7 @@ namespace {
 constexpr const char* kService = "org.freedesktop.systemd1";
 constexpr const char* kObject = "/org/freedesktop/systemd1";
 constexpr const char* kManager = "org.freedesktop.systemd1.Manager";
+constexpr const char* kPrivateSocket = "/run/systemd/private";
 // systemd normally finishes a scope's job in milliseconds; runc gives it 30 s as well.
 constexpr long kJobWaitMs = 30000;
 
@@ -139,33 +141,46 @@ SystemdBus::SystemdBus() {
   if (!linux_::exists("/run/systemd/system")) {
     throw Error("--systemd-cgroup: systemd is not running on this host (no /run/systemd/system)");
   }
-  const char* env = std::getenv("DBUS_SYSTEM_BUS_ADDRESS");
-  std::string where = env && *env ? env : "unix:path=/run/dbus/system_bus_socket";
   BusError err;
-  conn_ = dbus_bus_get_private(DBUS_BUS_SYSTEM, &err.e);
+  std::string where;
+  // As root, systemd's own socket first (as systemctl does): it needs no bus daemon, so it
+  // also works while dbus.service is down or not yet up. Else the system bus.
+  if (::geteuid() == 0 && linux_::exists(kPrivateSocket)) {
+    where = std::string("unix:path=") + kPrivateSocket;
+    conn_ = dbus_connection_open_private(where.c_str(), &err.e);
+    dbus_error_free(&err.e);
+  }
+  bool direct = conn_ != nullptr;
   if (!conn_) {
-    throw Error("--systemd-cgroup: cannot reach systemd on the system bus at " + where + ": " +
-                err.text());
+    const char* env = std::getenv("DBUS_SYSTEM_BUS_ADDRESS");
+    where = env && *env ? env : "unix:path=/run/dbus/system_bus_socket";
+    conn_ = dbus_bus_get_private(DBUS_BUS_SYSTEM, &err.e);
+  }
+  if (!conn_) {
+    throw Error("--systemd-cgroup: cannot reach systemd at " + std::string(kPrivateSocket) +
+                " nor on the system bus at " + where + ": " + err.text());
   }
   // libdbus would _exit() the process when systemd goes away: report it as an error instead.
   dbus_connection_set_exit_on_disconnect(conn_, FALSE);
   try {
-    // Job signals go to subscribers only; the match lets them through the bus to us.
-    dbus_bus_add_match(conn_,
-                       "type='signal',sender='org.freedesktop.systemd1',"
-                       "interface='org.freedesktop.systemd1.Manager',member='JobRemoved',"
-                       "path='/org/freedesktop/systemd1'",
-                       &err.e);
-    if (dbus_error_is_set(&err.e)) {
-      throw Error("--systemd-cgroup: subscribing to systemd's jobs on " + where + ": " +
-                  err.text());
+    if (!direct) {
+      // On the bus, signals reach us only through a match.
+      dbus_bus_add_match(conn_,
+                         "type='signal',sender='org.freedesktop.systemd1',"
+                         "interface='org.freedesktop.systemd1.Manager',member='JobRemoved',"
+                         "path='/org/freedesktop/systemd1'",
+                         &err.e);
+      if (dbus_error_is_set(&err.e)) {
+        throw Error("--systemd-cgroup: subscribing to systemd's jobs on " + where + ": " +
+                    err.text());
+      }
     }
+    // systemd sends job signals to subscribers only.
     Message m = method("Subscribe");
     Message reply(dbus_connection_send_with_reply_and_block(conn_, m.get(),
                                                             DBUS_TIMEOUT_USE_DEFAULT, &err.e));
     if (!reply) {
-      throw Error("--systemd-cgroup: systemd does not answer on the system bus at " + where + ": " +
-                  err.text());
+      throw Error("--systemd-cgroup: systemd does not answer at " + where + ": " + err.text());
     }
   } catch (...) {
     dbus_connection_close(conn_);

@@ -15,8 +15,9 @@ namespace hull::cgroups {
 
 class SystemdBus {
  public:
-  // Connects to the system bus ($DBUS_SYSTEM_BUS_ADDRESS, else /run/dbus/system_bus_socket);
-  // throws a --systemd-cgroup error that says where it looked when systemd is not there.
+  // Connects to systemd: as root over its private socket /run/systemd/private (no bus daemon
+  // needed, as systemctl), else on the system bus ($DBUS_SYSTEM_BUS_ADDRESS, else
+  // /run/dbus/system_bus_socket). Throws a --systemd-cgroup error that says where it looked.
   SystemdBus();
   ~SystemdBus();
   SystemdBus(const SystemdBus&) = delete;
