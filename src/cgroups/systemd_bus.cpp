@@ -18,8 +18,11 @@ constexpr const char* kService = "org.freedesktop.systemd1";
 constexpr const char* kObject = "/org/freedesktop/systemd1";
 constexpr const char* kManager = "org.freedesktop.systemd1.Manager";
 constexpr const char* kPrivateSocket = "/run/systemd/private";
-// systemd normally finishes a scope's job in milliseconds; runc gives it 30 s as well.
-constexpr long kJobWaitMs = 30000;
+// systemd answers and finishes a scope's job in milliseconds when idle, but a loaded or
+// still-booting manager (seen in the UML guest) takes far longer than libdbus's 25 s default:
+// give calls and jobs two minutes before giving up with the unit's name.
+constexpr int kCallTimeoutMs = 120000;
+constexpr long kJobWaitMs = 120000;
 
 struct BusError {
   DBusError e;
@@ -177,8 +180,8 @@ SystemdBus::SystemdBus() {
     }
     // systemd sends job signals to subscribers only.
     Message m = method("Subscribe");
-    Message reply(dbus_connection_send_with_reply_and_block(conn_, m.get(),
-                                                            DBUS_TIMEOUT_USE_DEFAULT, &err.e));
+    Message reply(
+        dbus_connection_send_with_reply_and_block(conn_, m.get(), kCallTimeoutMs, &err.e));
     if (!reply) {
       throw Error("--systemd-cgroup: systemd does not answer at " + where + ": " + err.text());
     }
@@ -237,8 +240,7 @@ void SystemdBus::start_unit(const std::string& unit, const std::vector<Property>
   append_properties(&it, props);
   container(&it, DBUS_TYPE_ARRAY, "(sa(sv))", [](DBusMessageIter*) {});
   BusError err;
-  Message reply(
-      dbus_connection_send_with_reply_and_block(conn_, m.get(), DBUS_TIMEOUT_USE_DEFAULT, &err.e));
+  Message reply(dbus_connection_send_with_reply_and_block(conn_, m.get(), kCallTimeoutMs, &err.e));
   if (!reply) throw Error(unit_context(unit, "starting") + ": " + err.text());
   const char* job = nullptr;
   if (!dbus_message_get_args(reply.get(), &err.e, DBUS_TYPE_OBJECT_PATH, &job, DBUS_TYPE_INVALID)) {
@@ -266,8 +268,7 @@ void SystemdBus::set_properties(const std::string& unit, const std::vector<Prope
   if (!dbus_message_iter_append_basic(&it, DBUS_TYPE_BOOLEAN, &runtime)) oom();
   append_properties(&it, props);
   BusError err;
-  Message reply(
-      dbus_connection_send_with_reply_and_block(conn_, m.get(), DBUS_TIMEOUT_USE_DEFAULT, &err.e));
+  Message reply(dbus_connection_send_with_reply_and_block(conn_, m.get(), kCallTimeoutMs, &err.e));
   if (!reply) throw Error(unit_context(unit, "setting properties") + ": " + err.text());
 }
 
@@ -278,8 +279,7 @@ void SystemdBus::stop_unit(const std::string& unit) {
   append_string(&it, unit);
   append_string(&it, "replace");
   BusError err;
-  Message reply(
-      dbus_connection_send_with_reply_and_block(conn_, m.get(), DBUS_TIMEOUT_USE_DEFAULT, &err.e));
+  Message reply(dbus_connection_send_with_reply_and_block(conn_, m.get(), kCallTimeoutMs, &err.e));
   if (!reply) {
     if (dbus_error_has_name(&err.e, "org.freedesktop.systemd1.NoSuchUnit")) return;
     throw Error(unit_context(unit, "stopping") + ": " + err.text());
