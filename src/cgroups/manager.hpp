@@ -65,7 +65,8 @@ class Manager {
 };
 
 // Resolves the cgroupsPath of a config (absolute, relative to hull's own cgroup, empty for the
-// default "/<id>", or slice:prefix:name with systemd) into a manager for the host's layout.
+// default "/<id>") into a manager for the host's layout; with systemd, cgroupsPath is
+// slice:prefix:name and the manager is a transient systemd unit (systemd.hpp).
 std::unique_ptr<Manager> open_manager(const std::string& cgroups_path, const std::string& id,
                                       bool systemd);
 
@@ -75,9 +76,11 @@ std::unique_ptr<Manager> no_cgroup();
 
 // Reopens a container's cgroup from the directories recorded at create (name, mountpoint,
 // dir); falls back to resolving path when none were recorded, and to no_cgroup() when the
-// container was created without one (empty path, no dirs).
+// container was created without one (empty path, no dirs). systemd: it was created with
+// --systemd-cgroup, so update and delete go through its unit.
 std::unique_ptr<Manager> reopen_manager(const std::string& path,
-                                        const std::vector<std::array<std::string, 3>>& dirs);
+                                        const std::vector<std::array<std::string, 3>>& dirs,
+                                        bool systemd = false);
 
 // Turns "slice:prefix:name" into the cgroupfs path systemd would use.
 std::string systemd_path(const std::string& cgroups_path, const std::string& id);

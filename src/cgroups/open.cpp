@@ -4,6 +4,8 @@
 #include "cgroups/fs_util.hpp"
 #include "cgroups/hierarchy_scan.hpp"
 #include "cgroups/manager.hpp"
+#include "cgroups/systemd.hpp"
+#include "cgroups/systemd_unit.hpp"
 #include "cgroups/v1.hpp"
 #include "cgroups/v2.hpp"
 #include "hull/error.hpp"
@@ -33,37 +35,13 @@ Layout host_layout() {
 }
 
 std::string systemd_path(const std::string& cgroups_path, const std::string& id) {
-  // slice:prefix:name -> /<expanded slice>/<prefix>-<name>.scope
-  std::string slice = "system.slice", prefix = "hull", name = id;
-  if (!cgroups_path.empty()) {
-    auto c1 = cgroups_path.find(':');
-    auto c2 = cgroups_path.find(':', c1 == std::string::npos ? c1 : c1 + 1);
-    if (c1 == std::string::npos || c2 == std::string::npos) {
-      throw Error("cgroupsPath \"" + cgroups_path +
-                  "\": expected slice:prefix:name with --systemd-cgroup");
-    }
-    slice = cgroups_path.substr(0, c1);
-    prefix = cgroups_path.substr(c1 + 1, c2 - c1 - 1);
-    name = cgroups_path.substr(c2 + 1);
-    if (slice.empty()) slice = "system.slice";
-  }
-  // "a-b-c.slice" lives at a.slice/a-b.slice/a-b-c.slice.
-  std::string out;
-  std::string base = slice.substr(0, slice.size() - (slice.size() > 6 ? 6 : 0));
-  size_t pos = 0;
-  while ((pos = base.find('-', pos)) != std::string::npos) {
-    out += "/" + base.substr(0, pos) + ".slice";
-    ++pos;
-  }
-  out += "/" + slice;
-  out += "/" + (prefix.empty() ? name : prefix + "-" + name) + ".scope";
-  return out;
+  return parse_systemd_path(cgroups_path, id).path;
 }
 
-std::unique_ptr<Manager> open_manager(const std::string& cgroups_path, const std::string& id,
-                                      bool systemd) {
-  std::string path =
-      systemd ? systemd_path(cgroups_path, id) : (cgroups_path.empty() ? "/" + id : cgroups_path);
+namespace {
+
+// The cgroupfs manager for a path on the host's layout.
+std::unique_ptr<Manager> open_fs(const std::string& cgroups_path, const std::string& path) {
   if (path.find("/../") != std::string::npos || path.ends_with("/..") ||
       path.rfind("../", 0) == 0 || path == "..") {
     throw Error("cgroupsPath \"" + cgroups_path + "\": must not contain \"..\"");
@@ -90,13 +68,26 @@ std::unique_ptr<Manager> open_manager(const std::string& cgroups_path, const std
   return std::make_unique<V1Manager>(resolve(path, "memory"), std::move(hs));
 }
 
+}  // namespace
+
+std::unique_ptr<Manager> open_manager(const std::string& cgroups_path, const std::string& id,
+                                      bool systemd) {
+  if (systemd) {
+    SystemdUnit u = parse_systemd_path(cgroups_path, id);
+    auto fs = open_fs(cgroups_path, u.path);
+    return std::make_unique<SystemdManager>(std::move(u), std::move(fs), false);
+  }
+  return open_fs(cgroups_path, cgroups_path.empty() ? "/" + id : cgroups_path);
+}
+
 }  // namespace hull::cgroups
 
 namespace hull::cgroups {
 
-std::unique_ptr<Manager> reopen_manager(const std::string& path,
-                                        const std::vector<std::array<std::string, 3>>& dirs) {
-  if (dirs.empty() && path.empty()) return no_cgroup();
+namespace {
+
+std::unique_ptr<Manager> reopen_fs(const std::string& path,
+                                   const std::vector<std::array<std::string, 3>>& dirs) {
   if (dirs.empty()) return open_manager(path, "", false);
   if (dirs.size() == 1 && dirs.front()[0].empty()) {
     return std::make_unique<V2Manager>(dirs.front()[1], path);
@@ -104,6 +95,21 @@ std::unique_ptr<Manager> reopen_manager(const std::string& path,
   std::vector<Manager::Hierarchy> hs;
   for (const auto& d : dirs) hs.push_back({d[0], d[1], d[2]});
   return std::make_unique<V1Manager>(path, std::move(hs));
+}
+
+}  // namespace
+
+std::unique_ptr<Manager> reopen_manager(const std::string& path,
+                                        const std::vector<std::array<std::string, 3>>& dirs,
+                                        bool systemd) {
+  if (dirs.empty() && path.empty()) return no_cgroup();
+  auto fs = reopen_fs(path, dirs);
+  if (!systemd) return fs;
+  // The unit is the last part of the path systemd gave it.
+  SystemdUnit u;
+  u.name = path.substr(path.find_last_of('/') + 1);
+  u.path = path;
+  return std::make_unique<SystemdManager>(std::move(u), std::move(fs), true);
 }
 
 }  // namespace hull::cgroups

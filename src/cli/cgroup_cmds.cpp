@@ -55,7 +55,8 @@ Target open_target(const container::Globals& g, const std::string& id) {
     throw Error("container \"" + id + "\" is not running");
   }
   dir.unlock();
-  t.cgroup = cgroups::reopen_manager(t.record.cgroup_path, t.record.cgroup_dirs);
+  t.cgroup =
+      cgroups::reopen_manager(t.record.cgroup_path, t.record.cgroup_dirs, t.record.systemd_cgroup);
   return t;
 }
 

@@ -43,7 +43,7 @@ void wait_exit(int pidfd) {
 }
 
 std::unique_ptr<cgroups::Manager> manager_of(const state::Record& r) {
-  return cgroups::reopen_manager(r.cgroup_path, r.cgroup_dirs);
+  return cgroups::reopen_manager(r.cgroup_path, r.cgroup_dirs, r.systemd_cgroup);
 }
 
 void signal_all(const state::Record& r, int sig) {

@@ -1,0 +1,30 @@
+#!/bin/sh
+# Runs inside the systemd guest as the oneshot unit hull-guest.service (installed by
+# systemd-suite.sh): the same exchange-dir protocol as guest-init.sh (lib.sh), but with
+# systemd as pid 1, which has already mounted /proc, /sys, cgroup2 and /run. Mounts a tmpfs on
+# /tmp, the exchange dir, and the host dirs listed in hull_mounts= (the repository and its
+# build tree, at their host paths), runs the command and powers the guest off.
+PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
+export PATH
+say() { echo "systemd-guest: $*" >/dev/console; }
+arg() { tr ' ' '\n' </proc/cmdline | sed -n "s/^$1=//p" | tail -1; }
+
+xchg=$(arg hull_xchg)
+mount -t tmpfs -o mode=1777 tmpfs /tmp
+x=/run/uml-xchg
+mkdir -p "$x"
+if [ -z "$xchg" ] || ! mount -t hostfs -o "$xchg" none "$x"; then
+  say "cannot mount the exchange dir '$xchg'"
+  systemctl poweroff --no-block
+  exit 1
+fi
+for d in $(arg hull_mounts | tr ',' ' '); do
+  mkdir -p "$d" && mount -t hostfs -o "$d" none "$d" || say "cannot mount host dir $d"
+done
+HOME=/root TMPDIR=/tmp
+export HOME TMPDIR
+sh "$x/cmd" >"$x/out" 2>"$x/err" </dev/null
+echo $? >"$x/rc.new"
+mv "$x/rc.new" "$x/rc"
+sync
+systemctl poweroff --no-block
