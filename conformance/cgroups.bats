@@ -8,7 +8,10 @@ setup() {
   common_setup
   set_args /probe --quiet --sleep 1000
 }
-teardown() { common_teardown; }
+teardown() {
+  kill_others
+  common_teardown
+}
 
 # the v1 controllers mounted on this host (none on a pure cgroup2 host)
 v1_controllers() {
@@ -287,4 +290,76 @@ frozen_cgroup() {
       fail "message: $(cat "$TEST_TMP/create.out")"
     assert_nothing_left "$CID"
   done
+}
+
+# A process of the test's own, in cgroup PATH on every hierarchy (made here); its pid in $OTHER.
+other_process_in() {
+  local path=$1 h
+  setsid sleep 1000 </dev/null >/dev/null 2>&1 3>&- &
+  OTHER=$!
+  echo "$OTHER" >>"$TEST_TMP/others"
+  for h in /sys/fs/cgroup/*/ /sys/fs/cgroup; do
+    [ -f "$h/cgroup.procs" ] || continue
+    mkdir -p "$h$path" && remember_cgroup "${h%/}$path"
+    # cpuset needs its cpus and mems before it takes a task: left out where they are empty
+    echo "$OTHER" >"${h%/}$path/cgroup.procs" 2>/dev/null || true
+  done
+  grep -q "$path" "/proc/$OTHER/cgroup"
+}
+kill_others() {
+  local p
+  for p in $(cat "$TEST_TMP/others" 2>/dev/null); do kill -9 "$p" 2>/dev/null || true; done
+}
+
+@test "cgroups: a cgroup already holding others' processes: create warns as runc, delete -f leaves them alive (as runc)" {
+  local path=/hull-conf-$CID-shared
+  other_process_in "$path"
+  cfg '.linux.cgroupsPath = $p' --arg p "$path"
+  rt create -b "$BUNDLE" "$CID" 2>"$TEST_TMP/create.err" >/dev/null 3>&- || {
+    kill_others
+    fail "create: $(cat "$TEST_TMP/create.err")"
+  }
+  cat "$TEST_TMP/create.err"
+  grep -q "container's cgroup is not empty: 1 process(es) found" "$TEST_TMP/create.err"
+  rt start "$CID"
+  # ps lists every process of the cgroup, the other one too (as runc)
+  rt ps "$CID" | grep -qw "$OTHER"
+  run rt delete --force "$CID"
+  echo "delete: $status $output"
+  [ "$status" -eq 0 ]
+  [[ "$output" == *"not the container's"* ]]
+  kill -0 "$OTHER" || fail "delete --force killed a process that was not the container's"
+  ! rt state "$CID" 2>/dev/null
+  if have_runc_reference; then
+    ref create -b "$BUNDLE" "$RUNC_CID" 2>"$TEST_TMP/runc.err" >/dev/null 3>&-
+    grep -q "container's cgroup is not empty: 1 process(es) found" "$TEST_TMP/runc.err"
+    ref start "$RUNC_CID"
+    ref delete --force "$RUNC_CID" 2>/dev/null
+    kill -0 "$OTHER" || fail "runc killed it (the reference changed)"
+  fi
+  kill_others
+}
+
+@test "cgroups: cgroupsPath / is refused naming the field, before anything is made or killed" {
+  cfg '.linux.cgroupsPath = "/"'
+  run rt create -b "$BUNDLE" "$CID"
+  echo "$output"
+  [ "$status" -ne 0 ]
+  [[ "$output" == *"config.json: /linux/cgroupsPath"* ]]
+  [[ "$output" == *"root of its cgroup hierarchy"* ]]
+  assert_nothing_left "$CID"
+  [ -z "$(ls -A "$ROOT_DIR" 2>/dev/null)" ]
+}
+
+@test "cgroups: a cgroupsPath naming the caller's own cgroup is refused naming the field" {
+  local own
+  own=$(awk -F: '$3 != "/" { print $3; exit }' /proc/self/cgroup)
+  [ -n "$own" ] || skip "the test runs in the root cgroup of every hierarchy"
+  cfg '.linux.cgroupsPath = $p' --arg p "$own"
+  run rt create -b "$BUNDLE" "$CID"
+  echo "$output"
+  [ "$status" -ne 0 ]
+  [[ "$output" == *"config.json: /linux/cgroupsPath"* ]]
+  [[ "$output" == *"cgroup of the runtime's caller"* ]]
+  [ -z "$(ls -A "$ROOT_DIR" 2>/dev/null)" ]
 }

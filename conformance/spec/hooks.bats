@@ -323,3 +323,72 @@ lifecycle_with_extra_fds() {
   [[ "$output" == *"/hooks/prestart/0/path"* ]] || [ "$RUNTIME" = runc ]
   left_nothing "$ID"
 }
+
+# A state bigger than a pipe's buffer (64 KiB) makes the runtime's write to a hook that never
+# reads its stdin end in EPIPE whatever the timing: the runtime must not die of SIGPIPE.
+big_state() {
+  head -c 100000 /dev/zero | tr '\0' x >"$WORK/big"
+  cfg '.annotations.big = $b' --rawfile b "$WORK/big"
+}
+# The hook closes its stdin (or exits) without reading a byte.
+deaf_hook() {
+  cfg '.hooks[$s] += [{path: "/bin/sh", args: ["sh", "-c", "exec <&-; echo \($s) >> \($l)"]}]' \
+    --arg s "$1" --arg l "$LOG"
+}
+
+@test "hooks that close stdin without reading: create, start and delete go on (no SIGPIPE), nothing left" {
+  big_state
+  local stage
+  for stage in prestart createRuntime poststart poststop; do deaf_hook "$stage"; done
+  cmd sleep 100
+  # the container keeps its stdio: not run's capture pipe
+  rt create -b "$BUNDLE" "$ID" </dev/null >/dev/null 2>"$WORK/create.err" 3>&- || {
+    cat "$WORK/create.err"
+    false
+  }
+  run rt start "$ID"
+  echo "start: $status $output"
+  [ "$status" -eq 0 ]
+  [ "$(rt state "$ID" | jq -r .status)" = running ]
+  run rt delete -f "$ID"
+  echo "delete: $status $output"
+  [ "$status" -eq 0 ]
+  [ "$output" = "" ]
+  cat "$LOG"
+  [ "$(cat "$LOG")" = "prestart
+createRuntime
+poststart
+poststop" ]
+  left_nothing "$ID"
+  [ -z "$(find /sys/fs/cgroup -maxdepth 3 -type d -name "$ID" 2>/dev/null)" ]
+  # runc goes through the same (it drops EPIPE on a hook's stdin)
+  command -v "$REFERENCE" >/dev/null || return 0
+  : >"$LOG"
+  "$REFERENCE" --root "$STATE_ROOT/ref" create -b "$BUNDLE" "$ID-ref" </dev/null >/dev/null 2>&1 3>&-
+  "$REFERENCE" --root "$STATE_ROOT/ref" start "$ID-ref"
+  "$REFERENCE" --root "$STATE_ROOT/ref" delete -f "$ID-ref"
+  [ "$(wc -l <"$LOG")" -eq 4 ]
+}
+
+@test "a hook that exits at once without reading does not fail its stage" {
+  big_state
+  cfg '.hooks.createRuntime = [{path: "/bin/true"}] | .hooks.poststop = [{path: "/bin/true"}]'
+  cmd true
+  run rt run -b "$BUNDLE" "$ID"
+  echo "$status $output"
+  [ "$status" -eq 0 ]
+  left_nothing "$ID"
+}
+
+@test "the container process sees SIGPIPE at its default disposition with hooks on every stage (as runc)" {
+  all_stages
+  cmd sh -c 'grep -E "^Sig(Ign|Blk)" /proc/self/status'
+  same_as_reference "$ID"
+  echo "$output"
+  [ "$status" -eq 0 ]
+  # SIGPIPE is signal 13: bit 0x1000 of the ignored mask (the rest is whatever the caller
+  # ignored, the same under runc)
+  local ign
+  ign=$(echo "$output" | awk '/^SigIgn:/ { print $2 }')
+  [ -n "$ign" ] && [ $((0x$ign & 0x1000)) -eq 0 ]
+}

@@ -13,6 +13,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "cgroups/occupancy.hpp"
 #include "container/init.hpp"
 #include "container/namespaces.hpp"
 #include "container/net_devices.hpp"
@@ -21,6 +22,7 @@
 #include "hull/error.hpp"
 #include "json/limits.hpp"
 #include "linux/bounded_read.hpp"
+#include "hull/warn.hpp"
 #include "linux/child.hpp"
 #include "linux/files.hpp"
 #include "linux/proc.hpp"
@@ -165,6 +167,16 @@ class CgroupGuard {
   cgroups::Manager* m_;
 };
 
+// The init's pid goes into the record as soon as it is known: a create killed after this
+// leaves an init that `delete` can find (it also exits by itself, its creator gone).
+void record_init(const state::ContainerDir& dir, state::Record& r, pid_t pid) {
+  auto st = linux_::proc_stat(pid);
+  if (!st) return;
+  r.pid = pid;
+  r.start_time = st->start_time;
+  dir.save(r);
+}
+
 std::string rootfs_path(const spec::Spec& s, const std::string& bundle) {
   if (!s.root || s.root->path.empty()) throw Error("config.json: /root/path: missing");
   std::string p = s.root->path.front() == '/' ? s.root->path : bundle + "/" + s.root->path;
@@ -225,12 +237,36 @@ Created create_container(const Globals& g, const CreateOptions& o, bool in_proce
   linux_::Fd listener = connect_listener(s, seccomp.get());
 
   state::Store store(g.root);
-  c.dir = std::make_unique<state::ContainerDir>(store.create(o.id));
-  linux_::write_file(c.dir->file("config.json"), config_text, true, 0600);
-
+  // Before the cgroup is looked at: another container's processes are no reason to warn.
+  store.ensure_free(o.id);
   c.cgroup = g.no_cgroup ? cgroups::no_cgroup()
                          : cgroups::open_manager(s.linux_ ? s.linux_->cgroupsPath : "", o.id,
                                                  g.systemd_cgroup);
+  cgroups::refuse_host_cgroup(*c.cgroup, "config.json: /linux/cgroupsPath");
+  size_t occupants = cgroups::count_occupants(*c.cgroup);
+  if (occupants > 0) {
+    // runc 1.1's words: it shares the cgroup, and so do we (delete leaves them be).
+    warn("container's cgroup is not empty: " + std::to_string(occupants) + " process(es) found");
+  }
+
+  // The record exists before anything that needs undoing does: a create killed at any point
+  // after this leaves a container that `list` shows and `delete` removes.
+  state::Record& r = c.record;
+  r.id = o.id;
+  r.bundle = bundle;
+  r.rootfs = rootfs;
+  r.created = now_rfc3339();
+  r.owner = owner_name();
+  r.cgroup_path = c.cgroup->path();
+  for (const auto& h : c.cgroup->hierarchies())
+    r.cgroup_dirs.push_back({h.name, h.mountpoint, h.dir});
+  r.systemd_cgroup = g.systemd_cgroup;
+  r.annotations = s.annotations;
+  r.creating = true;
+  r.shared_cgroup = occupants > 0;
+  c.dir =
+      std::make_unique<state::ContainerDir>(store.create(o.id, r, {{"config.json", config_text}}));
+
   c.cgroup->create();
   CgroupGuard cgroup_guard(c.cgroup.get());
   // Limits and device rules go in before the init exists (on v2 it is cloned into the cgroup).
@@ -288,6 +324,9 @@ Created create_container(const Globals& g, const CreateOptions& o, bool in_proce
   auto child = linux_::clone3(ca);
   if (child.pid == 0) {
     linux_::child_main(&child_end, [&] {
+      // Dies with a create killed half way (the init drops this once the container is
+      // recorded; an intermediate's init sees the sync socket close instead).
+      prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
       // The state dir's flock must not outlive this create in the waiting init.
       c.dir->unlock();
       c.sync.close();
@@ -305,6 +344,7 @@ Created create_container(const Globals& g, const CreateOptions& o, bool in_proce
 
   if (ca.cgroup_fd < 0) c.cgroup->add(child.pid);
   pid_t init_pid = child.pid;
+  if (!intermediate) record_init(*c.dir, r, init_pid);
   if (!intermediate && (ns.new_flags & CLONE_NEWUSER)) write_id_maps(child.pid, s);
   c.sync.send(linux_::Msg::kGo);
   if (intermediate) {
@@ -317,6 +357,7 @@ Created create_container(const Globals& g, const CreateOptions& o, bool in_proce
     if (m.type == linux_::Msg::kError) throw Error(m.payload);
     if (m.type != linux_::Msg::kInitPid) throw Error("sync protocol: expected the init pid");
     init_pid = std::stoi(m.payload);
+    record_init(*c.dir, r, init_pid);
     ::waitpid(child.pid, nullptr, 0);
     guard.release();
     c.pidfd = linux_::pidfd_open(init_pid);
@@ -327,19 +368,6 @@ Created create_container(const Globals& g, const CreateOptions& o, bool in_proce
   }
 
   move_net_devices(s, init_pid);
-
-  state::Record& r = c.record;
-  r.id = o.id;
-  r.bundle = bundle;
-  r.rootfs = rootfs;
-  r.created = now_rfc3339();
-  r.owner = owner_name();
-  r.pid = init_pid;
-  r.cgroup_path = c.cgroup->path();
-  for (const auto& h : c.cgroup->hierarchies())
-    r.cgroup_dirs.push_back({h.name, h.mountpoint, h.dir});
-  r.systemd_cgroup = g.systemd_cgroup;
-  r.annotations = s.annotations;
 
   PoststopGuard poststop(s, r);
   if (has_hooks) {
@@ -359,8 +387,12 @@ Created create_container(const Globals& g, const CreateOptions& o, bool in_proce
   auto st = linux_::proc_stat(init_pid);
   if (!st) throw Error("the container init exited during setup");
   r.start_time = st->start_time;
+  r.creating = false;
   c.dir->save(r);
   if (!o.pid_file.empty()) write_pid_file(o.pid_file, init_pid);
+  // The init outlives us only from here: it dropped its parent-death signal when it answers.
+  c.sync.send(linux_::Msg::kGo);
+  c.sync.expect(linux_::Msg::kReady);
   guard.release();
   cgroup_guard.release();
   poststop.release();

@@ -79,6 +79,19 @@ void wait_for_start(const InitConfig& cfg) {
   if (n != 1) ::_exit(1);
 }
 
+// The creator's last word, sent once the container is recorded: from then on the init may
+// outlive it. Before that a creator that dies (the socket closes) takes the init with it,
+// so a create killed half way leaves no init blocked on the exec fifo.
+void await_commit(const InitConfig& cfg) {
+  try {
+    cfg.sync->expect(linux_::Msg::kGo);
+  } catch (...) {
+    ::_exit(1);
+  }
+  prctl(PR_SET_PDEATHSIG, 0, 0, 0, 0);
+  cfg.sync->send(linux_::Msg::kReady);
+}
+
 // The parent sends the state as startContainer will see it; createContainer runs while the
 // container is still being created.
 std::string creating(std::string state) {
@@ -170,6 +183,7 @@ void run_init(const InitConfig& cfg) {
   ProcessContext pc = process_context(cfg);
   PreparedProcess prepared = setup(cfg, pc);
   cfg.sync->send(linux_::Msg::kReady);
+  await_commit(cfg);
   wait_for_start(cfg);
   // From here `start` (or `run`) waits on cfg.result_fd for the outcome.
   try {

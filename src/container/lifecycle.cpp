@@ -6,9 +6,9 @@
 #include <string.h>
 #include <unistd.h>
 
-#include <optional>
 
 #include "cgroups/manager.hpp"
+#include "cgroups/occupancy.hpp"
 #include "container/create.hpp"
 #include "container/start_result.hpp"
 #include "hooks/hooks.hpp"
@@ -50,10 +50,52 @@ void signal_all(const state::Record& r, int sig) {
   manager_of(r)->signal_all(sig);
 }
 
+bool own_pid_namespace(const spec::Spec& s) {
+  if (!s.linux_) return false;
+  for (const auto& n : s.linux_->namespaces) {
+    if (n.type == "pid" && n.path.empty()) return true;
+  }
+  return false;
+}
+
+// A cgroup shared with processes that were there before the container (runc 1.1 warns and
+// goes on): with its own pid namespace the container's processes die with its init, and the
+// others are left alone. Without one nothing tells them apart: all go, as with runc.
+bool leave_occupants(const state::Record& r, const spec::Spec& s) {
+  return r.shared_cgroup && own_pid_namespace(s);
+}
+
+spec::Spec saved_spec_or_default(const state::ContainerDir& dir) {
+  try {
+    return load_saved_spec(dir);
+  } catch (const Error& e) {
+    warn(e.message());
+    return {};
+  }
+}
+
+struct Seen {
+  state::Record record;
+  std::string status;
+};
+
+// Reads a container without waiting for a command that holds it; a create still under way
+// shows as creating.
+Seen look(const state::Store& store, const std::string& id) {
+  if (auto dir = store.try_open(id)) {
+    state::Record r = dir->load();
+    return {r, status_of(r, *dir)};
+  }
+  auto dir = store.view(id);
+  state::Record r = dir.load();
+  if (r.creating) return {r, "creating"};
+  return {r, status_of(r, dir)};
+}
+
 }  // namespace
 
 std::string status_of(const state::Record& r, const state::ContainerDir& dir) {
-  if (!alive(r)) return "stopped";
+  if (r.creating || !alive(r)) return "stopped";
   if (dir.fifo_exists()) return "created";
   try {
     if (manager_of(r)->frozen()) return "paused";
@@ -105,15 +147,14 @@ void kill_container(const Globals& g, const std::string& id, int sig, bool all) 
 }
 
 void destroy(const state::Record& r, state::ContainerDir& dir) {
-  spec::Spec s;
-  try {
-    s = load_saved_spec(dir);
-  } catch (const Error& e) {
-    warn(e.message());
-  }
+  spec::Spec s = saved_spec_or_default(dir);
   // Processes left behind by an init that exited (a shared pid namespace) and child cgroups
-  // the container made go too.
-  manager_of(r)->destroy();
+  // the container made go too, unless the cgroup was shared from the start.
+  if (leave_occupants(r, s)) {
+    cgroups::remove_leaving_occupants(*manager_of(r));
+  } else {
+    manager_of(r)->destroy();
+  }
   if (s.hooks && !s.hooks->poststop.empty()) {
     hooks::run_stage(s.hooks->poststop, "poststop", hook_state(r, "stopped"), false);
   }
@@ -123,7 +164,7 @@ void destroy(const state::Record& r, state::ContainerDir& dir) {
 void delete_container(const Globals& g, const std::string& id, bool force) {
   state::Store store(g.root);
   if (force && !store.exists(id)) {
-    state::validate_id(id);
+    store.remove_stale(id);
     return;
   }
   auto dir = store.open(id);
@@ -134,11 +175,13 @@ void delete_container(const Globals& g, const std::string& id, bool force) {
       throw Error("container \"" + id + "\" is " + status + ": stop it first or use --force");
     }
   }
-  if (status != "stopped") {
+  // A create that died half way may have left its init (it exits on its own once it sees
+  // its creator gone, but may not have yet).
+  if (status != "stopped" || r.creating) {
     linux_::Fd pidfd = open_init(r);
     // Paused, or a child cgroup the container froze itself: the kill only lands once thawed.
     manager_of(r)->thaw_tree();
-    signal_all(r, SIGKILL);
+    if (!leave_occupants(r, saved_spec_or_default(dir))) signal_all(r, SIGKILL);
     if (pidfd) {
       linux_::pidfd_send_signal(pidfd.get(), SIGKILL);
       wait_exit(pidfd.get());
@@ -148,10 +191,8 @@ void delete_container(const Globals& g, const std::string& id, bool force) {
 }
 
 std::string state_json(const Globals& g, const std::string& id) {
-  state::Store store(g.root);
-  auto dir = store.open(id);
-  state::Record r = dir.load();
-  return state::oci_state_json(r, status_of(r, dir), true);
+  Seen seen = look(state::Store(g.root), id);
+  return state::oci_state_json(seen.record, seen.status, true);
 }
 
 void pause_container(const Globals& g, const std::string& id, bool pause) {
@@ -172,18 +213,13 @@ std::vector<ListEntry> list_containers(const Globals& g) {
   state::Store store(g.root);
   std::vector<ListEntry> out;
   for (const auto& id : store.ids()) {
-    std::optional<state::ContainerDir> dir;
     try {
-      dir.emplace(store.open(id));
-    } catch (const Error&) {
-      continue;  // deleted while we listed
-    }
-    try {
-      state::Record r = dir->load();
-      out.push_back({r, status_of(r, *dir)});
+      Seen seen = look(store, id);
+      out.push_back({seen.record, seen.status});
     } catch (const Error& e) {
-      // A damaged state.json hides that container only, and says so (runc: "load container").
-      warn("load container " + id + ": " + e.message());
+      // Deleted while we listed: nothing to say. A damaged state.json hides that container
+      // only, and says so (runc: "load container").
+      if (store.exists(id)) warn("load container " + id + ": " + e.message());
     }
   }
   return out;

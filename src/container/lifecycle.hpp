@@ -10,7 +10,8 @@
 
 namespace hull::container {
 
-// created | running | paused | stopped, derived from the process, the fifo and the freezer.
+// created | running | paused | stopped, derived from the process, the fifo and the freezer;
+// a record still marked creating, read under our own lock, is a create that died: stopped.
 std::string status_of(const state::Record& r, const state::ContainerDir& dir);
 
 void start_container(const Globals& g, const std::string& id);

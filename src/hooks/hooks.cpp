@@ -42,7 +42,8 @@ bool pump(int pidfd, linux_::Fd& in, int out_fd, const std::string& input, std::
     if (n == 0) return false;
     if (fds[2].revents & (POLLOUT | POLLERR | POLLHUP)) {
       ssize_t w = ::write(in.get(), input.data() + written, input.size() - written);
-      // A hook that does not read its stdin is fine.
+      if (w < 0 && (errno == EAGAIN || errno == EINTR)) continue;
+      // A hook that does not read its stdin (EPIPE: it closed it or exited) is fine.
       written = w > 0 ? written + static_cast<size_t>(w) : input.size();
       // EOF tells the hook the state is complete.
       if (written >= input.size()) in.reset();
@@ -87,6 +88,25 @@ bool pump(int pidfd, linux_::Fd& in, int out_fd, const std::string& input, std::
   if (len > 0) (void)!::write(err_fd, msg, std::min(static_cast<size_t>(len), sizeof(msg) - 1));
   ::_exit(127);
 }
+
+// SIGPIPE ignored while a stage runs: a hook that closes its stdin or exits without reading
+// it must show as EPIPE on our write, not kill the runtime half way through create, start or
+// delete. The hook child restores the default before its exec.
+class IgnoreSigpipe {
+ public:
+  IgnoreSigpipe() {
+    struct sigaction ign {};
+    ign.sa_handler = SIG_IGN;
+    sigemptyset(&ign.sa_mask);
+    ::sigaction(SIGPIPE, &ign, &saved_);
+  }
+  ~IgnoreSigpipe() { ::sigaction(SIGPIPE, &saved_, nullptr); }
+  IgnoreSigpipe(const IgnoreSigpipe&) = delete;
+  IgnoreSigpipe& operator=(const IgnoreSigpipe&) = delete;
+
+ private:
+  struct sigaction saved_ {};
+};
 
 }  // namespace
 
@@ -133,6 +153,7 @@ void run_hook(const spec::Hook& hook, const std::string& state_json, const std::
 
 void run_stage(const std::vector<spec::Hook>& hooks, const std::string& stage,
                const std::string& state_json, bool fatal, const std::string& cwd) {
+  IgnoreSigpipe sigpipe;
   for (size_t i = 0; i < hooks.size(); ++i) {
     try {
       run_hook(hooks[i], state_json, cwd);

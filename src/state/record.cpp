@@ -62,6 +62,14 @@ std::string to_json(const Record& r) {
   w.EndArray();
   w.Key("annotations");
   write_annotations(w, r.annotations);
+  if (r.creating) {
+    w.Key("creating");
+    w.Bool(true);
+  }
+  if (r.shared_cgroup) {
+    w.Key("shared_cgroup");
+    w.Bool(true);
+  }
   w.EndObject();
   return std::string(out.GetString(), out.GetSize());
 }
@@ -85,6 +93,12 @@ Record from_json(const std::string& text, const std::string& source) {
   }
   if (auto it = doc.FindMember("systemd_cgroup"); it != doc.MemberEnd() && it->value.IsBool()) {
     r.systemd_cgroup = it->value.GetBool();
+  }
+  for (auto [key, field] :
+       {std::pair{"creating", &r.creating}, {"shared_cgroup", &r.shared_cgroup}}) {
+    if (auto it = doc.FindMember(key); it != doc.MemberEnd() && it->value.IsBool()) {
+      *field = it->value.GetBool();
+    }
   }
   if (auto it = doc.FindMember("cgroup_dirs"); it != doc.MemberEnd() && it->value.IsArray()) {
     for (const auto& h : it->value.GetArray()) {

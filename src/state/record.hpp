@@ -25,6 +25,13 @@ struct Record {
   // resolves differently per v1 hierarchy and per caller, so later commands reuse these.
   std::vector<std::array<std::string, 3>> cgroup_dirs;
   std::map<std::string, std::string> annotations;
+  // Written from the first moment `create` has made anything; cleared by its last save. A
+  // record still marked creating whose directory nobody holds locked is a create that died
+  // half way: it lists as stopped and `delete` removes what it made.
+  bool creating = false;
+  // The cgroup held processes of others when the container was created (runc warns and goes
+  // on): delete and kill leave them alone where the container has its own pid namespace.
+  bool shared_cgroup = false;
 };
 
 std::string to_json(const Record& r);

@@ -2,11 +2,14 @@
 
 #include <dirent.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <cstdio>
+#include <cstdlib>
 
 #include "hull/error.hpp"
 #include "json/limits.hpp"
@@ -34,13 +37,40 @@ void remove_tree_at(int dirfd, const char* name) {
   }
 }
 
-linux_::Fd lock_dir(const std::string& path) {
+// An empty Fd when the directory does not exist, or (with wait unset) is locked by another.
+linux_::Fd lock_dir(const std::string& path, bool wait = true) {
   linux_::Fd fd(::open(path.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
   if (!fd) return fd;
-  while (::flock(fd.get(), LOCK_EX) < 0) {
+  while (::flock(fd.get(), LOCK_EX | (wait ? 0 : LOCK_NB)) < 0) {
+    if (!wait && errno == EWOULDBLOCK) return {};
     if (errno != EINTR) throw Error::sys("locking " + path);
   }
   return fd;
+}
+
+// Temporary directories of creates in progress: "~new~<pid>" ('~' is never in an id).
+constexpr char kNewPrefix[] = "~new~";
+
+// Removes the temporary directories of creates killed before their rename.
+void sweep_new_dirs(const std::string& root) {
+  DIR* d = ::opendir(root.c_str());
+  if (!d) return;
+  std::vector<std::string> dead;
+  while (auto* e = ::readdir(d)) {
+    std::string n = e->d_name;
+    if (n.rfind(kNewPrefix, 0) != 0) continue;
+    pid_t pid = static_cast<pid_t>(std::atoi(n.c_str() + sizeof(kNewPrefix) - 1));
+    if (pid > 0 && ::kill(pid, 0) < 0 && errno == ESRCH) dead.push_back(n);
+  }
+  ::closedir(d);
+  if (dead.empty()) return;
+  linux_::Fd rfd(::open(root.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+  for (const auto& n : dead) {
+    try {
+      remove_tree_at(rfd.get(), n.c_str());
+    } catch (const Error&) {
+    }
+  }
 }
 
 }  // namespace
@@ -92,17 +122,63 @@ Store::Store(std::string root) : root_(std::move(root)) {
   while (root_.size() > 1 && root_.back() == '/') root_.pop_back();
 }
 
-ContainerDir Store::create(const std::string& id) const {
+ContainerDir Store::create(const std::string& id, const Record& early,
+                           const std::vector<std::pair<std::string, std::string>>& files) const {
   validate_id(id);
   linux_::mkdir_p(root_, 0700);
+  ensure_free(id);
   std::string path = root_ + "/" + id;
-  if (::mkdir(path.c_str(), 0711) < 0) {
-    if (errno == EEXIST) throw Error("container \"" + id + "\" already exists");
+  sweep_new_dirs(root_);
+  std::string tmp = root_ + "/" + kNewPrefix + std::to_string(::getpid());
+  if (::mkdir(tmp.c_str(), 0711) < 0) throw Error::sys("creating state directory " + tmp);
+  linux_::Fd fd = lock_dir(tmp);
+  // Owns the temporary directory until the rename, then the container's.
+  ContainerDir dir(tmp, std::move(fd), true);
+  for (const auto& [name, content] : files) {
+    linux_::write_file_atomic_at(dir.fd(), name, content, 0600, dir.file(name));
+  }
+  dir.save(early);
+  if (::renameat2(AT_FDCWD, tmp.c_str(), AT_FDCWD, path.c_str(), RENAME_NOREPLACE) < 0) {
+    if (errno == EEXIST || errno == ENOTEMPTY) {
+      throw Error("container \"" + id + "\" already exists");
+    }
     throw Error::sys("creating state directory " + path);
   }
-  linux_::Fd fd = lock_dir(path);
-  if (!fd) throw Error::sys("opening state directory " + path);
-  return ContainerDir(path, std::move(fd), true);
+  dir.moved_to(path);
+  return dir;
+}
+
+void Store::ensure_free(const std::string& id) const {
+  validate_id(id);
+  if (linux_::exists(root_ + "/" + id)) throw Error("container \"" + id + "\" already exists");
+}
+
+std::optional<ContainerDir> Store::try_open(const std::string& id) const {
+  validate_id(id);
+  std::string path = root_ + "/" + id;
+  if (!linux_::exists(path + "/state.json")) {
+    throw Error("container \"" + id + "\" does not exist");
+  }
+  linux_::Fd fd = lock_dir(path, false);
+  if (!fd) {
+    if (!linux_::exists(path)) throw Error("container \"" + id + "\" does not exist");
+    return std::nullopt;
+  }
+  return std::optional<ContainerDir>(std::in_place, path, std::move(fd), false);
+}
+
+ContainerDir Store::view(const std::string& id) const {
+  validate_id(id);
+  return ContainerDir(root_ + "/" + id, linux_::Fd(), false);
+}
+
+bool Store::remove_stale(const std::string& id) const {
+  validate_id(id);
+  std::string path = root_ + "/" + id;
+  linux_::Fd fd = lock_dir(path, false);
+  if (!fd || linux_::exists(path + "/state.json")) return false;
+  ContainerDir(path, std::move(fd), true).remove();
+  return true;
 }
 
 ContainerDir Store::open(const std::string& id) const {
@@ -125,7 +201,7 @@ std::vector<std::string> Store::ids() const {
   if (!d) return out;
   while (auto* e = ::readdir(d)) {
     std::string n = e->d_name;
-    if (n == "." || n == "..") continue;
+    if (n == "." || n == ".." || n.rfind(kNewPrefix, 0) == 0) continue;
     if (linux_::exists(root_ + "/" + n + "/state.json")) out.push_back(n);
   }
   ::closedir(d);

@@ -1,7 +1,9 @@
 // The state directory tree under --root: one locked directory per container.
 #pragma once
 
+#include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "linux/fd.hpp"
@@ -10,8 +12,9 @@
 namespace hull::state {
 
 // One container's directory, flock()ed while this object lives so that concurrent commands on
-// the same id are serialised. A directory made by Store::create is removed again when the
-// object dies before keep() is called, so a failed create leaves nothing behind.
+// the same id are serialised (Store::view gives an unlocked one, for reading only). A
+// directory made by Store::create is removed again when the object dies before keep() is
+// called, so a failed create leaves nothing behind.
 class ContainerDir {
  public:
   ContainerDir(std::string path, linux_::Fd fd, bool created);
@@ -20,6 +23,7 @@ class ContainerDir {
   ~ContainerDir();
 
   const std::string& path() const { return path_; }
+  int fd() const { return fd_.get(); }
   std::string file(const std::string& name) const { return path_ + "/" + name; }
   std::string fifo_path() const { return file("exec.fifo"); }
   bool fifo_exists() const;
@@ -29,6 +33,8 @@ class ContainerDir {
   // Removes the directory and everything in it.
   void remove();
   void keep() { created_ = false; }
+  // After a rename of the directory (the fd and lock stay with it).
+  void moved_to(std::string path) { path_ = std::move(path); }
   // Lets other commands at the container while this process goes on (run's wait).
   void unlock() { fd_.reset(); }
 
@@ -42,8 +48,24 @@ class Store {
  public:
   explicit Store(std::string root);
 
-  ContainerDir create(const std::string& id) const;
+  // Makes <root>/<id> already locked and holding `early` as its state.json: the directory is
+  // filled under a temporary name and renamed into place without replacing, so an id is
+  // never visible without a record, and of parallel creates of one id exactly one wins.
+  // `files` (name, content) are written beside it first, mode 0600.
+  ContainerDir create(const std::string& id, const Record& early,
+                      const std::vector<std::pair<std::string, std::string>>& files = {}) const;
+  // Throws "already exists" when id is taken (create checks again, atomically).
+  void ensure_free(const std::string& id) const;
+  // Waits for the lock.
   ContainerDir open(const std::string& id) const;
+  // Does not wait: empty while another command holds the container.
+  std::optional<ContainerDir> try_open(const std::string& id) const;
+  // The directory unlocked, to read a record another command holds (atomically replaced,
+  // so a read sees one whole version).
+  ContainerDir view(const std::string& id) const;
+  // A directory without a record (left by hull versions that wrote it last) that nobody
+  // holds: removed. Returns whether there was one.
+  bool remove_stale(const std::string& id) const;
   bool exists(const std::string& id) const;
   std::vector<std::string> ids() const;
   const std::string& root() const { return root_; }

@@ -32,6 +32,18 @@ TEST(Record, RoundTripsThroughItsJson) {
   EXPECT_EQ(back.annotations, r.annotations);
 }
 
+TEST(Record, CreatingAndSharedCgroupMarksRoundTrip) {
+  auto r = sample();
+  EXPECT_EQ(hull::state::to_json(r).find("creating"), std::string::npos);
+  r.creating = true;
+  r.shared_cgroup = true;
+  auto back = hull::state::from_json(hull::state::to_json(r), "state.json");
+  EXPECT_TRUE(back.creating);
+  EXPECT_TRUE(back.shared_cgroup);
+  r.creating = false;
+  EXPECT_FALSE(hull::state::from_json(hull::state::to_json(r), "state.json").creating);
+}
+
 TEST(Record, CorruptFileIsAnErrorNamingIt) {
   try {
     hull::state::from_json("{not json", "/run/hull/c1/state.json");

@@ -7,8 +7,10 @@
 #include <unistd.h>
 
 #include <filesystem>
+#include <iterator>
 
 #include "hull/error.hpp"
+#include "linux/files.hpp"
 
 namespace fs = std::filesystem;
 
@@ -37,7 +39,7 @@ std::string error_of(const std::function<void()>& f) {
 TEST_F(StoreTest, CreateSaveLoadList) {
   hull::state::Store store(root_ + "/sub/");
   {
-    auto dir = store.create("abc");
+    auto dir = store.create("abc", {});
     hull::state::Record r;
     r.id = "abc";
     r.pid = 7;
@@ -52,15 +54,15 @@ TEST_F(StoreTest, CreateSaveLoadList) {
 
 TEST_F(StoreTest, AFailedCreateLeavesNothing) {
   hull::state::Store store(root_);
-  { auto dir = store.create("gone"); }
+  { auto dir = store.create("gone", {}); }
   EXPECT_FALSE(fs::exists(root_ + "/gone"));
   EXPECT_TRUE(store.ids().empty());
 }
 
 TEST_F(StoreTest, DuplicateIdIsRefused) {
   hull::state::Store store(root_);
-  auto dir = store.create("dup");
-  EXPECT_EQ(error_of([&] { store.create("dup"); }), "container \"dup\" already exists");
+  auto dir = store.create("dup", {});
+  EXPECT_EQ(error_of([&] { store.create("dup", {}); }), "container \"dup\" already exists");
 }
 
 TEST_F(StoreTest, MissingContainerIsAClearError) {
@@ -71,7 +73,8 @@ TEST_F(StoreTest, MissingContainerIsAClearError) {
 TEST_F(StoreTest, IdsThatAreNotOnePathComponentAreRefused) {
   hull::state::Store store(root_);
   for (const char* bad : {"", ".", "..", "a/b", "../x", "a b", "x\n"}) {
-    EXPECT_NE(error_of([&] { store.create(bad); }).find("invalid container id"), std::string::npos)
+    EXPECT_NE(error_of([&] { store.create(bad, {}); }).find("invalid container id"),
+              std::string::npos)
         << bad;
   }
   EXPECT_FALSE(fs::exists(root_ + "/x"));
@@ -79,7 +82,7 @@ TEST_F(StoreTest, IdsThatAreNotOnePathComponentAreRefused) {
 
 TEST_F(StoreTest, OpenHoldsTheLockUntilReleased) {
   hull::state::Store store(root_);
-  auto dir = store.create("locked");
+  auto dir = store.create("locked", {});
   int fd = ::open((root_ + "/locked").c_str(), O_RDONLY | O_DIRECTORY);
   ASSERT_GE(fd, 0);
   EXPECT_EQ(::flock(fd, LOCK_EX | LOCK_NB), -1);
@@ -90,11 +93,57 @@ TEST_F(StoreTest, OpenHoldsTheLockUntilReleased) {
 
 TEST_F(StoreTest, RemoveDeletesTheWholeDirectory) {
   hull::state::Store store(root_);
-  auto dir = store.create("rm");
+  auto dir = store.create("rm", {});
   dir.save({});
   fs::create_directories(root_ + "/rm/nested/deeper");
   dir.remove();
   EXPECT_FALSE(fs::exists(root_ + "/rm"));
+}
+
+TEST_F(StoreTest, TheRecordExistsFromTheFirstMoment) {
+  hull::state::Store store(root_);
+  hull::state::Record early;
+  early.id = "early";
+  early.creating = true;
+  auto dir = store.create("early", early, {{"config.json", "{}"}});
+  EXPECT_TRUE(store.exists("early"));
+  EXPECT_TRUE(store.view("early").load().creating);
+  EXPECT_EQ(hull::linux_::read_file(root_ + "/early/config.json"), "{}");
+  EXPECT_EQ(store.ids(), std::vector<std::string>{"early"});
+  // Nothing of the temporary name is left.
+  EXPECT_EQ(std::distance(fs::directory_iterator(root_), fs::directory_iterator()), 1);
+}
+
+TEST_F(StoreTest, TryOpenDoesNotWaitForAHolder) {
+  hull::state::Store store(root_);
+  auto dir = store.create("busy", {});
+  EXPECT_FALSE(store.try_open("busy").has_value());
+  dir.keep();
+  dir.unlock();
+  EXPECT_TRUE(store.try_open("busy").has_value());
+  EXPECT_EQ(error_of([&] { store.try_open("none"); }), "container \"none\" does not exist");
+}
+
+TEST_F(StoreTest, TemporaryDirsOfDeadCreatesAreSwept) {
+  hull::state::Store store(root_);
+  // pid 2^22+1 is above pid_max's ceiling: never alive.
+  fs::create_directories(root_ + "/~new~4194305/x");
+  fs::create_directories(root_ + "/~new~1");  // pid 1 lives: left alone
+  auto dir = store.create("next", {});
+  EXPECT_FALSE(fs::exists(root_ + "/~new~4194305"));
+  EXPECT_TRUE(fs::exists(root_ + "/~new~1"));
+  EXPECT_EQ(store.ids(), std::vector<std::string>{"next"});
+}
+
+TEST_F(StoreTest, AStaleDirWithoutRecordIsRemovedUnlessHeld) {
+  hull::state::Store store(root_);
+  fs::create_directories(root_ + "/old/sub");
+  EXPECT_FALSE(store.exists("old"));
+  EXPECT_TRUE(store.remove_stale("old"));
+  EXPECT_FALSE(fs::exists(root_ + "/old"));
+  EXPECT_FALSE(store.remove_stale("old"));
+  auto dir = store.create("held", {});
+  EXPECT_FALSE(store.remove_stale("held"));  // has a record
 }
 
 }  // namespace
