@@ -477,13 +477,13 @@ CASES
   cfg '.process.rlimits = [{type: "RLIMIT_NOFILE", soft: 0, hard: 0}]'
   set_args /bin/sh -c 'ulimit -Sn; ulimit -Hn'
   run rt run -b "$BUNDLE" "$CID" </dev/null
-  echo "# $RUNTIME_NAME: $status $output" >&3
+  echo "# $RUNTIME_NAME: $status ${output//$'\n'/ }" >&3
   [ "$status" -eq 0 ]
   [ "$output" = "0
 0" ]
   if have_runc_reference; then
     run ref run -b "$BUNDLE" "$RUNC_CID" </dev/null
-    echo "# runc: $status $output" >&3
+    echo "# runc: $status ${output//$'\n'/ }" >&3
   fi
   cfg '.process.rlimits = [{type: "RLIMIT_NOFILE", soft: 3, hard: 1024}]'
   set_args /bin/sleep 1000
