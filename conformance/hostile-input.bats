@@ -40,6 +40,14 @@ deep_config() {
   mv "$f.new" "$f"
 }
 
+# try_create: create, with status and output set as `run` would, but through a file: if the
+# runtime accepts the input, its init keeps its stdio open and run's pipe would never close.
+try_create() {
+  status=0
+  rt create -b "$BUNDLE" "$CID" </dev/null >"$TEST_TMP/create.out" 2>&1 || status=$?
+  output=$(cat "$TEST_TMP/create.out")
+}
+
 expect_failure_naming() {
   local what=$1
   [ "$status" -ne 0 ] || fail "succeeded on hostile input"
@@ -65,17 +73,18 @@ start_sleeper() {
 
 @test "hostile input: config.json that is /dev/zero" {
   ln -sf /dev/zero "$BUNDLE/config.json"
-  run rt create -b "$BUNDLE" "$CID" </dev/null
+  try_create
   expect_failure_naming config.json
   error_says 'not a regular file'
   assert_nothing_left "$CID"
 }
 
 @test "hostile input: config.json larger than the limit" {
+  [ "$RUNTIME_NAME" = hull ] || skip "runc has no size limit: it runs this (valid) config"
   # Valid JSON (an object padded with 17 MiB of spaces): only the size can refuse it.
   { head -c $((17 << 20)) /dev/zero | tr '\0' ' '; cat "$BUNDLE/config.json"; } >"$BUNDLE/c.new"
   mv "$BUNDLE/c.new" "$BUNDLE/config.json"
-  run rt create -b "$BUNDLE" "$CID" </dev/null
+  try_create
   expect_failure_naming "$BUNDLE/config.json"
   error_says 'larger than 16 MiB'
   assert_nothing_left "$CID"
@@ -83,7 +92,7 @@ start_sleeper() {
 
 @test "hostile input: config.json nested 100000 levels deep" {
   deep_config 100000
-  run rt create -b "$BUNDLE" "$CID" </dev/null
+  try_create
   expect_failure_naming config.json
   error_says 'nested deeper than 1000 levels'
   assert_nothing_left "$CID"
@@ -91,7 +100,7 @@ start_sleeper() {
 
 @test "hostile input: config.json nested 200000 levels deep" {
   deep_config 200000
-  run rt create -b "$BUNDLE" "$CID" </dev/null
+  try_create
   expect_failure_naming config.json
   error_says 'nested deeper than 1000 levels'
   assert_nothing_left "$CID"
@@ -112,7 +121,7 @@ start_sleeper() {
   assert_nothing_left "$CID"
   cp "$TEST_TMP/config.orig" "$BUNDLE/config.json"
   deep_config 1000
-  run rt create -b "$BUNDLE" "$CID" </dev/null
+  try_create
   if [ "$RUNTIME_NAME" = hull ]; then
     expect_failure_naming config.json
     error_says 'nested deeper than 1000 levels at offset [0-9]+ \(line [0-9]+, column [0-9]+\)'
