@@ -27,11 +27,12 @@ snapshot() {
   for f in $files; do echo "$f $(cat "$CG/$ID/${f#*/}")"; done
 }
 
-@test "v2: unified keys, memory.oom.group, cpu.idle and swap -1 give the same files as runc" {
+@test "v2: unified keys, memory.oom.group and swap -1 as runc; cpu.idle" {
   make_bundle "$WORK/b" '["sleep","1000"]' "$(cgpath "$ID") |
     .linux.resources.unified={\"memory.oom.group\":\"1\",\"memory.high\":\"50331648\",\"pids.max\":\"33\"} |
     .linux.resources.memory={limit:67108864,swap:-1} | .linux.resources.cpu={idle:1}"
-  files="memory/memory.oom.group memory/memory.high memory/memory.max memory/memory.swap.max pids/pids.max cpu/cpu.idle"
+  # cpu.idle: hull only (runc 1.1.5 ignores linux.resources.cpu.idle and leaves 0)
+  files="memory/memory.oom.group memory/memory.high memory/memory.max memory/memory.swap.max pids/pids.max"
   rt create -b "$WORK/b" "$ID"
   expect_cg "$ID" "memory memory.oom.group 1" "memory memory.high 50331648" \
     "memory memory.swap.max max" "pids pids.max 33" "cpu cpu.idle 1"
