@@ -84,7 +84,8 @@ fail() {
 }
 
 # devices_script: what the container tries; the same lines from hull and runc
-devices_script='for d in null zero full random urandom tty; do echo x 2>/dev/null >/dev/$d && echo "$d w ok" || echo "$d w denied"; done
+devices_script='rm -f /tmp/blk /tmp/c9 /tmp/c240
+for d in null zero full random urandom tty; do echo x 2>/dev/null >/dev/$d && echo "$d w ok" || echo "$d w denied"; done
 mknod /tmp/blk b 98 0 && echo "mknod ok"; head -c1 /tmp/blk >/dev/null 2>&1 && echo "blk r ok" || echo "blk r denied"
 mknod /tmp/c9 c 1 9 && (head -c1 /tmp/c9 >/dev/null 2>&1 && echo "c9 r ok" || echo "c9 r denied")
 mknod /tmp/c240 c 240 7 && (echo x 2>/dev/null >/tmp/c240; echo "c240 w rc $?")'
