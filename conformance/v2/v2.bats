@@ -146,7 +146,8 @@ devices_bundle() {
 
 @test "v2: the init is cloned straight into its cgroup (clone3 CLONE_INTO_CGROUP)" {
   make_bundle "$WORK/b" '["true"]' "$(cgpath "$ID")"
-  strace -f -qq -e trace=clone3 -o "$WORK/clone.trace" "$RUNTIME" --root "$STATE" run -b "$WORK/b" "$ID" </dev/null
+  strace -f -qq -e trace=clone3 -o "$WORK/clone.trace" "$RUNTIME" --root "$STATE" run -b "$WORK/b" "$ID" </dev/null ||
+    fail "run under strace: $(tail -5 "$WORK/clone.trace")"
   grep -q 'CLONE_INTO_CGROUP' "$WORK/clone.trace" || fail "$(cat "$WORK/clone.trace")"
   rt delete "$ID"
   no_cgroup_left "$ID"
