@@ -155,7 +155,7 @@ devices_bundle() {
 
 @test "v2: in a cgroup namespace the container sees 0::/ and its own limits, as under runc" {
   make_bundle "$WORK/b" '["sh","-c","cat /proc/self/cgroup; cat /sys/fs/cgroup/pids.max; ls /sys/fs/cgroup | grep -c ^cgroup"]' \
-    "$(cgpath "$ID") | .linux.namespaces += [{type:\"cgroup\"}] | .linux.resources.pids={limit:21}"
+    "$(cgpath "$ID") | .linux.namespaces |= (map(select(.type != \"cgroup\")) + [{type:\"cgroup\"}]) | .linux.resources.pids={limit:21}"
   rt run -b "$WORK/b" "$ID" </dev/null >"$WORK/ours" 2>&1 || fail "hull run: $(cat "$WORK/ours")"
   runc_rt run -b "$WORK/b" "$ID" </dev/null >"$WORK/runc" 2>&1
   cat "$WORK/ours"
