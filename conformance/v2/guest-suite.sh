@@ -17,6 +17,8 @@ while IFS= read -r sel; do
   file=${sel%%|*} filter=()
   [ "$file" != "$sel" ] && filter=(--filter "${sel#*|}")
   while IFS= read -r line; do
+    # (a stray run of blanks has been seen before a result line: keep the line parseable)
+    line=${line#"${line%%[! ]*}"}
     case $line in
       1..*) ;;
       "ok "* | "not ok "*)
