@@ -9,6 +9,7 @@
 #include "image/confine.hpp"
 #include "image/digest.hpp"
 #include "image/json.hpp"
+#include "image/text.hpp"
 
 namespace hull::image {
 
@@ -49,7 +50,8 @@ std::string read_checked(const std::string& dir, const std::string& file, const 
   try {
     fd = open_file_in_root(root.get(), file);
   } catch (const Error&) {
-    throw Error(what + " " + (d.digest.empty() ? file : d.digest) + ": blob missing in " + dir);
+    throw Error(what + " " + shown(d.digest.empty() ? file : d.digest) + ": blob missing in " +
+                shown(dir));
   }
   std::string data = read_fd(fd.get(), what);
   if (d.size >= 0 && static_cast<int64_t>(data.size()) != d.size)

@@ -65,8 +65,8 @@ Descriptor pick_platform(const std::string& json, const std::string& what, const
     if (platform_matches(plat, want)) return parse_descriptor(m, w);
     seen.push_back(plat.empty() ? "?" : plat);
   }
-  throw Error(what + ": no manifest for platform " + platform_text(want) + " (has " +
-              join(seen, ", ") + ")");
+  throw Error(what + ": no manifest for platform " + shown(platform_text(want)) + " (has " +
+              shown(join(seen, ", ")) + ")");
 }
 
 void read_manifest(Image& img, const Layout& layout, Descriptor desc, const Platform& plat) {
@@ -85,8 +85,8 @@ void read_manifest(Image& img, const Layout& layout, Descriptor desc, const Plat
       continue;
     }
     if (!is_manifest(desc.media_type))
-      throw Error("manifest " + desc.digest + ": unsupported media type \"" + desc.media_type +
-                  "\"");
+      throw Error("manifest " + desc.digest + ": unsupported media type \"" +
+                  shown(desc.media_type) + "\"");
     img.manifest = desc;
     img.manifest_json = std::move(json);
     break;
@@ -142,9 +142,10 @@ void open_layout(Image& img, const std::string& dir, const std::string& tag, con
   if (found.size() != 1) {
     std::vector<std::string> names;
     for (const auto& e : entries) names.push_back(e.tag.empty() ? "?" : e.tag);
-    std::string tags = join(names, ", ");
+    std::string tags = shown(join(names, ", "));
     if (found.empty())
-      throw Error(dir + ": " + (tag.empty() ? "no image" : "no image tagged \"" + tag + "\"") +
+      throw Error(dir + ": " +
+                  (tag.empty() ? "no image" : "no image tagged \"" + shown(tag) + "\"") +
                   (tags.empty() ? "" : " (tags: " + tags + ")"));
     throw Error(dir + ": holds several images: name one with :TAG (tags: " + tags + ")");
   }
@@ -199,7 +200,7 @@ Platform parse_platform(const std::string& text) {
   if (text.empty()) return p;
   auto a = text.find('/');
   if (a == std::string::npos || a == 0 || a + 1 == text.size())
-    throw Error("platform \"" + text + "\": expected OS/ARCH[/VARIANT]");
+    throw Error("platform \"" + shown(text) + "\": expected OS/ARCH[/VARIANT]");
   p.os = text.substr(0, a);
   auto b = text.find('/', a + 1);
   p.arch = text.substr(a + 1, b == std::string::npos ? std::string::npos : b - a - 1);
@@ -220,7 +221,7 @@ Compression layer_compression(const std::string& mt, const std::string& what) {
     if (mt == base + "+gzip" || mt == base + ".gzip") return Compression::kGzip;
     if (mt == base + "+zstd") return Compression::kZstd;
   }
-  throw Error(what + ": unsupported layer media type \"" + mt + "\"");
+  throw Error(what + ": unsupported layer media type \"" + shown(mt) + "\"");
 }
 
 Fd Image::open(const std::string& file) const {
@@ -228,14 +229,14 @@ Fd Image::open(const std::string& file) const {
   try {
     return open_file_in_root(root.get(), file);
   } catch (const Error& e) {
-    throw Error("blob " + file + " missing in " + dir, e.code());
+    throw Error("blob " + shown(file) + " missing in " + shown(dir), e.code());
   }
 }
 
 std::string Image::layer_name(size_t index) const {
   const Layer& l = layers.at(index);
   return "layer " + std::to_string(index) + " (" +
-         (l.blob.digest.empty() ? l.file : l.blob.digest) + ")";
+         shown(l.blob.digest.empty() ? l.file : l.blob.digest) + ")";
 }
 
 Image open_image(const Ref& ref, const OpenOptions& opts) {
