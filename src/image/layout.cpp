@@ -8,6 +8,7 @@
 #include "hull/error.hpp"
 #include "image/confine.hpp"
 #include "image/digest.hpp"
+#include "image/documents.hpp"
 #include "image/json.hpp"
 #include "image/text.hpp"
 
@@ -97,9 +98,8 @@ rapidjson::Document Layout::index() const {
   return parse_json(read_file(dir_ + "/index.json"), dir_ + "/index.json");
 }
 
-std::vector<IndexEntry> Layout::entries() const {
-  auto doc = index();
-  std::string what = dir_ + "/index.json";
+std::vector<IndexEntry> parse_index(const std::string& json, const std::string& what) {
+  auto doc = parse_json(json, what);
   std::vector<IndexEntry> out;
   const auto* manifests = get_array(doc, "manifests", what);
   if (manifests == nullptr) return out;
@@ -118,6 +118,10 @@ std::vector<IndexEntry> Layout::entries() const {
     out.push_back(std::move(e));
   }
   return out;
+}
+
+std::vector<IndexEntry> Layout::entries() const {
+  return parse_index(read_file(dir_ + "/index.json"), dir_ + "/index.json");
 }
 
 std::string Layout::read_blob(const Descriptor& d, const std::string& what) const {
