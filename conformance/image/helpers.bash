@@ -68,3 +68,52 @@ make_images() {
   umoci gc --layout "$layout"
   rm -rf "$work"
 }
+
+# add_layer LAYOUT FROM_TAG NEW_TAG LAYER.PY-ARGS...: tag NEW_TAG is FROM_TAG plus one layer made
+# by layer.py.
+add_layer() {
+  local layout=$1 from=$2 to=$3 tar
+  shift 3
+  tar=$(mktemp "$BATS_FILE_TMPDIR/layer.XXXXXX")
+  python3 "$HERE/layer.py" "$tar" "$@"
+  umoci raw add-layer --history.created_by "layer.py $*" --image "$layout:$from" --tag "$to" "$tar"
+  rm -f "$tar"
+}
+
+# deep_leaf ROOTFS: how many "d" directories lead down from ROOTFS and what the "leaf" at the
+# bottom holds, read one directory at a time (the path is longer than PATH_MAX).
+deep_leaf() {
+  python3 - "$1" <<'PY'
+import os, sys
+fd, n = os.open(sys.argv[1], os.O_RDONLY | os.O_DIRECTORY), 0
+while True:
+    try:
+        nfd = os.open("d", os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW, dir_fd=fd)
+    except FileNotFoundError:
+        break
+    os.close(fd)
+    fd, n = nfd, n + 1
+names = sorted(os.listdir(fd))
+print(n, " ".join(names), *(open(os.open(x, os.O_RDONLY, dir_fd=fd)).read().strip() for x in names))
+PY
+}
+
+# deep_write ROOTFS NAME TEXT: writes NAME beside the deepest "leaf".
+deep_write() {
+  python3 - "$@" <<'PY'
+import os, sys
+fd = os.open(sys.argv[1], os.O_RDONLY | os.O_DIRECTORY)
+while True:
+    try:
+        nfd = os.open("d", os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW, dir_fd=fd)
+    except FileNotFoundError:
+        break
+    os.close(fd)
+    fd = nfd
+with open(os.open(sys.argv[2], os.O_WRONLY | os.O_CREAT, 0o644, dir_fd=fd), "w") as f:
+    f.write(sys.argv[3] + "\n")
+PY
+}
+
+# Mount points below $1 (none expected after a failure).
+mounts_below() { awk -v d="$1" 'index($5, d) == 1 {print $5}' /proc/self/mountinfo; }

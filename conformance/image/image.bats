@@ -123,7 +123,8 @@ teardown() {
   jq -e --arg p "$T/oci-bridge" '.hooks.createRuntime[0] == {"path":$p,"args":["oci-bridge","--network","web"]}' "$c"
   jq -e '.hooks.poststop[0].args == ["oci-bridge","--network","web","--teardown"]' "$c"
   jq -e '.annotations["hull.net.ports"] == "8080:80/tcp,127.0.0.1:5353:53/udp"' "$c"
-  [ -f "$T/b/rootfs/etc/resolv.conf" ] && [ -f "$T/b/rootfs/etc/hosts" ]
+  [ -f "$T/b/rootfs/etc/resolv.conf" ]
+  [ -f "$T/b/rootfs/etc/hosts" ]
   # The hooks run: the runtime accepts the config and the container still starts.
   run "$RUNTIME" run -b "$T/b" "$CID"
   [ "$status" -eq 0 ]
@@ -219,5 +220,115 @@ teardown() {
   run "$OCI_IMAGE" unpack "oci:$L:base" "$T/b"
   [ "$status" -ne 0 ]
   [[ "$output" == *"$L/index.json: JSON nested deeper than 1000 levels"* ]]
+  [ ! -e "$T/b" ]
+}
+
+@test "layers 2000 deep (every directory listed) unpack, prepare, commit, release and gc" {
+  cp -a "$LAYOUT" "$T/layout"
+  add_layer "$T/layout" base deep deep 2000
+  "$OCI_IMAGE" unpack "oci:$T/layout:deep" "$T/flat"
+  [ "$(deep_leaf "$T/flat/rootfs")" = "2000 leaf deep" ]
+  "$OCI_IMAGE" prepare --store "$STORE" "oci:$T/layout:deep" "$T/ov"
+  [ "$(deep_leaf "$T/ov/rootfs")" = "2000 leaf deep" ]
+  # The container's change at the bottom goes into a new layer and comes back out of it.
+  deep_write "$T/ov/rootfs" added yes
+  "$OCI_IMAGE" commit "$T/ov" "oci:$T/layout:deeper"
+  "$OCI_IMAGE" unpack "oci:$T/layout:deeper" "$T/again"
+  [ "$(deep_leaf "$T/again/rootfs")" = "2000 added leaf yes deep" ]
+  "$OCI_IMAGE" release "$T/flat" "$T/ov" "$T/again"
+  [ ! -e "$T/flat" ]
+  [ ! -e "$T/ov" ]
+  [ ! -e "$T/again" ]
+  [ "$("$OCI_IMAGE" gc --store "$STORE" | wc -l)" -eq 3 ]
+  [ -z "$(ls -A "$STORE/sha256")" ]
+}
+
+@test "a layer 5000 deep with its parents implied unpacks and releases" {
+  cp -a "$LAYOUT" "$T/layout"
+  add_layer "$T/layout" base deep deep 5000 --no-dirs
+  "$OCI_IMAGE" unpack "oci:$T/layout:deep" "$T/b"
+  [ "$(deep_leaf "$T/b/rootfs")" = "5000 leaf deep" ]
+  [ -f "$T/b/rootfs/bin/busybox" ]
+  "$OCI_IMAGE" release "$T/b"
+  [ ! -e "$T/b" ]
+}
+
+@test "a layer failing half way names the layer and the member and leaves nothing behind" {
+  cp -a "$LAYOUT" "$T/layout"
+  add_layer "$T/layout" base bad halfway
+  blob=$("$OCI_IMAGE" inspect "oci:$T/layout:bad" | jq -r '.layers[2].digest')
+  run "$OCI_IMAGE" unpack "oci:$T/layout:bad" "$T/b"
+  [ "$status" -ne 0 ]
+  [[ "$output" == *"layer 2 ($blob): member evil: hardlink target etc/never-made does not exist"* ]]
+  [ ! -e "$T/b" ]
+  run "$OCI_IMAGE" prepare --store "$STORE" "oci:$T/layout:bad" "$T/b"
+  [ "$status" -ne 0 ]
+  [[ "$output" == *"layer 2 ($blob): member evil: hardlink target etc/never-made does not exist"* ]]
+  [ ! -e "$T/b" ]
+  [ -z "$(mounts_below "$T")" ]
+  # The good layers this prepare extracted went with it; no half layer is left in tmp/.
+  [ -z "$(ls -A "$STORE/sha256")" ]
+  [ -z "$(ls -A "$STORE/tmp")" ]
+}
+
+@test "release removes a bundle whose unpack was killed half way" {
+  cp -a "$LAYOUT" "$T/layout"
+  add_layer "$T/layout" base big big
+  blob=$("$OCI_IMAGE" inspect "oci:$T/layout:big" | jq -r '.layers[2].digest')
+  f=$T/layout/blobs/sha256/${blob#sha256:}
+  mv "$f" "$T/blob" && mkfifo "$f"
+  # The layer arrives through a fifo: its first 2 MiB (all of "first", part of "second"), then
+  # nothing more while the fifo stays open.
+  "$OCI_IMAGE" unpack "oci:$T/layout:big" "$T/b" 2>/dev/null &
+  pid=$!
+  exec 8>"$f"
+  head -c 2M "$T/blob" >&8
+  while [ ! -e "$T/b/rootfs/first" ] && kill -0 "$pid" 2>/dev/null; do sleep 0.05; done
+  kill -0 "$pid"
+  kill -9 "$pid"
+  wait "$pid" || true
+  exec 8>&-
+  [ -e "$T/b/.oci-image/incomplete" ]
+  [ ! -e "$T/b/config.json" ]
+  [ -f "$T/b/rootfs/bin/busybox" ]
+  "$OCI_IMAGE" release "$T/b"
+  [ ! -e "$T/b" ]
+}
+
+@test "gc keeps the layers under a running container whose prepared bundle was moved" {
+  "$OCI_IMAGE" prepare --store "$STORE" "oci:$LAYOUT:base" "$T/b" --user 0 -- /bin/sleep 100000
+  mv "$T/b" "$T/moved"
+  "$RUNTIME" create -b "$T/moved" "$CID" </dev/null >/dev/null 2>&1
+  "$RUNTIME" start "$CID"
+  findmnt -n -o FSTYPE "$T/moved/rootfs" | grep -qx overlay
+  # Its record names the old path: only the live overlay mount says the layers are in use.
+  [ -z "$("$OCI_IMAGE" gc --store "$STORE")" ]
+  [ "$(ls "$STORE/sha256" | wc -l)" -eq 2 ]
+  "$RUNTIME" exec "$CID" /bin/busybox true
+  "$RUNTIME" exec "$CID" /bin/sh -c 'test -x /bin/busybox && test "$(cat /etc/motd)" = new'
+  "$RUNTIME" delete -f "$CID"
+  # Still mounted on the host after the container is gone: still kept.
+  [ -z "$("$OCI_IMAGE" gc --store "$STORE")" ]
+  "$OCI_IMAGE" release "$T/moved"
+  [ ! -e "$T/moved" ]
+  [ "$("$OCI_IMAGE" gc --store "$STORE" | wc -l)" -eq 2 ]
+  [ -z "$(ls -A "$STORE/sha256")" ]
+}
+
+@test "errors show a bounded, escaped part of an untrusted name" {
+  cp -a "$LAYOUT" "$T/layout"
+  # libarchive refuses PAX headers over 1 MiB; before, this name filled a 900 KB error line.
+  add_layer "$T/layout" base long longname 900000
+  run "$OCI_IMAGE" unpack "oci:$T/layout:long" "$T/b"
+  [ "$status" -ne 0 ]
+  [ "${#lines[@]}" -eq 1 ]
+  [ "${#output}" -lt 600 ]
+  [[ "$output" == *"member xxxxxxxx"*"xxxx (900000 bytes): creating file: File name too long" ]]
+  [ ! -e "$T/b" ]
+  add_layer "$T/layout" base ctrl ctrl
+  run "$OCI_IMAGE" unpack "oci:$T/layout:ctrl" "$T/b"
+  [ "$status" -ne 0 ]
+  [ "${#lines[@]}" -eq 1 ]
+  [[ "$output" == *'member evil: hardlink target no\x1b[2Jpe\x0ax\\y does not exist: refused' ]]
   [ ! -e "$T/b" ]
 }

@@ -18,9 +18,16 @@
 #include "hull/error.hpp"
 #include "image/confine.hpp"
 #include "image/fd.hpp"
+#include "image/text.hpp"
+#include "image/walk.hpp"
 
 namespace hull::image {
 namespace {
+
+// libarchive's message, which may quote a member name and may be missing.
+std::string archive_error(archive* a) {
+  return shown(archive_error_string(a));
+}
 
 const std::string kWhiteoutPrefix = ".wh.";
 const std::string kMetaPrefix = ".wh..wh.";
@@ -123,7 +130,7 @@ class Applier {
       Fd dir = make_dir_in_root(root_fd_, parent);
       if (opts_.whiteouts == Whiteouts::kOverlay) {
         if (::fsetxattr(dir.get(), "trusted.overlay.opaque", "y", 1, 0) != 0)
-          throw Error::sys("marking " + parent + " opaque");
+          throw Error::sys("marking " + shown(parent) + " opaque");
       } else {
         cache_.reset();
         clear_lower(dir.get(), parent);
@@ -131,7 +138,7 @@ class Applier {
       return;
     }
     if (base.starts_with(kMetaPrefix)) {
-      skip("whiteout metadata " + base + " ignored");
+      skip("whiteout metadata " + shown(base) + " ignored");
       return;
     }
     std::string target = base.substr(kWhiteoutPrefix.size());
@@ -141,32 +148,16 @@ class Applier {
     remove(pfd, target);
     if (opts_.whiteouts == Whiteouts::kOverlay &&
         ::mknodat(pfd, target.c_str(), S_IFCHR | 0, makedev(0, 0)) != 0)
-      throw Error::sys("making the overlay whiteout for " + target);
+      throw Error::sys("making the overlay whiteout for " + shown(target));
   }
 
   // An opaque directory keeps only what this layer put in it.
   void clear_lower(int dirfd, const std::string& dir) {
-    int dup = ::fcntl(dirfd, F_DUPFD_CLOEXEC, 0);
-    DIR* d = dup < 0 ? nullptr : ::fdopendir(dup);
-    if (d == nullptr) {
-      if (dup >= 0) ::close(dup);
-      throw Error::sys("listing " + dir);
-    }
-    std::vector<std::pair<std::string, bool>> children;
-    while (dirent* de = ::readdir(d)) {
-      std::string n = de->d_name;
-      if (n != "." && n != "..") children.emplace_back(n, de->d_type == DT_DIR);
-    }
-    ::closedir(d);
-    for (const auto& [n, is_dir] : children) {
-      std::string child = dir.empty() ? n : dir + "/" + n;
-      if (!created_.contains(child)) {
-        remove_all_at(dirfd, n);
-      } else if (is_dir) {
-        Fd sub(::openat(dirfd, n.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
-        if (sub) clear_lower(sub.get(), child);
-      }
-    }
+    walk(dirfd, [&](const WalkItem& it) {
+      if (created_.contains(dir.empty() ? it.rel : dir + "/" + it.rel)) return true;
+      remove_all_at(it.dirfd, it.name);
+      return false;
+    });
   }
 
   void hardlink(int pfd, const std::string& base, const char* link) {
@@ -183,9 +174,10 @@ class Applier {
         continue;
       }
       if (tfd < 0 || errno == ENOENT)
-        throw Error("hardlink target " + target + " does not exist: refused");
-      if (errno == EPERM) throw Error("hardlink target " + target + " is a directory: refused");
-      throw Error::sys("linking to " + target);
+        throw Error("hardlink target " + shown(target) + " does not exist: refused");
+      if (errno == EPERM)
+        throw Error("hardlink target " + shown(target) + " is a directory: refused");
+      throw Error::sys("linking to " + shown(target));
     }
   }
 
@@ -217,7 +209,7 @@ class Applier {
       }
       end = offset;
     }
-    if (r != ARCHIVE_EOF) throw Error(std::string("reading data: ") + archive_error_string(a));
+    if (r != ARCHIVE_EOF) throw Error("reading data: " + archive_error(a));
     // A sparse file ends in a hole: the size comes from the header, not the data.
     if (archive_entry_size_is_set(e) && archive_entry_size(e) > end &&
         ::ftruncate(fd.get(), archive_entry_size(e)) != 0)
@@ -265,7 +257,7 @@ class Applier {
   void special(archive_entry* e, int pfd, const std::string& name, const std::string& base,
                mode_t type) {
     if (type != AE_IFIFO && opts_.rootless) {
-      skip("rootless: device node " + name + " skipped");
+      skip("rootless: device node " + shown(name) + " skipped");
       return;
     }
     mode_t mode = type | archive_entry_perm(e);
@@ -323,17 +315,17 @@ class Applier {
       std::string n = name;
       // Overlay's own attributes would let a layer redirect lookups in the mounted rootfs.
       if (n.starts_with(kOverlayXattrPrefix)) {
-        skip("xattr " + n + " ignored: reserved for overlayfs");
+        skip("xattr " + shown(n) + " ignored: reserved for overlayfs");
         continue;
       }
       int r = fd >= 0 ? ::fsetxattr(fd, name, value, size, 0)
                       : ::lsetxattr(path.c_str(), name, value, size, 0);
       if (r == 0) continue;
       if (errno == ENOTSUP || (errno == EPERM && (fd < 0 || opts_.rootless))) {
-        skip("xattr " + n + " not set: " + std::strerror(errno));
+        skip("xattr " + shown(n) + " not set: " + std::strerror(errno));
         continue;
       }
-      throw Error::sys("setting xattr " + n);
+      throw Error::sys("setting xattr " + shown(n));
     }
   }
 
@@ -370,9 +362,11 @@ ApplyStats apply_layer(archive* a, int root_fd, const ApplyOptions& opts, const 
     int r = archive_read_next_header(a, &e);
     if (r == ARCHIVE_EOF) break;
     if (r != ARCHIVE_OK && r != ARCHIVE_WARN)
-      throw Error(what + ": reading the tar stream: " + archive_error_string(a));
+      throw Error(what + ": reading the tar stream: " + archive_error(a));
     ++applier.stats.entries;
-    with_context(what + ": member " + archive_entry_pathname(e), [&] { applier.entry(a, e); });
+    const char* name = archive_entry_pathname(e);
+    if (name == nullptr) throw Error(what + ": a member without a usable name: refused");
+    with_context(what + ": member " + shown(name), [&] { applier.entry(a, e); });
   }
   with_context(what, [&] { applier.finish(); });
   return applier.stats;

@@ -12,6 +12,7 @@
 #include "image/json.hpp"
 #include "json/limits.hpp"
 #include "linux/bounded_read.hpp"
+#include "image/text.hpp"
 
 namespace hull::image {
 
@@ -30,30 +31,44 @@ std::string absolute(const std::string& path) {
   return p;
 }
 
+std::string incomplete_marker(const std::string& bundle) {
+  return meta_dir(bundle) + "/incomplete";
+}
+
 NewBundle::NewBundle(const std::string& bundle) : path_(absolute(bundle)) {
   struct stat st;
   if (::stat(path_.c_str(), &st) != 0) {
     make_dirs(path_, 0711);
     made_dir_ = true;
   } else if (!S_ISDIR(st.st_mode)) {
-    throw Error("bundle " + path_ + ": exists and is not a directory");
+    throw Error("bundle " + shown(path_) + ": exists and is not a directory");
+  }
+  auto fail = [&](const std::string& why, int err) {
+    if (made_dir_) ::rmdir(path_.c_str());
+    return Error("bundle " + shown(path_) + ": " + why, err);
+  };
+  // An empty rootfs directory is taken over; anything else belongs to someone.
+  if (::rmdir(rootfs().c_str()) != 0 && errno != ENOENT) {
+    int err = errno;
+    if (err == ENOTEMPTY || err == EEXIST)
+      throw fail(shown(rootfs()) + " exists and is not empty (release it first)", 0);
+    throw fail(shown(rootfs()), err);
+  }
+  // The marker goes first, so a bundle cut short at any later point (even by SIGKILL) is one
+  // that release recognises and removes.
+  if (::mkdir(meta_dir(path_).c_str(), 0700) != 0 && errno != EEXIST)
+    throw fail("making " + shown(meta_dir(path_)), errno);
+  try {
+    write_file_atomic(incomplete_marker(path_), "");
+  } catch (const Error& e) {
+    ::rmdir(meta_dir(path_).c_str());
+    throw fail(e.what(), 0);
   }
   if (::mkdir(rootfs().c_str(), 0755) != 0) {
     int err = errno;
-    if (err == EEXIST && ::rmdir(rootfs().c_str()) == 0 && ::mkdir(rootfs().c_str(), 0755) == 0) {
-      // An empty rootfs directory is taken over.
-    } else {
-      if (made_dir_) ::rmdir(path_.c_str());
-      throw Error("bundle " + path_ + ": " + rootfs() +
-                  (err == EEXIST ? " exists and is not empty (release it first)"
-                                 : ": " + std::string(std::strerror(err))));
-    }
-  }
-  if (::mkdir(meta_dir(path_).c_str(), 0700) != 0 && errno != EEXIST) {
-    int err = errno;
-    ::rmdir(rootfs().c_str());
-    if (made_dir_) ::rmdir(path_.c_str());
-    throw Error::sys("making " + meta_dir(path_), err);
+    ::unlink(incomplete_marker(path_).c_str());
+    ::rmdir(meta_dir(path_).c_str());
+    throw fail("making " + shown(rootfs()), err);
   }
 }
 
@@ -66,12 +81,14 @@ NewBundle::~NewBundle() {
     ::unlink((path_ + "/config.json").c_str());
     if (made_dir_) ::rmdir(path_.c_str());
   } catch (const std::exception& e) {
-    std::fprintf(stderr, "oci-image: cleaning up %s: %s\n", path_.c_str(), e.what());
+    std::fprintf(stderr, "oci-image: cleaning up %s: %s\n", shown(path_).c_str(), e.what());
   }
 }
 
 void NewBundle::keep(const std::string& config_json) {
   write_file_atomic(path_ + "/config.json", config_json);
+  if (::unlink(incomplete_marker(path_).c_str()) != 0)
+    throw Error::sys("removing " + shown(incomplete_marker(path_)));
   kept_ = true;
 }
 
@@ -119,7 +136,8 @@ BundleRecord BundleRecord::load(const std::string& bundle) {
   try {
     text = linux_::read_file_bounded(file, json::kImageJsonBytes);
   } catch (const Error&) {
-    throw Error(bundle + ": not a bundle made by oci-image unpack or prepare (no " + file + ")");
+    throw Error(shown(bundle) + ": not a bundle made by oci-image unpack or prepare (no " +
+                shown(file) + ")");
   }
   auto d = parse_json(text, file);
   BundleRecord r;
@@ -130,7 +148,7 @@ BundleRecord BundleRecord::load(const std::string& bundle) {
   r.diff_ids = get_strings(d, "diff_ids", file);
   r.store = get_string(d, "store", file);
   if (r.mode != "unpacked" && r.mode != "overlay")
-    throw Error(file + ": unknown mode \"" + r.mode + "\"");
+    throw Error(shown(file) + ": unknown mode \"" + shown(r.mode) + "\"");
   return r;
 }
 

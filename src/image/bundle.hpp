@@ -28,10 +28,13 @@ struct BundleRecord {
 };
 
 std::string meta_dir(const std::string& bundle);
+// Present from the first moment of a new bundle until it is complete: release removes a
+// bundle carrying it even without a record (unpack or prepare killed half way).
+std::string incomplete_marker(const std::string& bundle);
 
-// Makes BUNDLE, BUNDLE/rootfs and BUNDLE/.oci-image for a new bundle, refusing to reuse a
-// non-empty rootfs; removes what it made unless keep() is called (a failed unpack leaves
-// nothing behind).
+// Makes BUNDLE, BUNDLE/.oci-image (with the incomplete marker) and BUNDLE/rootfs for a new
+// bundle, refusing to reuse a non-empty rootfs; removes what it made unless keep() is called
+// (a failed unpack leaves nothing behind).
 class NewBundle {
  public:
   explicit NewBundle(const std::string& bundle);

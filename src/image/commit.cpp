@@ -7,6 +7,7 @@
 #include <chrono>
 #include <ctime>
 #include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 #include "hull/error.hpp"
@@ -17,6 +18,8 @@
 #include "image/layer_writer.hpp"
 #include "image/layout.hpp"
 #include "image/snapshot.hpp"
+#include "image/text.hpp"
+#include "image/walk.hpp"
 
 namespace hull::image {
 namespace {
@@ -34,7 +37,7 @@ std::string now_rfc3339() {
 std::pair<Fd, std::string> parent_of(int root, const std::string& name) {
   auto [parent, base] = split_name(name);
   Fd dir = open_dir_in_root(root, parent);
-  if (!dir) throw Error::sys("opening " + (parent.empty() ? "/" : parent));
+  if (!dir) throw Error::sys("opening " + (parent.empty() ? "/" : shown(parent)));
   return {std::move(dir), base};
 }
 
@@ -46,18 +49,17 @@ void add(LayerWriter& w, int root, const std::string& name, const struct stat& s
 // An overlay upper dir is already the changeset; only its whiteouts change form.
 void diff_upper(LayerWriter& w, const std::string& upper) {
   Fd root = open_or_throw(upper, O_RDONLY | O_DIRECTORY);
-  walk_tree(root.get(), [&](const std::string& name, const struct stat& st) {
-    if (S_ISCHR(st.st_mode) && st.st_rdev == makedev(0, 0)) {
-      w.add_whiteout(name);
+  walk(root.get(), [&](const WalkItem& it) {
+    if (S_ISCHR(it.st.st_mode) && it.st.st_rdev == makedev(0, 0)) {
+      w.add_whiteout(it.rel);
       return false;
     }
-    add(w, root.get(), name, st);
-    if (S_ISDIR(st.st_mode)) {
-      auto [dir, base] = parent_of(root.get(), name);
+    w.add(it.dirfd, it.name, it.rel, it.st);
+    if (S_ISDIR(it.st.st_mode)) {
       char v = 0;
-      if (::lgetxattr(fd_path(dir.get(), base).c_str(), "trusted.overlay.opaque", &v, 1) == 1 &&
+      if (::lgetxattr(fd_path(it.dirfd, it.name).c_str(), "trusted.overlay.opaque", &v, 1) == 1 &&
           v == 'y')
-        w.add_opaque(name);
+        w.add_opaque(it.rel);
     }
     return true;
   });
@@ -75,7 +77,11 @@ void diff_snapshot(LayerWriter& w, const std::string& rootfs, const Snapshot& ba
   };
   // Parents of a change go in too, so every applier recreates them with the right metadata.
   std::vector<std::pair<std::string, struct stat>> pending_dirs;
-  walk_tree(root.get(), [&](const std::string& name, const struct stat& st) {
+  std::unordered_set<std::string> present;
+  walk(root.get(), [&](const WalkItem& it) {
+    const std::string& name = it.rel;
+    const struct stat& st = it.st;
+    present.insert(name);
     while (!pending_dirs.empty() && !name.starts_with(pending_dirs.back().first + "/"))
       pending_dirs.pop_back();
     if (S_ISDIR(st.st_mode)) now_dirs.emplace(name, st.st_ino);
@@ -85,19 +91,18 @@ void diff_snapshot(LayerWriter& w, const std::string& rootfs, const Snapshot& ba
     }
     for (auto& [dname, dst] : pending_dirs) add(w, root.get(), dname, dst);
     pending_dirs.clear();
-    add(w, root.get(), name, st);
+    w.add(it.dirfd, it.name, name, st);
     if (S_ISDIR(st.st_mode)) {
-      auto it = base.find(name);
+      auto b = base.find(name);
       // A directory made anew over an old one hides everything the old one held.
-      if (it != base.end() && it->second.dir && it->second.ino != st.st_ino) w.add_opaque(name);
+      if (b != base.end() && b->second.dir && b->second.ino != st.st_ino) w.add_opaque(name);
     }
     return true;
   });
   std::vector<std::string> gone;
   for (const auto& [name, e] : base) {
-    struct stat st;
+    if (present.contains(name)) continue;
     auto [parent, leaf] = split_name(name);
-    if (::fstatat(root.get(), name.c_str(), &st, AT_SYMLINK_NOFOLLOW) == 0) continue;
     auto pb = parent.empty() ? base.end() : base.find(parent);
     auto pn = now_dirs.find(parent);
     bool parent_same = parent.empty() ||

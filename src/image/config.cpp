@@ -94,7 +94,7 @@ std::vector<std::string> merge_env(std::vector<std::string> env,
                                    const std::vector<std::string>& overrides) {
   for (const auto& kv : overrides) {
     if (kv.find('=') == std::string::npos || kv[0] == '=')
-      throw Error("--env \"" + kv + "\": expected KEY=VALUE");
+      throw Error("--env \"" + shown(kv) + "\": expected KEY=VALUE");
     auto same = [&](const std::string& e) { return env_key(e) == env_key(kv); };
     env.erase(std::remove_if(env.begin(), env.end(), same), env.end());
     env.push_back(kv);

@@ -3,6 +3,7 @@
 #include <openssl/evp.h>
 
 #include "hull/error.hpp"
+#include "image/text.hpp"
 
 namespace hull::image {
 
@@ -50,7 +51,8 @@ void check_digest(const std::string& digest, const std::string& what) {
     char c = digest[i];
     ok = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
   }
-  if (!ok) throw Error(what + ": \"" + digest + "\" is not a sha256 digest (sha256:<64 hex>)");
+  if (!ok)
+    throw Error(what + ": \"" + shown(digest) + "\" is not a sha256 digest (sha256:<64 hex>)");
 }
 
 std::string digest_hex(const std::string& digest) {

@@ -9,6 +9,8 @@
 #include <vector>
 
 #include "hull/error.hpp"
+#include "image/text.hpp"
+#include "image/walk.hpp"
 
 namespace hull::image {
 
@@ -17,7 +19,6 @@ Fd open_or_throw(const std::string& path, int flags, mode_t mode) {
   if (fd < 0) throw Error::sys("opening " + path);
   return Fd(fd);
 }
-
 
 TempDir::TempDir(const std::string& parent, const std::string& prefix) {
   std::string tmpl = parent + "/" + prefix + "XXXXXX";
@@ -37,64 +38,41 @@ TempDir::~TempDir() {
   }
 }
 
-namespace {
-
-// Removes the contents of the directory open as dirfd, staying on device dev: a mount below
-// (e.g. a bundle rootfs still mounted) is an error rather than something to empty.
-void remove_contents(int dirfd, dev_t dev, const std::string& where) {
-  int dup = ::fcntl(dirfd, F_DUPFD_CLOEXEC, 0);
-  if (dup < 0) throw Error::sys("duplicating fd of " + where);
-  DIR* dir = ::fdopendir(dup);
-  if (dir == nullptr) {
-    ::close(dup);
-    throw Error::sys("listing " + where);
-  }
-  std::vector<std::string> names;
-  while (dirent* e = ::readdir(dir)) {
-    std::string n = e->d_name;
-    if (n != "." && n != "..") names.push_back(std::move(n));
-  }
-  ::closedir(dir);
-  for (const auto& n : names) {
-    struct stat st;
-    if (::fstatat(dirfd, n.c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0) {
-      if (errno == ENOENT) continue;
-      throw Error::sys("inspecting " + where + "/" + n);
-    }
-    if (S_ISDIR(st.st_mode)) {
-      if (st.st_dev != dev)
-        throw Error("refusing to remove " + where + "/" + n + ": a mount point");
-      int sub = ::openat(dirfd, n.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-      if (sub < 0) throw Error::sys("opening " + where + "/" + n);
-      Fd owned(sub);
-      remove_contents(sub, dev, where + "/" + n);
-      if (::unlinkat(dirfd, n.c_str(), AT_REMOVEDIR) != 0 && errno != ENOENT)
-        throw Error::sys("removing " + where + "/" + n);
-    } else if (::unlinkat(dirfd, n.c_str(), 0) != 0 && errno != ENOENT) {
-      throw Error::sys("removing " + where + "/" + n);
-    }
-  }
-}
-
-}  // namespace
-
 void remove_all_at(int dirfd, const std::string& name) {
   struct stat st;
   if (::fstatat(dirfd, name.c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0) {
     if (errno == ENOENT) return;
-    throw Error::sys("inspecting " + name);
+    throw Error::sys("inspecting " + shown(name));
   }
   if (!S_ISDIR(st.st_mode)) {
     if (::unlinkat(dirfd, name.c_str(), 0) != 0 && errno != ENOENT)
-      throw Error::sys("removing " + name);
+      throw Error::sys("removing " + shown(name));
     return;
   }
-  int sub = ::openat(dirfd, name.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-  if (sub < 0) throw Error::sys("opening " + name);
-  Fd owned(sub);
-  remove_contents(sub, st.st_dev, name);
+  Fd top(::openat(dirfd, name.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
+  if (!top) throw Error::sys("opening " + shown(name));
+  auto where = [&](const std::string& rel) { return shown(name + "/" + rel); };
+  // Staying on one device: a mount below (e.g. a bundle rootfs still mounted) is an error
+  // rather than something to empty.
+  walk(
+      top.get(),
+      [&](const WalkItem& it) {
+        if (!S_ISDIR(it.st.st_mode)) {
+          if (::unlinkat(it.dirfd, it.name.c_str(), 0) != 0 && errno != ENOENT)
+            throw Error::sys("removing " + where(it.rel));
+          return false;
+        }
+        if (it.st.st_dev != st.st_dev)
+          throw Error("refusing to remove " + where(it.rel) + ": a mount point");
+        return true;
+      },
+      [&](const WalkItem& it) {
+        if (::unlinkat(it.dirfd, it.name.c_str(), AT_REMOVEDIR) != 0 && errno != ENOENT)
+          throw Error::sys("removing " + where(it.rel));
+      });
+  top = Fd();
   if (::unlinkat(dirfd, name.c_str(), AT_REMOVEDIR) != 0 && errno != ENOENT)
-    throw Error::sys("removing " + name);
+    throw Error::sys("removing " + shown(name));
 }
 
 void remove_all(const std::string& path) {
@@ -102,15 +80,21 @@ void remove_all(const std::string& path) {
 }
 
 void make_dirs(const std::string& path, mode_t mode) {
-  if (path.empty()) return;
-  struct stat st;
-  if (::stat(path.c_str(), &st) == 0) {
-    if (!S_ISDIR(st.st_mode)) throw Error(path + ": exists and is not a directory");
-    return;
+  // Every missing ancestor, nearest first, then made outermost first.
+  std::vector<std::string> missing;
+  for (std::string p = path; !p.empty();) {
+    struct stat st;
+    if (::stat(p.c_str(), &st) == 0) {
+      if (!S_ISDIR(st.st_mode)) throw Error(shown(p) + ": exists and is not a directory");
+      break;
+    }
+    missing.push_back(p);
+    auto slash = p.find_last_of('/');
+    p = slash == std::string::npos || slash == 0 ? std::string() : p.substr(0, slash);
   }
-  auto slash = path.find_last_of('/');
-  if (slash != std::string::npos && slash > 0) make_dirs(path.substr(0, slash), mode);
-  if (::mkdir(path.c_str(), mode) != 0 && errno != EEXIST) throw Error::sys("making " + path);
+  for (auto it = missing.rbegin(); it != missing.rend(); ++it)
+    if (::mkdir(it->c_str(), mode) != 0 && errno != EEXIST)
+      throw Error::sys("making " + shown(*it));
 }
 
 }  // namespace hull::image

@@ -11,6 +11,7 @@
 #include "hull/error.hpp"
 #include "image/confine.hpp"
 #include "image/digest.hpp"
+#include "image/text.hpp"
 
 namespace hull::image {
 
@@ -51,7 +52,7 @@ struct LayerWriter::Sinks {
 
 namespace {
 void check(archive* a, int r, const std::string& what) {
-  if (r < ARCHIVE_WARN) throw Error(what + ": " + archive_error_string(a));
+  if (r < ARCHIVE_WARN) throw Error(what + ": " + shown(archive_error_string(a)));
 }
 }  // namespace
 
@@ -81,17 +82,17 @@ LayerWriter::~LayerWriter() = default;
 
 void LayerWriter::write_entry(archive_entry* e, int data_fd) {
   archive* a = sinks_->tar;
-  check(a, archive_write_header(a, e), std::string("writing ") + archive_entry_pathname(e));
+  std::string name = shown(archive_entry_pathname(e));
+  check(a, archive_write_header(a, e), "writing " + name);
   if (data_fd < 0) return;
   std::vector<char> buf(1 << 18);
   for (;;) {
     ssize_t n = ::read(data_fd, buf.data(), buf.size());
     if (n < 0 && errno == EINTR) continue;
-    if (n < 0) throw Error::sys(std::string("reading ") + archive_entry_pathname(e));
+    if (n < 0) throw Error::sys("reading " + name);
     if (n == 0) break;
     if (archive_write_data(a, buf.data(), static_cast<size_t>(n)) < 0)
-      throw Error(std::string("writing ") + archive_entry_pathname(e) + ": " +
-                  archive_error_string(a));
+      check(a, ARCHIVE_FATAL, "writing " + name);
   }
 }
 
@@ -127,7 +128,7 @@ void LayerWriter::add(int dirfd, const std::string& base, const std::string& nam
   if (S_ISLNK(st.st_mode)) {
     std::vector<char> target(static_cast<size_t>(st.st_size) + 1);
     ssize_t n = ::readlinkat(dirfd, base.c_str(), target.data(), target.size());
-    if (n < 0) throw Error::sys("reading symlink " + name);
+    if (n < 0) throw Error::sys("reading symlink " + shown(name));
     archive_entry_set_symlink(e.get(), std::string(target.data(), static_cast<size_t>(n)).c_str());
   } else if (S_ISREG(st.st_mode)) {
     auto key = std::make_pair(st.st_dev, st.st_ino);
@@ -138,7 +139,7 @@ void LayerWriter::add(int dirfd, const std::string& base, const std::string& nam
     } else {
       if (st.st_nlink > 1) links_.emplace(key, name);
       data = Fd(::openat(dirfd, base.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC));
-      if (!data) throw Error::sys("opening " + name);
+      if (!data) throw Error::sys("opening " + shown(name));
     }
   }
   write_entry(e.get(), data ? data.get() : -1);

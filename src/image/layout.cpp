@@ -8,9 +8,11 @@
 #include "hull/error.hpp"
 #include "image/confine.hpp"
 #include "image/digest.hpp"
+#include "image/documents.hpp"
 #include "image/json.hpp"
 #include "json/limits.hpp"
 #include "linux/bounded_read.hpp"
+#include "image/text.hpp"
 
 namespace hull::image {
 
@@ -34,7 +36,8 @@ std::string read_checked(const std::string& dir, const std::string& file, const 
   try {
     fd = open_file_in_root(root.get(), file);
   } catch (const Error&) {
-    throw Error(what + " " + (d.digest.empty() ? file : d.digest) + ": blob missing in " + dir);
+    throw Error(what + " " + shown(d.digest.empty() ? file : d.digest) + ": blob missing in " +
+                shown(dir));
   }
   std::string data = linux_::read_fd_bounded(fd.get(), json::kImageJsonBytes, what);
   if (d.size >= 0 && static_cast<int64_t>(data.size()) != d.size)
@@ -81,9 +84,8 @@ rapidjson::Document Layout::index() const {
   return parse_json(linux_::read_file_bounded(file, json::kImageJsonBytes), file);
 }
 
-std::vector<IndexEntry> Layout::entries() const {
-  auto doc = index();
-  std::string what = dir_ + "/index.json";
+std::vector<IndexEntry> parse_index(const std::string& json, const std::string& what) {
+  auto doc = parse_json(json, what);
   std::vector<IndexEntry> out;
   const auto* manifests = get_array(doc, "manifests", what);
   if (manifests == nullptr) return out;
@@ -102,6 +104,10 @@ std::vector<IndexEntry> Layout::entries() const {
     out.push_back(std::move(e));
   }
   return out;
+}
+
+std::vector<IndexEntry> Layout::entries() const {
+  return parse_index(read_file(dir_ + "/index.json"), dir_ + "/index.json");
 }
 
 std::string Layout::read_blob(const Descriptor& d, const std::string& what) const {

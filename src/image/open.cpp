@@ -9,6 +9,7 @@
 #include "image/apply.hpp"
 #include "image/confine.hpp"
 #include "image/digest.hpp"
+#include "image/documents.hpp"
 #include "image/image.hpp"
 #include "image/json.hpp"
 #include "image/layout.hpp"
@@ -47,7 +48,8 @@ bool platform_matches(const std::string& text, const Platform& want) {
          (want.variant.empty() || p.variant == want.variant);
 }
 
-// Picks the manifest of an index (a nested one, or a manifest list) for the platform.
+}  // namespace
+
 Descriptor pick_platform(const std::string& json, const std::string& what, const Platform& want) {
   auto doc = parse_json(json, what);
   const auto* list = get_array(doc, "manifests", what);
@@ -66,9 +68,52 @@ Descriptor pick_platform(const std::string& json, const std::string& what, const
     if (platform_matches(plat, want)) return parse_descriptor(m, w);
     seen.push_back(plat.empty() ? "?" : plat);
   }
-  throw Error(what + ": no manifest for platform " + platform_text(want) + " (has " +
-              join(seen, ", ") + ")");
+  throw Error(what + ": no manifest for platform " + shown(platform_text(want)) + " (has " +
+              shown(join(seen, ", ")) + ")");
 }
+
+ManifestDoc parse_manifest(const std::string& json, const std::string& what) {
+  auto doc = parse_json(json, what);
+  const auto* cfg = get_object(doc, "config", what);
+  if (cfg == nullptr) throw Error(what + ": no config descriptor");
+  ManifestDoc out;
+  out.config = parse_descriptor(*cfg, what + " config");
+  const auto* layers = get_array(doc, "layers", what);
+  if (layers != nullptr) {
+    int i = 0;
+    for (const auto& l : layers->GetArray()) {
+      std::string w = what + " layers[" + std::to_string(i++) + "]";
+      Layer layer;
+      layer.blob = parse_descriptor(l, w);
+      layer.compression = layer_compression(layer.blob.media_type, w);
+      out.layers.push_back(std::move(layer));
+    }
+  }
+  return out;
+}
+
+std::vector<std::string> parse_diff_ids(const std::string& json, const std::string& what) {
+  auto doc = parse_json(json, what);
+  const auto* rootfs = get_object(doc, "rootfs", what);
+  if (rootfs == nullptr) throw Error(what + ": no rootfs section");
+  auto ids = get_strings(*rootfs, "diff_ids", what + " rootfs");
+  for (size_t i = 0; i < ids.size(); ++i)
+    check_digest(ids[i], what + " rootfs.diff_ids[" + std::to_string(i) + "]");
+  return ids;
+}
+
+DockerSave parse_docker_save(const std::string& json, const std::string& what) {
+  rapidjson::Document doc = json::parse(json, what);
+  if (!doc.IsArray() || doc.Empty() || !doc[0].IsObject())
+    throw Error(what + ": not a docker save manifest (a non-empty JSON array of objects)");
+  const auto& m = doc[0];
+  DockerSave out;
+  out.config_file = clean_name(require_string(m, "Config", what));
+  for (const auto& l : get_strings(m, "Layers", what)) out.layer_files.push_back(clean_name(l));
+  return out;
+}
+
+namespace {
 
 void read_manifest(Image& img, const Layout& layout, Descriptor desc, const Platform& plat) {
   for (int depth = 0;; ++depth) {
@@ -86,45 +131,26 @@ void read_manifest(Image& img, const Layout& layout, Descriptor desc, const Plat
       continue;
     }
     if (!is_manifest(desc.media_type))
-      throw Error("manifest " + desc.digest + ": unsupported media type \"" + desc.media_type +
-                  "\"");
+      throw Error("manifest " + desc.digest + ": unsupported media type \"" +
+                  shown(desc.media_type) + "\"");
     img.manifest = desc;
     img.manifest_json = std::move(json);
     break;
   }
-  std::string what = "manifest " + img.manifest.digest;
-  auto doc = parse_json(img.manifest_json, what);
-  const auto* cfg = get_object(doc, "config", what);
-  if (cfg == nullptr) throw Error(what + ": no config descriptor");
-  img.config = parse_descriptor(*cfg, what + " config");
+  ManifestDoc m = parse_manifest(img.manifest_json, "manifest " + img.manifest.digest);
+  img.config = m.config;
   img.config_json = layout.read_blob(img.config, "config");
-  const auto* layers = get_array(doc, "layers", what);
-  if (layers != nullptr) {
-    int i = 0;
-    for (const auto& l : layers->GetArray()) {
-      std::string w = what + " layers[" + std::to_string(i++) + "]";
-      Layer layer;
-      layer.blob = parse_descriptor(l, w);
-      layer.compression = layer_compression(layer.blob.media_type, w);
-      layer.file = layout.blob_file(layer.blob.digest);
-      img.layers.push_back(std::move(layer));
-    }
-  }
+  img.layers = std::move(m.layers);
+  for (auto& l : img.layers) l.file = layout.blob_file(l.blob.digest);
 }
 
 void attach_diff_ids(Image& img) {
   std::string what = "config " + img.config.digest;
-  auto doc = parse_json(img.config_json, what);
-  const auto* rootfs = get_object(doc, "rootfs", what);
-  if (rootfs == nullptr) throw Error(what + ": no rootfs section");
-  auto ids = get_strings(*rootfs, "diff_ids", what + " rootfs");
+  auto ids = parse_diff_ids(img.config_json, what);
   if (ids.size() != img.layers.size())
     throw Error(what + ": rootfs.diff_ids lists " + std::to_string(ids.size()) +
                 " layers, the manifest " + std::to_string(img.layers.size()));
-  for (size_t i = 0; i < ids.size(); ++i) {
-    check_digest(ids[i], what + " rootfs.diff_ids[" + std::to_string(i) + "]");
-    img.layers[i].diff_id = ids[i];
-  }
+  for (size_t i = 0; i < ids.size(); ++i) img.layers[i].diff_id = ids[i];
 }
 
 void open_layout(Image& img, const std::string& dir, const std::string& tag, const Platform& plat) {
@@ -143,9 +169,10 @@ void open_layout(Image& img, const std::string& dir, const std::string& tag, con
   if (found.size() != 1) {
     std::vector<std::string> names;
     for (const auto& e : entries) names.push_back(e.tag.empty() ? "?" : e.tag);
-    std::string tags = join(names, ", ");
+    std::string tags = shown(join(names, ", "));
     if (found.empty())
-      throw Error(dir + ": " + (tag.empty() ? "no image" : "no image tagged \"" + tag + "\"") +
+      throw Error(dir + ": " +
+                  (tag.empty() ? "no image" : "no image tagged \"" + shown(tag) + "\"") +
                   (tags.empty() ? "" : " (tags: " + tags + ")"));
     throw Error(dir + ": holds several images: name one with :TAG (tags: " + tags + ")");
   }
@@ -173,19 +200,15 @@ void open_docker_archive(Image& img, const std::string& file, const std::string&
   img.dir = img.scratch->path();
   std::string what = file + ": manifest.json";
   std::string json = read_checked(img.dir, "manifest.json", Descriptor{}, what);
-  rapidjson::Document doc = json::parse(json, what);
-  if (!doc.IsArray() || doc.Empty() || !doc[0].IsObject())
-    throw Error(what + ": not a docker save manifest (a non-empty JSON array of objects)");
-  const auto& m = doc[0];
-  std::string config_file = clean_name(require_string(m, "Config", what));
-  img.config_json = read_checked(img.dir, config_file, Descriptor{}, what + " Config");
+  DockerSave save = parse_docker_save(json, what);
+  img.config_json = read_checked(img.dir, save.config_file, Descriptor{}, what + " Config");
   img.config =
       Descriptor{"application/vnd.docker.container.image.v1+json", sha256_digest(img.config_json),
                  static_cast<int64_t>(img.config_json.size())};
-  for (const auto& l : get_strings(m, "Layers", what)) {
+  for (auto& f : save.layer_files) {
     Layer layer;
     layer.blob.media_type = media::kDockerLayer;
-    layer.file = clean_name(l);
+    layer.file = std::move(f);
     img.layers.push_back(std::move(layer));
   }
   attach_diff_ids(img);
@@ -199,7 +222,7 @@ Platform parse_platform(const std::string& text) {
   if (text.empty()) return p;
   auto a = text.find('/');
   if (a == std::string::npos || a == 0 || a + 1 == text.size())
-    throw Error("platform \"" + text + "\": expected OS/ARCH[/VARIANT]");
+    throw Error("platform \"" + shown(text) + "\": expected OS/ARCH[/VARIANT]");
   p.os = text.substr(0, a);
   auto b = text.find('/', a + 1);
   p.arch = text.substr(a + 1, b == std::string::npos ? std::string::npos : b - a - 1);
@@ -220,7 +243,7 @@ Compression layer_compression(const std::string& mt, const std::string& what) {
     if (mt == base + "+gzip" || mt == base + ".gzip") return Compression::kGzip;
     if (mt == base + "+zstd") return Compression::kZstd;
   }
-  throw Error(what + ": unsupported layer media type \"" + mt + "\"");
+  throw Error(what + ": unsupported layer media type \"" + shown(mt) + "\"");
 }
 
 Fd Image::open(const std::string& file) const {
@@ -228,14 +251,14 @@ Fd Image::open(const std::string& file) const {
   try {
     return open_file_in_root(root.get(), file);
   } catch (const Error& e) {
-    throw Error("blob " + file + " missing in " + dir, e.code());
+    throw Error("blob " + shown(file) + " missing in " + shown(dir), e.code());
   }
 }
 
 std::string Image::layer_name(size_t index) const {
   const Layer& l = layers.at(index);
   return "layer " + std::to_string(index) + " (" +
-         (l.blob.digest.empty() ? l.file : l.blob.digest) + ")";
+         shown(l.blob.digest.empty() ? l.file : l.blob.digest) + ")";
 }
 
 Image open_image(const Ref& ref, const OpenOptions& opts) {

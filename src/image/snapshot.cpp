@@ -1,61 +1,19 @@
 #include "image/snapshot.hpp"
 
-#include <dirent.h>
-#include <fcntl.h>
-
-#include <algorithm>
-#include <vector>
+#include <cstdio>
 
 #include "hull/error.hpp"
 #include "image/fd.hpp"
+#include "image/walk.hpp"
 
 namespace hull::image {
-namespace {
-
-void walk_dir(int dirfd, const std::string& prefix, dev_t dev,
-              const std::function<bool(const std::string&, const struct stat&)>& visit) {
-  int dup = ::fcntl(dirfd, F_DUPFD_CLOEXEC, 0);
-  DIR* d = dup < 0 ? nullptr : ::fdopendir(dup);
-  if (d == nullptr) {
-    if (dup >= 0) ::close(dup);
-    throw Error::sys("listing " + (prefix.empty() ? "/" : prefix));
-  }
-  std::vector<std::string> names;
-  while (dirent* e = ::readdir(d)) {
-    std::string n = e->d_name;
-    if (n != "." && n != "..") names.push_back(std::move(n));
-  }
-  ::closedir(d);
-  std::sort(names.begin(), names.end());
-  for (const auto& n : names) {
-    std::string rel = prefix.empty() ? n : prefix + "/" + n;
-    struct stat st;
-    if (::fstatat(dirfd, n.c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0) {
-      if (errno == ENOENT) continue;
-      throw Error::sys("inspecting " + rel);
-    }
-    if (!visit(rel, st) || !S_ISDIR(st.st_mode) || st.st_dev != dev) continue;
-    Fd sub(::openat(dirfd, n.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
-    if (!sub) throw Error::sys("opening " + rel);
-    walk_dir(sub.get(), rel, dev, visit);
-  }
-}
-
-}  // namespace
-
-void walk_tree(int dirfd,
-               const std::function<bool(const std::string&, const struct stat&)>& visit) {
-  struct stat st;
-  if (::fstat(dirfd, &st) != 0) throw Error::sys("inspecting the tree root");
-  walk_dir(dirfd, "", st.st_dev, visit);
-}
-
 void save_snapshot(int rootfs_fd, const std::string& file) {
   std::string out;
-  walk_tree(rootfs_fd, [&](const std::string& rel, const struct stat& st) {
+  walk(rootfs_fd, [&](const WalkItem& it) {
+    const struct stat& st = it.st;
     out += std::to_string(st.st_ino) + ' ' + std::to_string(st.st_ctim.tv_sec) + ' ' +
            std::to_string(st.st_ctim.tv_nsec) + ' ' + (S_ISDIR(st.st_mode) ? 'd' : 'f') + ' ' +
-           rel + '\0';
+           it.rel + '\0';
     return true;
   });
   write_file_atomic(file, out);

@@ -6,7 +6,6 @@
 #include <sys/stat.h>
 
 #include <cstdint>
-#include <functional>
 #include <string>
 #include <unordered_map>
 
@@ -19,11 +18,6 @@ struct BaseEntry {
   bool dir = false;
 };
 using Snapshot = std::unordered_map<std::string, BaseEntry>;
-
-// Calls visit(relative name, stat) for every entry below dirfd, a directory before its
-// children, names sorted, never crossing into another filesystem. visit returns false to skip
-// a directory's children.
-void walk_tree(int dirfd, const std::function<bool(const std::string&, const struct stat&)>& visit);
 
 void save_snapshot(int rootfs_fd, const std::string& file);
 Snapshot load_snapshot(const std::string& file);

@@ -11,15 +11,18 @@
 #include <cstdio>
 #include <exception>
 #include <mutex>
+#include <optional>
 #include <set>
 #include <thread>
 
 #include "hull/error.hpp"
 #include "image/bundle.hpp"
 #include "image/digest.hpp"
+#include "image/mounts.hpp"
 #include "image/progress.hpp"
 #include "image/snapshot.hpp"
 #include "image/text.hpp"
+#include "image/walk.hpp"
 
 namespace hull::image {
 namespace {
@@ -55,14 +58,15 @@ class Store {
 // The names in a directory of the store.
 std::vector<std::string> names_in(int dirfd) {
   std::vector<std::string> names;
-  walk_tree(dirfd, [&](const std::string& name, const struct stat&) {
-    names.push_back(name);
+  walk(dirfd, [&](const WalkItem& it) {
+    names.push_back(it.name);
     return false;
   });
   return names;
 }
 
-void extract_to_store(const Store& store, const Image& img, const Layer& l, size_t index,
+// True when this call put the layer into the store (another may have been first).
+bool extract_to_store(const Store& store, const Image& img, const Layer& l, size_t index,
                       Progress& progress) {
   std::string what = img.layer_name(index);
   TempDir tmp(store.dir() + "/tmp", digest_hex(l.diff_id).substr(0, 12) + ".");
@@ -80,13 +84,15 @@ void extract_to_store(const Store& store, const Image& img, const Layer& l, size
   std::string dest = store.layer_dir(l.diff_id);
   if (::rename(tmp.path().c_str(), dest.c_str()) == 0) {
     tmp.release();
-  } else if (errno != EEXIST && errno != ENOTEMPTY) {
-    throw Error::sys("moving " + what + " into " + dest);
+    return true;
   }
+  if (errno != EEXIST && errno != ENOTEMPTY) throw Error::sys("moving " + what + " into " + dest);
+  return false;
 }
 
-// Extracts the missing layers, several at once: they are independent directories.
-void fill_store(const Store& store, const Image& img) {
+// Extracts the missing layers, several at once: they are independent directories. made gets
+// the diff_ids of the layers put in the store, also when an error is thrown.
+void fill_store(const Store& store, const Image& img, std::vector<std::string>& made) {
   std::vector<size_t> missing;
   std::set<std::string> seen;
   uint64_t total = 0;
@@ -106,7 +112,11 @@ void fill_store(const Store& store, const Image& img) {
   auto work = [&] {
     for (size_t k; (k = next++) < missing.size();) {
       try {
-        extract_to_store(store, img, img.layers[missing[k]], missing[k], progress);
+        const Layer& l = img.layers[missing[k]];
+        if (extract_to_store(store, img, l, missing[k], progress)) {
+          std::lock_guard lock(mu);
+          made.push_back(l.diff_id);
+        }
       } catch (...) {
         std::lock_guard lock(mu);
         if (!first_error) first_error = std::current_exception();
@@ -149,6 +159,60 @@ void mount_overlay(const Store& store, const Image& img, const std::string& root
     throw Error::sys("mounting the overlay rootfs at " + rootfs);
 }
 
+// The layers (diff_ids) of the store still in use, asked with the exclusive lock held: those
+// the records of prepared bundles name (a stale record is removed on the way), and those any
+// live overlay mount uses, in any mount namespace, whatever the records say: a bundle moved,
+// or released while a container kept its own copy of the mount, still holds its layers.
+std::set<std::string> layers_in_use(const Store& store) {
+  std::set<std::string> used;
+  Fd records = open_or_throw(store.dir() + "/bundles", O_RDONLY | O_DIRECTORY);
+  for (const auto& name : names_in(records.get())) {
+    std::string file = store.dir() + "/bundles/" + name;
+    try {
+      BundleRecord rec = BundleRecord::load(read_file(file));
+      if (rec.mode == "overlay" && rec.store == store.dir()) {
+        used.insert(rec.diff_ids.begin(), rec.diff_ids.end());
+        continue;
+      }
+    } catch (const Error&) {
+      // The bundle is gone, moved or was made again differently: its record is stale.
+    }
+    ::unlink(file.c_str());
+  }
+  std::set<std::string> paths;
+  std::set<std::pair<dev_t, ino_t>> inodes;
+  for (auto& dir : overlay_dirs_in_use()) {
+    struct stat st;
+    if (::stat(dir.c_str(), &st) == 0) inodes.emplace(st.st_dev, st.st_ino);
+    paths.insert(std::move(dir));
+  }
+  Fd layers = open_or_throw(store.dir() + "/sha256", O_RDONLY | O_DIRECTORY);
+  for (const auto& n : names_in(layers.get())) {
+    std::string path = store.dir() + "/sha256/" + n;
+    struct stat st;
+    bool mounted = paths.contains(path) ||
+                   (::fstatat(layers.get(), n.c_str(), &st, AT_SYMLINK_NOFOLLOW) == 0 &&
+                    inodes.contains({st.st_dev, st.st_ino}));
+    for (auto it = paths.lower_bound(path + "/"); !mounted && it != paths.end(); ++it) {
+      if (!it->starts_with(path + "/")) break;
+      mounted = true;
+    }
+    if (mounted) used.insert("sha256:" + n);
+  }
+  return used;
+}
+
+// After a failed prepare: the layers it put in the store go again, unless another bundle took
+// them up meanwhile.
+void remove_unused(const Store& store, const std::vector<std::string>& made) {
+  if (made.empty()) return;
+  Fd lock = store.lock(true);
+  auto used = layers_in_use(store);
+  Fd layers = open_or_throw(store.dir() + "/sha256", O_RDONLY | O_DIRECTORY);
+  for (const auto& id : made)
+    if (!used.contains(id)) remove_all_at(layers.get(), digest_hex(id));
+}
+
 }  // namespace
 
 void prepare(const Ref& ref, const std::string& bundle, const BundleOptions& opts) {
@@ -156,31 +220,51 @@ void prepare(const Ref& ref, const std::string& bundle, const BundleOptions& opt
     throw Error("prepare: --rootless and id mappings need a private rootfs: use unpack");
   Image img = open_image(ref, opts.open);
   Store store(opts.store);
-  Fd lock = store.lock(false);
-  fill_store(store, img);
-  NewBundle nb(bundle);
-  std::string meta = meta_dir(nb.path());
-  mount_overlay(store, img, nb.rootfs(), meta);
-  std::string rootfs = nb.rootfs();
-  nb.on_failure([rootfs] { ::umount2(rootfs.c_str(), MNT_DETACH); });
-  Fd root = open_or_throw(nb.rootfs(), O_RDONLY | O_DIRECTORY);
-  std::string config = make_config(img, root.get(), opts.config);
-  BundleRecord rec = BundleRecord::of(img, ref, "overlay");
-  rec.store = store.dir();
-  rec.save(nb.path());
-  write_file_atomic(store.record_file(nb.path()), nb.path());
-  nb.keep(config);
+  std::vector<std::string> made;
+  try {
+    Fd lock = store.lock(false);
+    fill_store(store, img, made);
+    NewBundle nb(bundle);
+    std::string meta = meta_dir(nb.path());
+    std::string rootfs = nb.rootfs();
+    nb.on_failure([rootfs] { ::umount2(rootfs.c_str(), MNT_DETACH); });
+    mount_overlay(store, img, rootfs, meta);
+    Fd root = open_or_throw(rootfs, O_RDONLY | O_DIRECTORY);
+    std::string config = make_config(img, root.get(), opts.config);
+    BundleRecord rec = BundleRecord::of(img, ref, "overlay");
+    rec.store = store.dir();
+    rec.save(nb.path());
+    write_file_atomic(store.record_file(nb.path()), nb.path());
+    nb.keep(config);
+  } catch (...) {
+    // The lock and the bundle are gone by now (unmounted, removed).
+    try {
+      remove_unused(store, made);
+    } catch (const Error& e) {
+      std::fprintf(stderr, "oci-image: cleaning up %s: %s\n", store.dir().c_str(), e.what());
+    }
+    throw;
+  }
 }
 
 void release(const std::string& bundle_arg) {
   std::string bundle = absolute(bundle_arg);
-  BundleRecord rec = BundleRecord::load(bundle);
   std::string rootfs = bundle + "/rootfs";
-  if (rec.mode == "overlay") {
-    if (::umount2(rootfs.c_str(), UMOUNT_NOFOLLOW) != 0 && errno != EINVAL && errno != ENOENT)
-      throw Error::sys("unmounting " + rootfs + " (is a container still using it?)");
-    ::unlink(Store(rec.store).record_file(bundle).c_str());
+  struct stat st;
+  bool incomplete = ::lstat(incomplete_marker(bundle).c_str(), &st) == 0;
+  std::optional<BundleRecord> rec;
+  try {
+    rec = BundleRecord::load(bundle);
+  } catch (const Error&) {
+    if (!incomplete) throw;
   }
+  // A bundle cut short may hold an overlay mount whatever its record says (prepare mounts
+  // before it writes one); a plain directory answers EINVAL.
+  if (incomplete || rec->mode == "overlay") {
+    if (::umount2(rootfs.c_str(), UMOUNT_NOFOLLOW) != 0 && errno != EINVAL && errno != ENOENT)
+      throw Error::sys("unmounting " + shown(rootfs) + " (is a container still using it?)");
+  }
+  if (rec && rec->mode == "overlay") ::unlink(Store(rec->store).record_file(bundle).c_str());
   remove_all(rootfs);
   remove_all(meta_dir(bundle));
   ::unlink((bundle + "/config.json").c_str());
@@ -194,20 +278,7 @@ std::vector<std::string> gc(const std::string& store_dir, const std::vector<Ref>
   for (const auto& ref : keep)
     for (const auto& l : open_image(ref, open).layers) used.insert(l.diff_id);
   Fd lock = store.lock(true);
-  Fd records = open_or_throw(store.dir() + "/bundles", O_RDONLY | O_DIRECTORY);
-  for (const auto& name : names_in(records.get())) {
-    std::string file = store.dir() + "/bundles/" + name;
-    try {
-      BundleRecord rec = BundleRecord::load(read_file(file));
-      if (rec.mode == "overlay" && rec.store == store.dir()) {
-        used.insert(rec.diff_ids.begin(), rec.diff_ids.end());
-        continue;
-      }
-    } catch (const Error&) {
-      // The bundle is gone or was made again differently: its record is stale.
-    }
-    ::unlink(file.c_str());
-  }
+  used.merge(layers_in_use(store));
   std::vector<std::string> removed;
   Fd layers = open_or_throw(store.dir() + "/sha256", O_RDONLY | O_DIRECTORY);
   for (const auto& n : names_in(layers.get()))

@@ -15,6 +15,7 @@
 #include "image/digest.hpp"
 #include "image/fd.hpp"
 #include "image/progress.hpp"
+#include "image/text.hpp"
 
 namespace hull::image {
 namespace {
@@ -175,7 +176,7 @@ struct LayerReader::State {
     archive_read_support_format_raw(raw.get());
     archive_read_support_format_empty(raw.get());
     if (archive_read_open(raw.get(), &file, nullptr, BlobFile::callback, nullptr) != ARCHIVE_OK)
-      throw Error(std::string("opening: ") + archive_error_string(raw.get()));
+      throw Error("opening: " + shown(archive_error_string(raw.get())));
     int code = archive_filter_code(raw.get(), 0);
     int want = compression == Compression::kGzip   ? ARCHIVE_FILTER_GZIP
                : compression == Compression::kZstd ? ARCHIVE_FILTER_ZSTD
@@ -190,13 +191,13 @@ struct LayerReader::State {
         Chunk c = queue.spare();
         c.resize(kChunk);
         la_ssize_t n = archive_read_data(raw.get(), c.data(), c.size());
-        if (n < 0) throw Error(std::string("decompressing: ") + archive_error_string(raw.get()));
+        if (n < 0) throw Error("decompressing: " + shown(archive_error_string(raw.get())));
         if (n == 0) break;
         c.resize(static_cast<size_t>(n));
         if (!queue.push(std::move(c))) return;
       }
     } else if (r != ARCHIVE_EOF) {
-      throw Error(std::string("decompressing: ") + archive_error_string(raw.get()));
+      throw Error("decompressing: " + shown(archive_error_string(raw.get())));
     }
     // Bytes after the compressed stream still belong to the blob and its digest.
     ssize_t n;
@@ -243,7 +244,7 @@ LayerReader::LayerReader(Fd blob, Compression compression, BlobCheck check, std:
   archive_read_support_format_empty(s_->tar.get());
   if (archive_read_open(s_->tar.get(), s_.get(), nullptr, State::tar_callback, nullptr) !=
       ARCHIVE_OK) {
-    std::string msg = archive_error_string(s_->tar.get());
+    std::string msg = shown(archive_error_string(s_->tar.get()));
     s_->queue.cancel();
     s_->producer.join();
     throw Error(s_->what + ": " + (s_->queue.error().empty() ? msg : s_->queue.error()));

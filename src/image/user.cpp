@@ -7,6 +7,7 @@
 
 #include "hull/error.hpp"
 #include "image/confine.hpp"
+#include "image/text.hpp"
 
 namespace hull::image {
 namespace {
@@ -52,7 +53,7 @@ std::string read_optional(int rootfs_fd, const std::string& name) {
   ssize_t n;
   while ((n = ::read(fd.get(), buf, sizeof buf)) > 0) {
     out.append(buf, static_cast<size_t>(n));
-    if (out.size() > (4u << 20)) throw Error(name + " in the rootfs is larger than 4 MiB");
+    if (out.size() > (4u << 20)) throw Error(shown(name) + " in the rootfs is larger than 4 MiB");
   }
   return out;
 }
@@ -81,7 +82,7 @@ ResolvedUser resolve_user(const std::string& spec, const std::string& passwd,
   } else {
     auto it = std::find_if(users.begin(), users.end(), [&](auto& u) { return u[0] == user; });
     if (it == users.end())
-      throw Error("user \"" + user + "\" not found in the image's /etc/passwd");
+      throw Error("user \"" + shown(user) + "\" not found in the image's /etc/passwd");
     user_name = user;
     r.uid = *number((*it)[2]);
     primary = number((*it)[3]);
@@ -93,7 +94,7 @@ ResolvedUser resolve_user(const std::string& spec, const std::string& passwd,
   } else {
     auto it = std::find_if(groups.begin(), groups.end(), [&](auto& g) { return g[0] == grp; });
     if (it == groups.end())
-      throw Error("group \"" + grp + "\" not found in the image's /etc/group");
+      throw Error("group \"" + shown(grp) + "\" not found in the image's /etc/group");
     r.gid = *number((*it)[2]);
   }
   if (!user_name.empty()) {

@@ -137,7 +137,8 @@ TEST_F(BundleTest, FailedUnpackLeavesNothing) {
   EXPECT_FALSE(exists(b));
   EXPECT_FALSE(exists(opts_.store + "/sha256/" + img.layers[1].diff_id.substr(7)))
       << "a layer that failed its checks never enters the store";
-  EXPECT_TRUE(exists(opts_.store + "/sha256/" + img.layers[0].diff_id.substr(7)));
+  EXPECT_FALSE(exists(opts_.store + "/sha256/" + img.layers[0].diff_id.substr(7)))
+      << "a failed prepare takes back the layers it put in the store";
   struct stat st;
   ASSERT_EQ(::stat((opts_.store + "/tmp").c_str(), &st), 0);
   EXPECT_EQ(st.st_nlink, 2u) << "no half-extracted layer is left in tmp/";
