@@ -11,8 +11,8 @@
 #include <vector>
 
 #include "hull/error.hpp"
-#include "linux/syscalls.hpp"
 #include "image/text.hpp"
+#include "linux/syscalls.hpp"
 
 namespace hull::image {
 
@@ -52,10 +52,6 @@ int openat2_in_root(int root_fd, const std::string& rel, uint64_t flags) {
                              RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS);
 }
 
-}  // namespace
-
-namespace {
-
 // openat2 takes paths below PATH_MAX; longer cleaned names are opened in pieces of this size.
 constexpr size_t kPiece = 3072;
 
@@ -79,15 +75,10 @@ Fd open_dir_pieces(int root_fd, const std::string& rel, bool& later_piece_failed
     if (!cur) {
       cur = Fd(openat2_in_root(root_fd, piece, O_RDONLY | O_DIRECTORY));
     } else {
-      open_how how{};
-      how.flags = O_RDONLY | O_DIRECTORY | O_CLOEXEC;
-      how.resolve = RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS;
-      long fd;
-      do {
-        fd = ::syscall(SYS_openat2, cur.get(), piece.c_str(), &how, sizeof how);
-      } while (fd < 0 && (errno == EAGAIN || errno == EINTR));
+      int fd = linux_::openat2_raw(cur.get(), piece.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC, 0,
+                                   RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS);
       if (fd < 0) later_piece_failed = true;
-      cur = Fd(static_cast<int>(fd));
+      cur = Fd(fd);
     }
     if (!cur) return cur;
     start = end + 1;
