@@ -21,6 +21,9 @@ fi
 for d in $(arg hull_mounts | tr ',' ' '); do
   mkdir -p "$d" && mount -t hostfs -o "$d" none "$d" || say "cannot mount host dir $d"
 done
+# Let the boot finish first (its jobs done or failed). Seen under load: the first client on
+# pid 1's private socket right at boot got no answer for minutes, one after the boot at once.
+systemctl is-system-running --wait >/dev/null 2>&1
 HOME=/root TMPDIR=/tmp
 export HOME TMPDIR
 sh "$x/cmd" >"$x/out" 2>"$x/err" </dev/null
