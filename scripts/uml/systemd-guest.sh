@@ -1,5 +1,5 @@
 #!/bin/sh
-# Runs inside the systemd guest as the oneshot unit hull-guest.service (installed by
+# Runs inside the systemd guest as the unit hull-guest.service (installed by
 # systemd-suite.sh): the same exchange-dir protocol as guest-init.sh (lib.sh), but with
 # systemd as pid 1, which has already mounted /proc, /sys, cgroup2 and /run. Mounts a tmpfs on
 # /tmp, the exchange dir, and the host dirs listed in hull_mounts= (the repository and its
