@@ -1,5 +1,5 @@
 #!/bin/sh
-# Runs inside the systemd guest as the oneshot unit hull-guest.service (installed by
+# Runs inside the systemd guest as the unit hull-guest.service (installed by
 # systemd-suite.sh): the same exchange-dir protocol as guest-init.sh (lib.sh), but with
 # systemd as pid 1, which has already mounted /proc, /sys, cgroup2 and /run. Mounts a tmpfs on
 # /tmp, the exchange dir, and the host dirs listed in hull_mounts= (the repository and its
@@ -21,6 +21,9 @@ fi
 for d in $(arg hull_mounts | tr ',' ' '); do
   mkdir -p "$d" && mount -t hostfs -o "$d" none "$d" || say "cannot mount host dir $d"
 done
+# Let the boot finish first (its jobs done or failed). Seen under load: the first client on
+# pid 1's private socket right at boot got no answer for minutes, one after the boot at once.
+systemctl is-system-running --wait >/dev/null 2>&1
 HOME=/root TMPDIR=/tmp
 export HOME TMPDIR
 sh "$x/cmd" >"$x/out" 2>"$x/err" </dev/null

@@ -30,11 +30,11 @@ install -m 0755 "$here/systemd-guest.sh" "$root/usr/local/sbin/hull-guest-run"
 cat >"$root/etc/systemd/system/hull-guest.service" <<'UNIT'
 [Unit]
 Description=hull: run the host's command (scripts/uml/systemd-guest.sh)
-Wants=dbus.socket
 After=basic.target
 [Service]
-Type=oneshot
-TimeoutStartSec=infinity
+# simple, not oneshot: the runner waits for the boot to finish, which a oneshot's own start
+# job would hold up forever.
+Type=simple
 ExecStart=/usr/local/sbin/hull-guest-run
 StandardOutput=tty
 StandardError=tty
@@ -42,6 +42,16 @@ TTYPath=/dev/console
 UNIT
 # Nothing in the suite logs in; logind only keeps restarting while it waits for the bus.
 ln -sf /dev/null "$root/etc/systemd/system/systemd-logind.service"
+# On a loaded host dbus-daemon never reported ready in the guest (90 s start timeouts). hull (as root) needs only
+# that socket; runc needs the bus. So the bus is off unless HULL_UML_DBUS=1 asks for it, and
+# then the suite compares with runc whenever the bus is up.
+for u in dbus.service dbus.socket; do
+  if [ "${HULL_UML_DBUS:-0}" = 1 ]; then
+    rm -f "$root/etc/systemd/system/$u"
+  else
+    ln -sf /dev/null "$root/etc/systemd/system/$u"
+  fi
+done
 mkdir -p "$root/etc/systemd/system/multi-user.target.wants"
 ln -sf ../hull-guest.service "$root/etc/systemd/system/multi-user.target.wants/hull-guest.service"
 
