@@ -199,6 +199,23 @@ warning_config() {
   [ "$(pj .no_new_privs)" = 1 ]
 }
 
+@test "process: signals the runtime's caller ignored or blocked are not the container's (run and exec)" {
+  [ "$RUNTIME_NAME" = runc ] && skip "runc 1.1 resets SIGHUP and SIGPIPE but hands on an ignored SIGQUIT"
+  set_args cat /proc/self/status
+  # as under nohup, a daemon that ignores SIGPIPE, or a background job of a script
+  (trap '' HUP PIPE QUIT INT; rt run -b "$BUNDLE" "$CID" </dev/null >"$TEST_TMP/run")
+  grep -E '^Sig(Ign|Blk)' "$TEST_TMP/run"
+  grep -qx $'SigIgn:\t0000000000000000' "$TEST_TMP/run"
+  grep -qx $'SigBlk:\t0000000000000000' "$TEST_TMP/run"
+  set_args sleep 1000
+  rt run -d -b "$BUNDLE" "$CID-x" </dev/null >/dev/null
+  (trap '' HUP PIPE QUIT INT; rt exec "$CID-x" cat /proc/self/status </dev/null >"$TEST_TMP/exec")
+  rt delete -f "$CID-x"
+  grep -E '^Sig(Ign|Blk)' "$TEST_TMP/exec"
+  grep -qx $'SigIgn:\t0000000000000000' "$TEST_TMP/exec"
+  grep -qx $'SigBlk:\t0000000000000000' "$TEST_TMP/exec"
+}
+
 @test "process: oomScoreAdj" {
   cfg '.process.oomScoreAdj = 500'
   probe_case

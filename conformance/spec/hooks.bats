@@ -382,13 +382,11 @@ poststop" ]
 
 @test "the container process sees SIGPIPE at its default disposition with hooks on every stage (as runc)" {
   all_stages
-  cmd sh -c 'grep -E "^Sig(Ign|Blk)" /proc/self/status'
+  # SIGPIPE is signal 13: bit 0x1000 of the ignored mask. Only that bit is compared: the rest
+  # depends on what the caller ignored (nohup, a background job), which runc partly resets.
+  cmd sh -c 'ign=$(awk "/^SigIgn:/ { print \$2 }" /proc/self/status); echo "SIGPIPE ignored: $(((0x$ign >> 12) & 1))"'
   same_as_reference "$ID"
   echo "$output"
   [ "$status" -eq 0 ]
-  # SIGPIPE is signal 13: bit 0x1000 of the ignored mask (the rest is whatever the caller
-  # ignored, the same under runc)
-  local ign
-  ign=$(echo "$output" | awk '/^SigIgn:/ { print $2 }')
-  [ -n "$ign" ] && [ $((0x$ign & 0x1000)) -eq 0 ]
+  [ "$output" = "SIGPIPE ignored: 0" ]
 }

@@ -69,13 +69,14 @@ template <typename T>
 void append_pairs(DBusMessageIter* it, const std::vector<std::pair<std::string, T>>& v,
                   const char* sig) {
   container(it, DBUS_TYPE_ARRAY, sig, [&](DBusMessageIter* arr) {
-    for (const auto& [a, b] : v) {
+    // Not a structured binding: clang 14 cannot capture one in the lambda below.
+    for (const auto& pair : v) {
       container(arr, DBUS_TYPE_STRUCT, nullptr, [&](DBusMessageIter* st) {
-        append_string(st, a);
+        append_string(st, pair.first);
         if constexpr (std::is_same_v<T, std::string>) {
-          append_string(st, b);
+          append_string(st, pair.second);
         } else {
-          dbus_uint64_t n = b;
+          dbus_uint64_t n = pair.second;
           if (!dbus_message_iter_append_basic(st, DBUS_TYPE_UINT64, &n)) oom();
         }
       });

@@ -176,10 +176,7 @@ PreparedProcess setup(const InitConfig& cfg, ProcessContext& pc) {
 }  // namespace
 
 void run_init(const InitConfig& cfg) {
-  // `run` blocks the signals it forwards; the container must not inherit that mask.
-  sigset_t none;
-  sigemptyset(&none);
-  sigprocmask(SIG_SETMASK, &none, nullptr);
+  // `run` blocks the signals it forwards: prepare_process (in setup) resets mask and actions.
   ProcessContext pc = process_context(cfg);
   PreparedProcess prepared = setup(cfg, pc);
   cfg.sync->send(linux_::Msg::kReady);

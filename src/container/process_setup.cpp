@@ -13,6 +13,7 @@
 #include "hull/warn.hpp"
 #include "linux/argv.hpp"
 #include "linux/files.hpp"
+#include "linux/signals.hpp"
 #include "linux/syscalls.hpp"
 #include "process/credentials.hpp"
 #include "process/procfs.hpp"
@@ -87,6 +88,9 @@ PreparedProcess prepare_process(const ProcessContext& ctx) {
   const spec::Process& p = *ctx.process;
   const spec::Spec& s = *ctx.spec;
   PreparedProcess out;
+  // Whatever the caller of hull ignored or blocked (nohup's SIGHUP, a daemon's SIGPIPE, the
+  // signals `run` forwards) is not the container's: it starts at the defaults, as under runc.
+  linux_::reset_signals();
   if (seccomp_of(ctx) && !ctx.seccomp) {
     ctx.seccomp = std::make_shared<const security::SeccompProgram>(
         security::compile_seccomp(*seccomp_of(ctx), "config.json"));
