@@ -108,11 +108,14 @@ std::string ifname_of(int index) {
 // bridge, and no address on another interface shares the network's subnets (the gateway
 // would shadow or be shadowed by it).
 void check_host(Netlink& host, const NetworkConfig& cfg) {
+  // Addresses first: a concurrent setup may make the bridge and its gateway meanwhile, and an
+  // address in this dump then has its link in the lookup below.
+  auto addresses = host.addresses();
   auto br = host.link(cfg.bridge);
   if (br && br->kind != "bridge")
     throw Error(cfg.origin + " /bridge: bridge \"" + cfg.bridge +
                 "\" exists and is not a bridge (kind " + br->describe_kind() + ")");
-  for (const auto& a : host.addresses()) {
+  for (const auto& a : addresses) {
     if (br && a.index == br->index) continue;
     const char* key = a.net.base.v4() ? "subnet" : "subnet6";
     const Subnet* mine = a.net.base.v4() ? &cfg.subnet : cfg.subnet6 ? &*cfg.subnet6 : nullptr;
