@@ -28,7 +28,9 @@ std::string read_fd_bounded(int fd, size_t limit, const std::string& what) {
   char buf[65536];
   for (;;) {
     // Never asks for more than one byte past the limit: that byte is the proof it is too big.
-    size_t want = std::min(sizeof(buf), limit + 1 - out.size());
+    // (Written so that limit SIZE_MAX, "no limit", cannot wrap.)
+    size_t left = limit - out.size();
+    size_t want = left < sizeof(buf) ? left + 1 : sizeof(buf);
     ssize_t n = ::read(fd, buf, want);
     if (n < 0) {
       if (errno == EINTR) continue;

@@ -9,6 +9,7 @@
 #include <cstdio>
 
 #include "hull/error.hpp"
+#include "linux/bounded_read.hpp"
 #include "linux/fd.hpp"
 
 namespace hull::linux_ {
@@ -78,18 +79,8 @@ std::optional<std::string> try_read_file(const std::string& path) {
   Fd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
   if (!fd && errno == ENOENT) return std::nullopt;
   if (!fd) throw Error::sys("opening " + path);
-  std::string out;
-  char buf[8192];
-  for (;;) {
-    ssize_t n = ::read(fd.get(), buf, sizeof(buf));
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      throw Error::sys("reading " + path);
-    }
-    if (n == 0) break;
-    out.append(buf, static_cast<size_t>(n));
-  }
-  return out;
+  // Kernel and system files (cgroup, /proc, /etc/passwd): read whole, with no size limit.
+  return read_fd_bounded(fd.get(), SIZE_MAX, path);
 }
 
 void write_file(const std::string& path, std::string_view content, bool create, unsigned mode) {
