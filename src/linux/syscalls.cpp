@@ -13,6 +13,7 @@
 #include <string>
 
 #include "hull/error.hpp"
+#include "linux/kernel.hpp"
 
 #ifndef CLOSE_RANGE_CLOEXEC
 #define CLOSE_RANGE_CLOEXEC (1U << 2)
@@ -39,7 +40,7 @@ long raw_clone3(const CloneArgs& args, int* pidfd) {
     ca.flags |= CLONE_INTO_CGROUP;
     ca.cgroup = static_cast<uint64_t>(args.cgroup_fd);
   }
-  return syscall(SYS_clone3, &ca, sizeof(ca));
+  return kernel().clone3(&ca, sizeof(ca));
 }
 
 // clone(2) with fork()'s calling convention (no new stack). It has no CLONE_INTO_CGROUP: the
@@ -52,19 +53,18 @@ long raw_clone(const CloneArgs& args, int* pidfd) {
   }
   unsigned long flags = args.flags | SIGCHLD;
   if (args.want_pidfd) flags |= CLONE_PIDFD;
-  // x86_64 and aarch64 order: flags, stack, parent_tid (the pidfd), child_tid, tls.
-  long pid =
-      syscall(SYS_clone, flags, nullptr, args.want_pidfd ? pidfd : nullptr, nullptr, nullptr);
+  long pid = kernel().clone(flags, args.want_pidfd ? pidfd : nullptr);
   if (pid <= 0 || args.cgroup_fd < 0) return pid;
   std::string procs = std::to_string(pid);
-  int fd = ::openat(args.cgroup_fd, "cgroup.procs", O_WRONLY | O_CLOEXEC);
-  bool moved =
-      fd >= 0 && ::write(fd, procs.data(), procs.size()) == static_cast<ssize_t>(procs.size());
+  int fd = kernel().openat(args.cgroup_fd, "cgroup.procs", O_WRONLY | O_CLOEXEC, 0);
+  bool moved = fd >= 0 &&
+               kernel().write(fd, procs.data(), procs.size()) == static_cast<ssize_t>(procs.size());
   int err = errno;
   if (fd >= 0) ::close(fd);
   if (moved) return pid;
-  ::kill(static_cast<pid_t>(pid), SIGKILL);
-  ::waitpid(static_cast<pid_t>(pid), nullptr, 0);
+  kernel().kill(static_cast<pid_t>(pid), SIGKILL);
+  while (kernel().waitpid(static_cast<pid_t>(pid), nullptr, 0) < 0 && errno == EINTR) {
+  }
   if (args.want_pidfd) ::close(*pidfd);
   errno = err;
   return -2;
@@ -92,19 +92,19 @@ CloneResult clone3(const CloneArgs& args) {
 }
 
 Fd pidfd_open(pid_t pid) {
-  long fd = syscall(SYS_pidfd_open, pid, 0);
+  long fd = kernel().pidfd_open(pid, 0);
   if (fd < 0) throw Error::sys("pidfd_open " + std::to_string(pid));
   return Fd(static_cast<int>(fd));
 }
 
 bool pidfd_send_signal(int pidfd, int sig) {
-  if (syscall(SYS_pidfd_send_signal, pidfd, sig, nullptr, 0) == 0) return true;
+  if (kernel().pidfd_send_signal(pidfd, sig) == 0) return true;
   if (errno == ESRCH) return false;
   throw Error::sys("sending signal " + std::to_string(sig));
 }
 
 void pivot_root(const char* new_root, const char* put_old) {
-  if (syscall(SYS_pivot_root, new_root, put_old) < 0) throw Error::sys("pivot_root");
+  if (kernel().pivot_root(new_root, put_old) < 0) throw Error::sys("pivot_root");
 }
 
 int openat2_raw(int dirfd, const char* path, uint64_t flags, uint64_t mode, uint64_t resolve) {
@@ -117,7 +117,7 @@ int openat2_raw(int dirfd, const char* path, uint64_t flags, uint64_t mode, uint
   // anywhere on the host raced the lookup (the seqlock it checks is global), asking for a
   // retry. Bounded, so that a lookup starved for good still ends with an error.
   for (int attempt = 0; attempt < kOpenat2Tries; ++attempt) {
-    long fd = syscall(SYS_openat2, dirfd, path, &how, sizeof(how));
+    long fd = kernel().openat2(dirfd, path, &how, sizeof(how));
     if (fd >= 0) return static_cast<int>(fd);
     if (errno != EAGAIN && errno != EINTR) return -1;
   }
@@ -126,7 +126,7 @@ int openat2_raw(int dirfd, const char* path, uint64_t flags, uint64_t mode, uint
 }
 
 void cloexec_from(int first) {
-  if (syscall(SYS_close_range, first, ~0U, CLOSE_RANGE_CLOEXEC) < 0) {
+  if (kernel().close_range(first, ~0U, CLOSE_RANGE_CLOEXEC) < 0) {
     throw Error::sys("close_range");
   }
 }
