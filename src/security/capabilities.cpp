@@ -46,7 +46,7 @@ CapSets resolve_capabilities(const spec::LinuxCapabilities& caps, const std::str
 }
 
 void apply_bounding(const CapSets& caps) {
-  int last = static_cast<int>(cap_max_bits()) - 1;
+  int last = linux_::last_capability();
   for (int c = 0; c <= last; ++c) {
     bool keep = false;
     for (int k : caps.bounding) keep = keep || k == c;
