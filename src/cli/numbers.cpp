@@ -1,14 +1,13 @@
 #include "cli/numbers.hpp"
 
 #include <signal.h>
-#include <string.h>
 
 #include <cctype>
 #include <charconv>
 #include <string>
-#include <tuple>
 
 #include "hull/error.hpp"
+#include "linux/signals.hpp"
 
 namespace hull::cli {
 namespace {
@@ -139,29 +138,8 @@ int parse_signal(std::string_view text) {
   if (!text.empty() && std::isdigit(static_cast<unsigned char>(text[0]))) {
     return static_cast<int>(parse_int(text, what, 0, NSIG - 1));
   }
-  std::string name = upper(text);
-  if (name.starts_with("SIG")) name.erase(0, 3);
-  for (int sig = 1; sig < NSIG; ++sig) {
-    const char* abbrev = sigabbrev_np(sig);
-    if (abbrev && name == abbrev) return sig;
-  }
-  // RTMIN, RTMIN+n, RTMAX, RTMAX-n: n keeps the result inside [SIGRTMIN, SIGRTMAX].
-  for (auto [prefix, base, dir] : {std::tuple{"RTMIN", SIGRTMIN, 1}, {"RTMAX", SIGRTMAX, -1}}) {
-    std::string_view rest = std::string_view(name);
-    if (!rest.starts_with(prefix)) continue;
-    rest.remove_prefix(5);
-    if (rest.empty()) return base;
-    if (rest.front() != (dir > 0 ? '+' : '-')) break;
-    rest.remove_prefix(1);
-    const int span = SIGRTMAX - SIGRTMIN;
-    if (!all_digits(rest) || rest.size() > 3 || std::stoi(std::string(rest)) > span) {
-      invalid(what, text,
-              "outside the real-time range (" + std::string(prefix) + (dir > 0 ? "+" : "-") +
-                  "0 to " + std::to_string(span) + ")");
-    }
-    return base + dir * std::stoi(std::string(rest));
-  }
-  invalid(what, text, "not a signal name or number");
+  return with_context(std::string(what) + ": invalid value \"" + std::string(text) + "\"",
+                      [&] { return linux_::signal_number(text); });
 }
 
 }  // namespace hull::cli

@@ -20,9 +20,9 @@
 #include "container/start_result.hpp"
 #include "hooks/hooks.hpp"
 #include "hull/error.hpp"
+#include "hull/warn.hpp"
 #include "json/limits.hpp"
 #include "linux/bounded_read.hpp"
-#include "hull/warn.hpp"
 #include "linux/child.hpp"
 #include "linux/files.hpp"
 #include "linux/proc.hpp"
@@ -32,6 +32,7 @@
 #include "process/sysctl.hpp"
 #include "process/terminal.hpp"
 #include "security/lsm.hpp"
+#include "spec/id_maps.hpp"
 #include "spec/parse.hpp"
 
 namespace hull::container {
@@ -54,23 +55,14 @@ std::string now_rfc3339() {
   return out;
 }
 
-std::string id_map_text(const std::vector<spec::LinuxIDMapping>& maps) {
-  std::string out;
-  for (const auto& m : maps) {
-    out += std::to_string(m.containerID) + " " + std::to_string(m.hostID) + " " +
-           std::to_string(m.size) + "\n";
-  }
-  return out;
-}
-
 void write_id_maps(pid_t pid, const spec::Spec& s) {
   linux_::Fd proc = process::open_procfs();
   std::string base = std::to_string(pid);
   with_context("config.json: /linux/uidMappings", [&] {
-    process::write_proc(proc.get(), base + "/uid_map", id_map_text(s.linux_->uidMappings));
+    process::write_proc(proc.get(), base + "/uid_map", spec::id_map_text(s.linux_->uidMappings));
   });
   with_context("config.json: /linux/gidMappings", [&] {
-    process::write_proc(proc.get(), base + "/gid_map", id_map_text(s.linux_->gidMappings));
+    process::write_proc(proc.get(), base + "/gid_map", spec::id_map_text(s.linux_->gidMappings));
   });
 }
 

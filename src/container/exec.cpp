@@ -26,27 +26,19 @@
 #include "process/terminal.hpp"
 #include "security/lsm.hpp"
 #include "security/seccomp.hpp"
+#include "spec/namespaces.hpp"
 #include "state/record.hpp"
 
 namespace hull::container {
 namespace {
 
-struct NamespaceKind {
-  int flag;
-  const char* name;
-};
-constexpr NamespaceKind kNamespaces[] = {{CLONE_NEWUSER, "user"},     {CLONE_NEWNS, "mnt"},
-                                         {CLONE_NEWPID, "pid"},       {CLONE_NEWNET, "net"},
-                                         {CLONE_NEWIPC, "ipc"},       {CLONE_NEWUTS, "uts"},
-                                         {CLONE_NEWCGROUP, "cgroup"}, {CLONE_NEWTIME, "time"}};
-
 // The init's namespaces that are not ours already: setns into one's own user namespace fails,
 // and a container may share any of them with the host.
 int namespaces_to_join(pid_t pid) {
   int flags = 0;
-  for (const auto& ns : kNamespaces) {
-    std::string theirs_path = "/proc/" + std::to_string(pid) + "/ns/" + ns.name;
-    std::string ours_path = std::string("/proc/self/ns/") + ns.name;
+  for (const auto& ns : spec::namespace_types()) {
+    std::string theirs_path = "/proc/" + std::to_string(pid) + "/ns/" + std::string(ns.proc_name);
+    std::string ours_path = "/proc/self/ns/" + std::string(ns.proc_name);
     struct stat theirs, ours;
     if (::stat(theirs_path.c_str(), &theirs) < 0) {
       if (errno == ENOENT) continue;  // a kernel without this namespace type
@@ -56,7 +48,7 @@ int namespaces_to_join(pid_t pid) {
         ours.st_ino == theirs.st_ino) {
       continue;
     }
-    flags |= ns.flag;
+    flags |= ns.clone_flag;
   }
   return flags;
 }

@@ -5,9 +5,9 @@
 #include "hull/error.hpp"
 #include "json/limits.hpp"
 #include "linux/bounded_read.hpp"
+#include "linux/capability_names.hpp"
 #include "linux/files.hpp"
 #include "spec/ids.hpp"
-#include "spec/names.hpp"
 #include "spec/parse.hpp"
 
 namespace hull::container {
@@ -33,7 +33,8 @@ std::string cap_name(const std::string& flag_value) {
   std::string n;
   for (char c : flag_value) n += static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
   if (n.rfind("CAP_", 0) != 0) n = "CAP_" + n;
-  if (!spec::capability_number(n)) throw Error("--cap \"" + flag_value + "\": unknown capability");
+  if (!linux_::capability_number(n))
+    throw Error("--cap \"" + flag_value + "\": unknown capability");
   return n;
 }
 

@@ -3,12 +3,14 @@
 #include <rapidjson/prettywriter.h>
 #include <rapidjson/stringbuffer.h>
 
+#include <algorithm>
 #include <string_view>
 #include <vector>
 
+#include "linux/capability_names.hpp"
 #include "rootfs/mount_options.hpp"
 #include "security/seccomp.hpp"
-#include "spec/names.hpp"
+#include "spec/namespaces.hpp"
 
 namespace hull::container {
 namespace {
@@ -24,6 +26,14 @@ void strings(Writer& w, const char* key, const List& items) {
     w.String(v.data(), static_cast<rapidjson::SizeType>(v.size()));
   }
   w.EndArray();
+}
+
+// The table's names, sorted as runc lists them.
+std::vector<std::string_view> namespace_names() {
+  std::vector<std::string_view> names;
+  for (const auto& t : spec::namespace_types()) names.push_back(t.name);
+  std::sort(names.begin(), names.end());
+  return names;
 }
 
 void enabled(Writer& w, const char* key, bool on) {
@@ -52,11 +62,9 @@ std::string features_json() {
 
   w.Key("linux");
   w.StartObject();
-  // namespaces.cpp knows these, and exec joins each of them.
-  strings(
-      w, "namespaces",
-      std::vector<const char*>{"cgroup", "ipc", "mount", "network", "pid", "time", "user", "uts"});
-  strings(w, "capabilities", spec::capability_names());
+  // Create makes or joins each type of the table, and exec joins each of them.
+  strings(w, "namespaces", namespace_names());
+  strings(w, "capabilities", linux_::capability_names());
   w.Key("cgroup");
   w.StartObject();
   w.Key("v1");

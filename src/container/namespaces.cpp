@@ -1,25 +1,18 @@
 #include "container/namespaces.hpp"
 
-#include <sched.h>
-
 #include <algorithm>
-#include <string_view>
 
 #include "hull/error.hpp"
+#include "spec/namespaces.hpp"
 
 namespace hull::container {
 namespace {
 
-struct NsType {
-  std::string_view name;
-  int flag;
-};
-
-constexpr NsType kTypes[] = {
-    {"user", CLONE_NEWUSER},     {"pid", CLONE_NEWPID},   {"network", CLONE_NEWNET},
-    {"ipc", CLONE_NEWIPC},       {"uts", CLONE_NEWUTS},   {"mount", CLONE_NEWNS},
-    {"cgroup", CLONE_NEWCGROUP}, {"time", CLONE_NEWTIME},
-};
+// A type's place in the table's joining order.
+size_t join_rank(int flag) {
+  auto types = spec::namespace_types();
+  return static_cast<size_t>(spec::namespace_of_flag(flag) - types.data());
+}
 
 }  // namespace
 
@@ -33,23 +26,21 @@ NamespacePlan plan_namespaces(const spec::Spec& s) {
   if (!s.linux_) return plan;
   const auto& list = s.linux_->namespaces;
   for (size_t i = 0; i < list.size(); ++i) {
-    int flag = 0;
-    for (const auto& t : kTypes) {
-      if (t.name == list[i].type) flag = t.flag;
-    }
-    if (flag == 0) {
+    const spec::NamespaceType* type = spec::namespace_named(list[i].type);
+    if (!type) {
       throw Error("config.json: /linux/namespaces/" + std::to_string(i) +
                   "/type: unknown namespace type \"" + list[i].type + "\"");
     }
     if (list[i].path.empty()) {
-      plan.new_flags |= static_cast<unsigned long>(flag);
+      plan.new_flags |= static_cast<unsigned long>(type->clone_flag);
     } else {
-      plan.joins.push_back({flag, list[i].path});
+      plan.joins.push_back({type->clone_flag, list[i].path});
     }
   }
-  // Joining the user namespace first gives the rights to join the others.
-  std::stable_partition(plan.joins.begin(), plan.joins.end(),
-                        [](const NamespacePlan::Join& j) { return j.flag == CLONE_NEWUSER; });
+  std::stable_sort(plan.joins.begin(), plan.joins.end(),
+                   [](const NamespacePlan::Join& a, const NamespacePlan::Join& b) {
+                     return join_rank(a.flag) < join_rank(b.flag);
+                   });
   return plan;
 }
 

@@ -14,7 +14,7 @@ struct NamespacePlan {
     int flag;          // CLONE_NEW* of the namespace
     std::string path;  // to setns() into
   };
-  std::vector<Join> joins;  // user namespace first
+  std::vector<Join> joins;  // in the joining order of spec/namespaces (user first)
   bool has(int flag) const;
   bool joins_any() const { return !joins.empty(); }
 };

@@ -15,6 +15,7 @@
 #include "linux/argv.hpp"
 #include "linux/close_fds.hpp"
 #include "linux/fd.hpp"
+#include "linux/signals.hpp"
 #include "linux/syscalls.hpp"
 
 namespace hull::hooks {
@@ -142,8 +143,7 @@ void run_hook(const spec::Hook& hook, const std::string& state_json, const std::
     throw Error("hook " + hook.path + " timed out after " + std::to_string(timeout) + "s" + tail);
   }
   if (WIFSIGNALED(status)) {
-    throw Error("hook " + hook.path + " killed by signal " + std::to_string(WTERMSIG(status)) +
-                tail);
+    throw Error("hook " + hook.path + " killed by " + linux_::signal_name(WTERMSIG(status)) + tail);
   }
   if (WEXITSTATUS(status) != 0) {
     throw Error("hook " + hook.path + " exited with status " + std::to_string(WEXITSTATUS(status)) +

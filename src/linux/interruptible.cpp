@@ -2,12 +2,12 @@
 
 #include <poll.h>
 #include <signal.h>
-#include <string.h>
 #include <sys/signalfd.h>
 #include <unistd.h>
 
 #include "hull/error.hpp"
 #include "linux/fd.hpp"
+#include "linux/signals.hpp"
 
 namespace hull::linux_ {
 namespace {
@@ -44,9 +44,8 @@ short wait_interruptible(int fd, short events, const std::string& what) {
     }
     struct signalfd_siginfo si;
     if ((p[1].revents & POLLIN) && ::read(sfd.get(), &si, sizeof(si)) == sizeof(si)) {
-      const char* name = sigabbrev_np(static_cast<int>(si.ssi_signo));
-      throw Error("interrupted by SIG" + std::string(name ? name : "?") + " while waiting for " +
-                  what);
+      throw Error("interrupted by " + signal_name(static_cast<int>(si.ssi_signo)) +
+                  " while waiting for " + what);
     }
     if (p[0].revents) return p[0].revents;
   }

@@ -1,12 +1,85 @@
 #include "linux/signals.hpp"
 
 #include <signal.h>
+#include <string.h>
 
+#include <algorithm>
+#include <cctype>
 #include <cerrno>
 
 #include "hull/error.hpp"
 
 namespace hull::linux_ {
+namespace {
+
+struct Alias {
+  std::string_view name;
+  int sig;
+};
+
+// Second names: the C library calls 29 POLL, runc's kill (Go's table) calls it IO.
+constexpr Alias kAliases[] = {{"IO", SIGIO}};
+
+std::string upper(std::string_view s) {
+  std::string out(s);
+  std::transform(out.begin(), out.end(), out.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
+  return out;
+}
+
+bool all_digits(std::string_view s) {
+  return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
+
+}  // namespace
+
+int signal_number(std::string_view text) {
+  std::string name = upper(text);
+  if (name.starts_with("SIG")) name.erase(0, 3);
+  if (name.empty()) throw Error("not a signal name or number");
+  for (int sig = 1; sig < SIGRTMIN; ++sig) {
+    const char* abbrev = sigabbrev_np(sig);
+    if (abbrev && name == abbrev) return sig;
+  }
+  for (const auto& a : kAliases) {
+    if (name == a.name) return a.sig;
+  }
+  // RTMIN, RTMIN+n, RTMAX, RTMAX-n.
+  const int span = SIGRTMAX - SIGRTMIN;
+  struct End {
+    std::string_view prefix;
+    int base;
+    char sign;
+  };
+  for (const End& end : {End{"RTMIN", SIGRTMIN, '+'}, End{"RTMAX", SIGRTMAX, '-'}}) {
+    std::string_view rest(name);
+    if (!rest.starts_with(end.prefix)) continue;
+    rest.remove_prefix(end.prefix.size());
+    if (rest.empty()) return end.base;
+    if (rest.front() != end.sign) break;
+    rest.remove_prefix(1);
+    if (!all_digits(rest) || rest.size() > 3 || std::stoi(std::string(rest)) > span) {
+      throw Error("outside the real-time range (" + std::string(end.prefix) + end.sign + "0 to " +
+                  std::to_string(span) + ")");
+    }
+    int n = std::stoi(std::string(rest));
+    return end.sign == '+' ? end.base + n : end.base - n;
+  }
+  throw Error("not a signal name or number");
+}
+
+std::string signal_name(int sig) {
+  if (sig >= SIGRTMIN && sig <= SIGRTMAX) {
+    int from_min = sig - SIGRTMIN, from_max = SIGRTMAX - sig;
+    if (from_min == 0) return "SIGRTMIN";
+    if (from_max == 0) return "SIGRTMAX";
+    return from_min <= from_max ? "SIGRTMIN+" + std::to_string(from_min)
+                                : "SIGRTMAX-" + std::to_string(from_max);
+  }
+  const char* abbrev = sig > 0 && sig < SIGRTMIN ? sigabbrev_np(sig) : nullptr;
+  if (!abbrev) return std::to_string(sig);
+  return "SIG" + std::string(abbrev);
+}
 
 void reset_signals() {
   struct sigaction dfl {};

@@ -15,18 +15,10 @@
 #include "linux/fd.hpp"
 #include "linux/syscalls.hpp"
 #include "process/procfs.hpp"
+#include "spec/id_maps.hpp"
 
 namespace hull::rootfs {
 namespace {
-
-std::string map_text(const std::vector<spec::LinuxIDMapping>& maps) {
-  std::string out;
-  for (const auto& m : maps) {
-    out += std::to_string(m.containerID) + " " + std::to_string(m.hostID) + " " +
-           std::to_string(m.size) + "\n";
-  }
-  return out;
-}
 
 pid_t pid_in_procfs(int proc_fd, int pidfd) {
   std::string rel = "self/fdinfo/" + std::to_string(pidfd);
@@ -70,10 +62,10 @@ linux_::Fd mapping_userns(const spec::Mount& m) {
   // by its pid there, which its pidfd's fdinfo gives in the pid namespace of this procfs.
   std::string base = std::to_string(pid_in_procfs(proc.get(), child.pidfd.get()));
   with_context("uidMappings", [&] {
-    process::write_proc(proc.get(), base + "/uid_map", map_text(m.uidMappings));
+    process::write_proc(proc.get(), base + "/uid_map", spec::id_map_text(m.uidMappings));
   });
   with_context("gidMappings", [&] {
-    process::write_proc(proc.get(), base + "/gid_map", map_text(m.gidMappings));
+    process::write_proc(proc.get(), base + "/gid_map", spec::id_map_text(m.gidMappings));
   });
   std::string ns = "/proc/" + base + "/ns/user";
   linux_::Fd fd(::open(ns.c_str(), O_RDONLY | O_CLOEXEC));

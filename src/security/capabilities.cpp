@@ -4,6 +4,7 @@
 #include <sys/prctl.h>
 
 #include "hull/error.hpp"
+#include "linux/capability_names.hpp"
 
 namespace hull::security {
 namespace {
@@ -16,11 +17,12 @@ std::vector<int> resolve_set(const std::vector<std::string>& names, const std::s
                              std::vector<std::string>& warnings) {
   std::vector<int> out;
   for (size_t i = 0; i < names.size(); ++i) {
-    cap_value_t v;
-    if (cap_from_name(names[i].c_str(), &v) < 0) {
+    std::optional<int> known = linux_::capability_number(names[i]);
+    if (!known) {
       throw Error(where + "/" + std::to_string(i) + ": unknown capability \"" + names[i] + "\"");
     }
-    if (v > static_cast<int>(cap_max_bits()) - 1 || !in_host_bounding_set(v)) {
+    int v = *known;
+    if (v > linux_::last_capability() || !in_host_bounding_set(v)) {
       warnings.push_back(where + "/" + std::to_string(i) + ": " + names[i] +
                          " is not in this host's bounding set; ignored");
       continue;
@@ -44,7 +46,7 @@ CapSets resolve_capabilities(const spec::LinuxCapabilities& caps, const std::str
 }
 
 void apply_bounding(const CapSets& caps) {
-  int last = static_cast<int>(cap_max_bits()) - 1;
+  int last = linux_::last_capability();
   for (int c = 0; c <= last; ++c) {
     bool keep = false;
     for (int k : caps.bounding) keep = keep || k == c;

@@ -3,8 +3,11 @@
 #include <rapidjson/document.h>
 #include <rapidjson/prettywriter.h>
 #include <rapidjson/stringbuffer.h>
+#include <sched.h>
 
 #include <initializer_list>
+
+#include "spec/namespaces.hpp"
 
 namespace hull::spec {
 namespace {
@@ -44,11 +47,14 @@ class Builder {
     return maps;
   }
 
-  Value namespaces(std::initializer_list<const char*> types) {
+  // CLONE_NEW* flags, written by their names in the namespace table.
+  Value namespaces(std::initializer_list<int> clone_flags) {
     Value arr(rapidjson::kArrayType);
-    for (const char* t : types) {
+    for (int flag : clone_flags) {
+      std::string_view name = namespace_name(flag);
       Value ns(rapidjson::kObjectType);
-      ns.AddMember("type", str(t), a_);
+      ns.AddMember("type", Value(name.data(), static_cast<rapidjson::SizeType>(name.size()), a_),
+                   a_);
       arr.PushBack(ns, a_);
     }
     return arr;
@@ -124,7 +130,9 @@ Value linux_section(Builder& b, bool rootless, unsigned uid, unsigned gid) {
   if (rootless) {
     l.AddMember("uidMappings", b.id_map(uid), a);
     l.AddMember("gidMappings", b.id_map(gid), a);
-    l.AddMember("namespaces", b.namespaces({"pid", "ipc", "uts", "mount", "user"}), a);
+    l.AddMember(
+        "namespaces",
+        b.namespaces({CLONE_NEWPID, CLONE_NEWIPC, CLONE_NEWUTS, CLONE_NEWNS, CLONE_NEWUSER}), a);
   } else {
     Value resources(rapidjson::kObjectType);
     Value devices(rapidjson::kArrayType);
@@ -134,7 +142,9 @@ Value linux_section(Builder& b, bool rootless, unsigned uid, unsigned gid) {
     devices.PushBack(deny_all, a);
     resources.AddMember("devices", devices, a);
     l.AddMember("resources", resources, a);
-    l.AddMember("namespaces", b.namespaces({"pid", "network", "ipc", "uts", "mount"}), a);
+    l.AddMember("namespaces",
+                b.namespaces({CLONE_NEWPID, CLONE_NEWNET, CLONE_NEWIPC, CLONE_NEWUTS, CLONE_NEWNS}),
+                a);
   }
   l.AddMember("maskedPaths",
               b.strings({"/proc/acpi", "/proc/asound", "/proc/kcore", "/proc/keys",

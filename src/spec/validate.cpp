@@ -1,11 +1,16 @@
 #include "spec/validate.hpp"
 
+#include <sched.h>
+
 #include <algorithm>
 #include <string>
 
+#include "linux/capability_names.hpp"
 #include "spec/ids.hpp"
 #include "spec/issue.hpp"
 #include "spec/names.hpp"
+#include "spec/namespaces.hpp"
+#include "spec/sysctls.hpp"
 
 namespace hull::spec {
 namespace {
@@ -33,8 +38,9 @@ void require_absolute_all(const std::vector<std::string>& paths, std::string_vie
   for (size_t i = 0; i < paths.size(); ++i) require_absolute(paths[i], source, at(base, i));
 }
 
-const LinuxNamespace* find_namespace(const Spec& spec, std::string_view type) {
+const LinuxNamespace* find_namespace(const Spec& spec, int clone_flag) {
   if (!spec.linux_) return nullptr;
+  std::string_view type = namespace_name(clone_flag);
   for (const auto& ns : spec.linux_->namespaces) {
     if (ns.type == type) return &ns;
   }
@@ -51,7 +57,7 @@ void check_capabilities(const LinuxCapabilities& caps, std::string_view source,
       {"ambient", &caps.ambient}};
   for (const auto& [name, list] : sets) {
     for (size_t i = 0; i < list->size(); ++i) {
-      if (!capability_number((*list)[i])) {
+      if (!linux_::capability_number((*list)[i])) {
         fail(source, at(at(base, name), i), "unknown capability " + quoted((*list)[i]));
       }
     }
@@ -164,7 +170,8 @@ void check_namespaces(const Linux& lx, std::string_view source) {
     }
     if (!nss[i].path.empty()) require_absolute(nss[i].path, source, at(ptr, "path"));
   }
-  auto user = std::find_if(nss.begin(), nss.end(), [](auto& ns) { return ns.type == "user"; });
+  auto user = std::find_if(nss.begin(), nss.end(),
+                           [](auto& ns) { return ns.type == namespace_name(CLONE_NEWUSER); });
   if (user == nss.end()) {
     if (!lx.uidMappings.empty()) {
       fail(source, "/linux/uidMappings", "uid mappings need a user namespace in /linux/namespaces");
@@ -178,18 +185,14 @@ void check_namespaces(const Linux& lx, std::string_view source) {
   }
 }
 
-// Sysctls that belong to a namespace the container must have, as runc checks them.
+// Sysctls that belong to a namespace the container must have (spec/sysctls' table). Whether
+// that namespace is the container's own or the host's is process/sysctl's check at create.
 void check_sysctl(const Spec& spec, std::string_view source) {
   for (const auto& [key, value] : spec.linux_->sysctl) {
     if (key.empty()) fail(source, "/linux/sysctl", "keys must not be empty");
-    std::string ptr = at("/linux/sysctl", key);
-    bool ipc = key.starts_with("fs.mqueue.") || key.starts_with("kernel.msg") ||
-               key.starts_with("kernel.shm") || key == "kernel.sem";
-    if (key.starts_with("net.") && !find_namespace(spec, "network")) {
-      fail(source, ptr, "a net.* sysctl needs a network namespace in /linux/namespaces");
-    }
-    if (ipc && !find_namespace(spec, "ipc")) {
-      fail(source, ptr, "an IPC sysctl needs an ipc namespace in /linux/namespaces");
+    SysctlClass c = sysctl_class(key);
+    if (c.ns && !find_namespace(spec, c.ns->clone_flag)) {
+      fail(source, at("/linux/sysctl", key), std::string(c.need) + " in /linux/namespaces");
     }
   }
 }
@@ -197,7 +200,7 @@ void check_sysctl(const Spec& spec, std::string_view source) {
 void check_time_offsets(const Spec& spec, std::string_view source) {
   const auto& offsets = spec.linux_->timeOffsets;
   if (offsets.empty()) return;
-  const LinuxNamespace* time = find_namespace(spec, "time");
+  const LinuxNamespace* time = find_namespace(spec, CLONE_NEWTIME);
   if (time == nullptr || !time->path.empty()) {
     fail(source, "/linux/timeOffsets",
          "time offsets need a new time namespace in /linux/namespaces");
@@ -218,7 +221,7 @@ bool valid_ifname(std::string_view name) {
 void check_net_devices(const Spec& spec, std::string_view source) {
   const auto& devices = spec.linux_->netDevices;
   if (devices.empty()) return;
-  if (!find_namespace(spec, "network")) {
+  if (!find_namespace(spec, CLONE_NEWNET)) {
     fail(source, "/linux/netDevices", "net devices need a network namespace in /linux/namespaces");
   }
   for (const auto& [host_name, device] : devices) {
@@ -356,10 +359,10 @@ void validate_spec(const Spec& spec, std::string_view source) {
   check_mounts(spec.mounts, source);
   if (spec.hooks) check_hooks(*spec.hooks, source);
   if (spec.annotations.count("") != 0) fail(source, "/annotations", "keys must not be empty");
-  if (!spec.hostname.empty() && !find_namespace(spec, "uts")) {
+  if (!spec.hostname.empty() && !find_namespace(spec, CLONE_NEWUTS)) {
     fail(source, "/hostname", "setting the hostname needs a uts namespace in /linux/namespaces");
   }
-  if (!spec.domainname.empty() && !find_namespace(spec, "uts")) {
+  if (!spec.domainname.empty() && !find_namespace(spec, CLONE_NEWUTS)) {
     fail(source, "/domainname",
          "setting the domainname needs a uts namespace in /linux/namespaces");
   }

@@ -33,6 +33,19 @@ TEST(Namespaces, PathsAreJoinedUserFirst) {
   EXPECT_FALSE(plan.has(CLONE_NEWPID));
 }
 
+TEST(Namespaces, PathsAreJoinedInTheTablesOrderWhateverTheConfigOrder) {
+  auto plan = hull::container::plan_namespaces(with_namespaces({{"mount", "/proc/1/ns/mnt"},
+                                                                {"network", "/run/netns/a"},
+                                                                {"user", "/proc/1/ns/user"},
+                                                                {"ipc", "/proc/1/ns/ipc"}}));
+  ASSERT_EQ(plan.joins.size(), 4u);
+  EXPECT_EQ(plan.joins[0].flag, CLONE_NEWUSER);
+  EXPECT_EQ(plan.joins[1].flag, CLONE_NEWIPC);
+  EXPECT_EQ(plan.joins[2].flag, CLONE_NEWNET);
+  EXPECT_EQ(plan.joins[3].flag, CLONE_NEWNS);
+  EXPECT_EQ(plan.joins[3].path, "/proc/1/ns/mnt");
+}
+
 TEST(Namespaces, UnknownTypeNamesThePointer) {
   try {
     hull::container::plan_namespaces(with_namespaces({{"pid", ""}, {"bogus", ""}}));

@@ -187,6 +187,17 @@ const Case kCases[] = {
     {"NetSysctlWithoutNetns", "/linux/sysctl", R"({"net.ipv4.ip_forward": "1"})",
      "config.json: /linux/sysctl/net.ipv4.ip_forward: a net.* sysctl needs a network namespace "
      "in /linux/namespaces"},
+    {"IpcSysctlWithoutIpcns", "/linux/sysctl", R"({"fs.mqueue.msg_max": "20"})",
+     "config.json: /linux/sysctl/fs.mqueue.msg_max: an IPC sysctl needs an ipc namespace in "
+     "/linux/namespaces"},
+    {"UtsSysctlWithoutUtsns", "/linux",
+     R"({"namespaces": [{"type": "pid"}], "sysctl": {"kernel.hostname": "x"}})",
+     "config.json: /linux/sysctl/kernel.hostname: a UTS sysctl needs a uts namespace in "
+     "/linux/namespaces"},
+    // A key outside spec/sysctls' table passes here; create refuses it as host-wide
+    // (tests/security/sysctl_test.cpp).
+    {"HostWideSysctlIsCreatesToRefuse", "/linux/sysctl", R"({"kernel.msg_next_id": "5"})",
+     "(no error)"},
     {"EmptyAnnotationKey", "/annotations", R"({"": "x"})",
      "config.json: /annotations: keys must not be empty"},
     {"SwapBelowLimit", "/linux/resources", R"({"memory": {"limit": 2000, "swap": 1000}})",

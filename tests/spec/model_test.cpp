@@ -1,7 +1,6 @@
 // The parsed model holds every member of a config, absent members stay absent, and what the
 // model does not know (unknown members, any annotation) is accepted.
 #include <gtest/gtest.h>
-#include <linux/capability.h>
 #include <sys/resource.h>
 
 #include "hull/error.hpp"
@@ -142,11 +141,7 @@ TEST(Resources, ParseUpdateDocument) {
   EXPECT_EQ(r.cpu->quota, 20000);
 }
 
-TEST(Names, CapabilitiesAndRlimits) {
-  EXPECT_EQ(capability_number("CAP_SYS_ADMIN"), CAP_SYS_ADMIN);
-  EXPECT_EQ(capability_number("CAP_CHECKPOINT_RESTORE"), CAP_CHECKPOINT_RESTORE);
-  EXPECT_FALSE(capability_number("cap_sys_admin"));
-  EXPECT_FALSE(capability_number("SYS_ADMIN"));
+TEST(Names, Rlimits) {
   EXPECT_EQ(rlimit_resource("RLIMIT_NOFILE"), RLIMIT_NOFILE);
   EXPECT_FALSE(rlimit_resource("RLIMIT_NOPE"));
 }

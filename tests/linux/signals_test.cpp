@@ -1,0 +1,93 @@
+// The signal-name table: every signal the C library names round-trips, with or without SIG,
+// in any case; the real-time ones by RTMIN+n / RTMAX-n.
+#include "linux/signals.hpp"
+
+#include <gtest/gtest.h>
+#include <signal.h>
+#include <string.h>
+
+#include <cctype>
+
+#include "hull/error.hpp"
+
+namespace hull::linux_ {
+namespace {
+
+std::string lower(std::string s) {
+  for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return s;
+}
+
+std::string error_of(std::string_view name) {
+  try {
+    signal_number(name);
+  } catch (const Error& e) {
+    return e.message();
+  }
+  return "(no error)";
+}
+
+TEST(Signals, EveryNamedSignalRoundTrips) {
+  int named = 0;
+  for (int sig = 1; sig <= SIGRTMAX; ++sig) {
+    std::string name = signal_name(sig);
+    if (sig > 31 && sig < SIGRTMIN) {
+      EXPECT_EQ(name, std::to_string(sig));  // glibc's own real-time signals
+      continue;
+    }
+    ASSERT_EQ(name.rfind("SIG", 0), 0u) << sig;
+    EXPECT_EQ(signal_number(name), sig) << name;
+    EXPECT_EQ(signal_number(name.substr(3)), sig) << name;
+    EXPECT_EQ(signal_number(lower(name)), sig) << name;
+    if (sig < SIGRTMIN) {
+      EXPECT_EQ(name.substr(3), sigabbrev_np(sig));
+    }
+    ++named;
+  }
+  EXPECT_EQ(named, 31 + (SIGRTMAX - SIGRTMIN + 1));
+}
+
+TEST(Signals, CommonNames) {
+  EXPECT_EQ(signal_number("TERM"), SIGTERM);
+  EXPECT_EQ(signal_number("SIGKILL"), SIGKILL);
+  EXPECT_EQ(signal_number("sigusr1"), SIGUSR1);
+  EXPECT_EQ(signal_number("IO"), SIGIO);  // runc's name for it
+  EXPECT_EQ(signal_number("POLL"), SIGPOLL);
+  EXPECT_EQ(signal_name(SIGTERM), "SIGTERM");
+  EXPECT_EQ(signal_name(SIGKILL), "SIGKILL");
+}
+
+TEST(Signals, RealTimeFromEitherEnd) {
+  const int span = SIGRTMAX - SIGRTMIN;
+  EXPECT_EQ(signal_number("RTMIN"), SIGRTMIN);
+  EXPECT_EQ(signal_number("SIGRTMAX"), SIGRTMAX);
+  EXPECT_EQ(signal_number("RTMIN+2"), SIGRTMIN + 2);
+  EXPECT_EQ(signal_number("rtmax-1"), SIGRTMAX - 1);
+  EXPECT_EQ(signal_number("RTMIN+" + std::to_string(span)), SIGRTMAX);
+  EXPECT_EQ(signal_number("RTMAX-" + std::to_string(span)), SIGRTMIN);
+  EXPECT_EQ(signal_name(SIGRTMIN), "SIGRTMIN");
+  EXPECT_EQ(signal_name(SIGRTMIN + 1), "SIGRTMIN+1");
+  EXPECT_EQ(signal_name(SIGRTMAX - 1), "SIGRTMAX-1");
+  EXPECT_EQ(signal_name(SIGRTMAX), "SIGRTMAX");
+}
+
+TEST(Signals, ErrorsSayWhy) {
+  const std::string range =
+      "outside the real-time range (RTMIN+0 to " + std::to_string(SIGRTMAX - SIGRTMIN) + ")";
+  EXPECT_EQ(error_of("RTMIN+99"), range);
+  EXPECT_EQ(error_of("RTMIN+-1"), range);
+  EXPECT_EQ(error_of("RTMIN+"), range);
+  EXPECT_EQ(error_of("RTMAX-99999999999999"),
+            "outside the real-time range (RTMAX-0 to " + std::to_string(SIGRTMAX - SIGRTMIN) + ")");
+  for (const char* bad : {"NOPE", "", "SIG", "RTMAX+1", "RTMINX", "IOT", " TERM", "TERM "}) {
+    EXPECT_EQ(error_of(bad), "not a signal name or number") << '"' << bad << '"';
+  }
+}
+
+TEST(Signals, UnnamedNumbersPrintAsNumbers) {
+  EXPECT_EQ(signal_name(0), "0");
+  EXPECT_EQ(signal_name(SIGRTMAX + 1), std::to_string(SIGRTMAX + 1));
+}
+
+}  // namespace
+}  // namespace hull::linux_
