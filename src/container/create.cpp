@@ -20,15 +20,15 @@
 #include "container/start_result.hpp"
 #include "hooks/hooks.hpp"
 #include "hull/error.hpp"
+#include "hull/warn.hpp"
 #include "json/limits.hpp"
 #include "linux/bounded_read.hpp"
-#include "hull/warn.hpp"
 #include "linux/child.hpp"
 #include "linux/files.hpp"
 #include "linux/proc.hpp"
+#include "linux/procfs.hpp"
 #include "linux/syscalls.hpp"
 #include "process/credentials.hpp"
-#include "process/procfs.hpp"
 #include "process/sysctl.hpp"
 #include "process/terminal.hpp"
 #include "security/lsm.hpp"
@@ -64,13 +64,13 @@ std::string id_map_text(const std::vector<spec::LinuxIDMapping>& maps) {
 }
 
 void write_id_maps(pid_t pid, const spec::Spec& s) {
-  linux_::Fd proc = process::open_procfs();
+  linux_::Fd proc = linux_::open_procfs();
   std::string base = std::to_string(pid);
   with_context("config.json: /linux/uidMappings", [&] {
-    process::write_proc(proc.get(), base + "/uid_map", id_map_text(s.linux_->uidMappings));
+    linux_::write_proc(proc.get(), base + "/uid_map", id_map_text(s.linux_->uidMappings));
   });
   with_context("config.json: /linux/gidMappings", [&] {
-    process::write_proc(proc.get(), base + "/gid_map", id_map_text(s.linux_->gidMappings));
+    linux_::write_proc(proc.get(), base + "/gid_map", id_map_text(s.linux_->gidMappings));
   });
 }
 

@@ -13,7 +13,7 @@
 #include "hull/error.hpp"
 #include "hull/warn.hpp"
 #include "linux/files.hpp"
-#include "process/procfs.hpp"
+#include "linux/procfs.hpp"
 #include "spec/ids.hpp"
 #include "spec/names.hpp"
 
@@ -96,7 +96,7 @@ void apply_late_rlimit(const LateRlimit& late) {
 
 void set_oom_score_adj(int value) {
   with_context("config.json: /process/oomScoreAdj",
-               [&] { write_proc("self/oom_score_adj", std::to_string(value)); });
+               [&] { linux_::write_proc("self/oom_score_adj", std::to_string(value)); });
 }
 
 std::string find_executable(const std::string& name, const std::vector<std::string>& env) {
