@@ -8,6 +8,7 @@
 #include <string>
 
 #include "hull/error.hpp"
+#include "linux/kernel.hpp"
 
 namespace hull::cgroups {
 namespace {
@@ -76,7 +77,7 @@ std::vector<bpf_insn> rule_block(const DeviceRule& r) {
 }
 
 long bpf(int cmd, bpf_attr* attr) {
-  return ::syscall(SYS_bpf, cmd, attr, sizeof(*attr));
+  return linux_::kernel().bpf(cmd, attr, sizeof(*attr));
 }
 
 }  // namespace

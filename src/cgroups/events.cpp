@@ -14,6 +14,7 @@
 #include "hull/error.hpp"
 #include "linux/fd.hpp"
 #include "linux/files.hpp"
+#include "linux/kernel.hpp"
 
 namespace hull::cgroups {
 namespace {
@@ -42,12 +43,12 @@ class OomWatch {
     if (!fd_) return 0;
     if (!v2_) {
       uint64_t n = 0;
-      if (::read(fd_.get(), &n, sizeof(n)) != sizeof(n)) return 0;
+      if (linux_::kernel().read(fd_.get(), &n, sizeof(n)) != sizeof(n)) return 0;
       // The eventfd also fires when the cgroup goes away.
       return linux_::exists(dir_) ? static_cast<int>(n) : 0;
     }
     char buf[4096];
-    while (::read(fd_.get(), buf, sizeof(buf)) > 0) {
+    while (linux_::kernel().read(fd_.get(), buf, sizeof(buf)) > 0) {
     }
     uint64_t now = oom_kills();
     int fresh = static_cast<int>(now - seen_);
@@ -59,7 +60,8 @@ class OomWatch {
   void watch_v1(const std::string& dir) {
     dir_ = dir;
     linux_::Fd efd(::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK));
-    linux_::Fd control(::open((dir + "/memory.oom_control").c_str(), O_RDONLY | O_CLOEXEC));
+    linux_::Fd control(linux_::kernel().openat(AT_FDCWD, (dir + "/memory.oom_control").c_str(),
+                                               O_RDONLY | O_CLOEXEC, 0));
     if (!efd || !control) return;
     linux_::write_file(dir + "/cgroup.event_control",
                        std::to_string(efd.get()) + " " + std::to_string(control.get()));

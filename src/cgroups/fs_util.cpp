@@ -1,6 +1,7 @@
 #include "cgroups/fs_util.hpp"
 
 #include <dirent.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <time.h>
 #include <unistd.h>
@@ -10,6 +11,7 @@
 
 #include "hull/error.hpp"
 #include "linux/files.hpp"
+#include "linux/kernel.hpp"
 
 namespace hull::cgroups {
 
@@ -32,7 +34,9 @@ void remove_dir(const std::string& dir) {
   // starting with short waits (usually one is enough) and backing off to 10 ms, ~2 s in all.
   long wait_ns = 50 * 1000;
   for (int attempt = 0;; ++attempt) {
-    if (::rmdir(dir.c_str()) == 0 || errno == ENOENT) return;
+    if (linux_::kernel().unlinkat(AT_FDCWD, dir.c_str(), AT_REMOVEDIR) == 0 || errno == ENOENT) {
+      return;
+    }
     if (errno != EBUSY || attempt >= 220) throw Error::sys("removing cgroup " + dir);
     struct timespec ts = {0, wait_ns};
     nanosleep(&ts, nullptr);
@@ -96,7 +100,12 @@ void kill_below(const std::string& dir) {
   for (int round = 0; round < 100; ++round) {
     auto left = read_pids_below(dir);
     if (left.empty()) return;
-    for (pid_t pid : left) ::kill(pid, SIGKILL);
+    for (pid_t pid : left) {
+      // One that exited meanwhile (ESRCH) is what this waits for.
+      if (linux_::kernel().kill(pid, SIGKILL) < 0 && errno != ESRCH) {
+        throw Error::sys("killing " + std::to_string(pid) + " in cgroup " + dir);
+      }
+    }
     struct timespec ts = {0, 1000 * 1000};
     nanosleep(&ts, nullptr);
   }

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "cgroups/stats.hpp"
+#include "linux/cgroup_hierarchy.hpp"
 #include "spec/model.hpp"
 
 namespace hull::cgroups {
@@ -56,11 +57,7 @@ class Manager {
   virtual const std::string& path() const = 0;
   // Mountpoint + path of each hierarchy, for bind-mounting into the container (v1) or the
   // single v2 directory.
-  struct Hierarchy {
-    std::string name;        // "cpu", "name=systemd", "" for the v2 one
-    std::string mountpoint;  // /sys/fs/cgroup/cpu
-    std::string dir;         // mountpoint + path
-  };
+  using Hierarchy = linux_::CgroupHierarchy;
   virtual const std::vector<Hierarchy>& hierarchies() const = 0;
 };
 

@@ -1,5 +1,6 @@
 #include "cgroups/occupancy.hpp"
 
+#include <fcntl.h>
 #include <unistd.h>
 
 #include <sstream>
@@ -8,6 +9,7 @@
 #include "hull/error.hpp"
 #include "hull/warn.hpp"
 #include "linux/files.hpp"
+#include "linux/kernel.hpp"
 
 namespace hull::cgroups {
 namespace {
@@ -58,7 +60,9 @@ size_t count_occupants(const Manager& m) {
 void remove_leaving_occupants(const Manager& m) {
   for (const auto& h : m.hierarchies()) {
     std::string dir = strip_slashes(h.dir);
-    if (::rmdir(dir.c_str()) == 0 || errno == ENOENT) continue;
+    if (linux_::kernel().unlinkat(AT_FDCWD, dir.c_str(), AT_REMOVEDIR) == 0 || errno == ENOENT) {
+      continue;
+    }
     int err = errno;
     size_t left = read_pids_below(dir).size();
     warn("cgroup " + dir + " not removed: " + std::to_string(left) +

@@ -1,11 +1,13 @@
 // cgroup v1 (also the hybrid layout): one directory per mounted hierarchy.
 #include "cgroups/v1.hpp"
 
+#include <fcntl.h>
 #include <time.h>
 
 #include "cgroups/fs_util.hpp"
 #include "hull/error.hpp"
 #include "linux/files.hpp"
+#include "linux/kernel.hpp"
 
 namespace hull::cgroups {
 namespace {
@@ -133,7 +135,9 @@ void V1Manager::destroy() {
   // The usual case, an empty cgroup without children, needs one rmdir per hierarchy.
   std::vector<const Hierarchy*> busy;
   for (const auto& h : hierarchies_) {
-    if (::rmdir(h.dir.c_str()) < 0 && errno != ENOENT) busy.push_back(&h);
+    if (linux_::kernel().unlinkat(AT_FDCWD, h.dir.c_str(), AT_REMOVEDIR) < 0 && errno != ENOENT) {
+      busy.push_back(&h);
+    }
   }
   if (busy.empty()) return;
   // Child cgroups, or processes still inside. v1 has no cgroup.kill: thaw, then kill until

@@ -13,6 +13,7 @@
 #include "cgroups/fs_util.hpp"
 #include "hull/error.hpp"
 #include "linux/files.hpp"
+#include "linux/kernel.hpp"
 
 namespace hull::cgroups {
 namespace {
@@ -102,7 +103,8 @@ void V2Manager::create() {
 
 int V2Manager::clone_into_fd() {
   if (!dir_fd_) {
-    dir_fd_.reset(::open(dir().c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC));
+    dir_fd_.reset(
+        linux_::kernel().openat(AT_FDCWD, dir().c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC, 0));
     if (!dir_fd_) throw Error::sys("opening cgroup " + dir());
   }
   return dir_fd_.get();
@@ -118,7 +120,7 @@ std::vector<pid_t> V2Manager::pids() const {
 
 void V2Manager::freeze(bool frozen) {
   std::string events = dir() + "/cgroup.events";
-  linux_::Fd fd(::open(events.c_str(), O_RDONLY | O_CLOEXEC));
+  linux_::Fd fd(linux_::kernel().openat(AT_FDCWD, events.c_str(), O_RDONLY | O_CLOEXEC, 0));
   if (!fd) throw Error::sys("opening " + events);
   linux_::write_file(dir() + "/cgroup.freeze", frozen ? "1" : "0");
   std::string last;
@@ -154,7 +156,9 @@ void V2Manager::thaw_tree() {
 
 void V2Manager::destroy() {
   // The usual case, an empty cgroup without children, needs one rmdir.
-  if (::rmdir(dir().c_str()) == 0 || errno == ENOENT) return;
+  if (linux_::kernel().unlinkat(AT_FDCWD, dir().c_str(), AT_REMOVEDIR) == 0 || errno == ENOENT) {
+    return;
+  }
   // Child cgroups, or processes still inside: cgroup.kill takes the whole subtree (frozen
   // tasks included); without it (before Linux 5.14) kill until nothing is left.
   if (linux_::exists(dir() + "/cgroup.kill")) {

@@ -12,6 +12,7 @@
 #include "cgroups/v2.hpp"
 #include "hull/error.hpp"
 #include "linux/files.hpp"
+#include "linux/kernel.hpp"
 
 namespace hull::cgroups {
 namespace {
@@ -162,7 +163,8 @@ class V2Apply {
   void devices(const std::vector<spec::LinuxDeviceCgroup>& list) {
     auto rules = effective_device_rules(list, w_.where("devices"));
     with_context(w_.where("devices"), [&] {
-      linux_::Fd dir(::open(d_.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+      linux_::Fd dir(
+          linux_::kernel().openat(AT_FDCWD, d_.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC, 0));
       if (!dir) throw Error::sys("opening " + d_);
       linux_::Fd prog = load_device_program(device_program(rules));
       attach_device_program(dir.get(), prog.get());

@@ -26,9 +26,9 @@
 #include "linux/child.hpp"
 #include "linux/files.hpp"
 #include "linux/proc.hpp"
+#include "linux/procfs.hpp"
 #include "linux/syscalls.hpp"
 #include "process/credentials.hpp"
-#include "process/procfs.hpp"
 #include "process/sysctl.hpp"
 #include "process/terminal.hpp"
 #include "security/lsm.hpp"
@@ -56,13 +56,13 @@ std::string now_rfc3339() {
 }
 
 void write_id_maps(pid_t pid, const spec::Spec& s) {
-  linux_::Fd proc = process::open_procfs();
+  linux_::Fd proc = linux_::open_procfs();
   std::string base = std::to_string(pid);
   with_context("config.json: /linux/uidMappings", [&] {
-    process::write_proc(proc.get(), base + "/uid_map", spec::id_map_text(s.linux_->uidMappings));
+    linux_::write_proc(proc.get(), base + "/uid_map", spec::id_map_text(s.linux_->uidMappings));
   });
   with_context("config.json: /linux/gidMappings", [&] {
-    process::write_proc(proc.get(), base + "/gid_map", spec::id_map_text(s.linux_->gidMappings));
+    linux_::write_proc(proc.get(), base + "/gid_map", spec::id_map_text(s.linux_->gidMappings));
   });
 }
 

@@ -126,7 +126,7 @@ PreparedProcess setup(const InitConfig& cfg, ProcessContext& pc) {
   rc.new_userns = cfg.ns.has(CLONE_NEWUSER);
   rc.new_cgroupns = cfg.ns.has(CLONE_NEWCGROUP);
   rc.no_pivot = cfg.no_pivot;
-  rc.cgroup = cfg.cgroup;
+  rc.cgroups = &cfg.cgroup->hierarchies();
   // Still with the caller's host credentials: bind sources only host root may traverse are
   // reachable now and not after the switch to the mapped root (runc opens them early too).
   std::vector<linux_::Fd> bind_sources;

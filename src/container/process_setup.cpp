@@ -13,10 +13,10 @@
 #include "hull/warn.hpp"
 #include "linux/argv.hpp"
 #include "linux/files.hpp"
+#include "linux/procfs.hpp"
 #include "linux/signals.hpp"
 #include "linux/syscalls.hpp"
 #include "process/credentials.hpp"
-#include "process/procfs.hpp"
 #include "process/scheduling.hpp"
 #include "process/terminal.hpp"
 #include "security/capabilities.hpp"
@@ -163,7 +163,7 @@ void exec_process(const ProcessContext& ctx, PreparedProcess& prepared) {
     // Labels apply at the next execve, so they are written only now: hooks run earlier
     // must not consume them.
     for (const auto& w : security::exec_label_writes(p, ctx.source)) {
-      with_context(w.field, [&] { process::write_proc(w.rel, w.content); });
+      with_context(w.field, [&] { linux_::write_proc(w.rel, w.content); });
     }
     // A low RLIMIT_NOFILE last, once hull needs no new descriptor (only a seccomp notify
     // listener still would), and before a late filter that might not allow prlimit64.

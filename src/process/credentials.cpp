@@ -13,7 +13,8 @@
 #include "hull/error.hpp"
 #include "hull/warn.hpp"
 #include "linux/files.hpp"
-#include "process/procfs.hpp"
+#include "linux/kernel.hpp"
+#include "linux/procfs.hpp"
 #include "spec/ids.hpp"
 #include "spec/names.hpp"
 
@@ -46,16 +47,17 @@ void set_user(const spec::User& user, bool allow_setgroups) {
   spec::check_id(user.uid, "process.user.uid");
   spec::check_id(user.gid, "process.user.gid");
   for (uint32_t g : user.additionalGids) spec::check_id(g, "process.user.additionalGids");
+  linux_::Kernel& k = linux_::kernel();
   if (allow_setgroups) {
     std::vector<gid_t> groups(user.additionalGids.begin(), user.additionalGids.end());
-    if (::setgroups(groups.size(), groups.data()) < 0) {
+    if (k.setgroups(groups.size(), groups.data()) < 0) {
       throw Error::sys("config.json: /process/user/additionalGids: setgroups");
     }
   }
-  if (::setresgid(user.gid, user.gid, user.gid) < 0) {
+  if (k.setresgid(user.gid, user.gid, user.gid) < 0) {
     throw Error::sys("config.json: /process/user/gid: setresgid " + std::to_string(user.gid));
   }
-  if (::setresuid(user.uid, user.uid, user.uid) < 0) {
+  if (k.setresuid(user.uid, user.uid, user.uid) < 0) {
     throw Error::sys("config.json: /process/user/uid: setresuid " + std::to_string(user.uid));
   }
   if (user.umask) ::umask(*user.umask & 0777);
@@ -68,7 +70,7 @@ void set_rlimit(size_t index, const spec::POSIXRlimit& r, uint64_t soft, uint64_
   std::optional<int> resource = spec::rlimit_resource(r.type);
   if (!resource) throw Error(where + ": unknown rlimit type \"" + r.type + "\"");
   struct rlimit lim = {static_cast<rlim_t>(soft), static_cast<rlim_t>(hard)};
-  if (::setrlimit(*resource, &lim) < 0) {
+  if (linux_::kernel().prlimit(0, *resource, &lim, nullptr) < 0) {
     throw Error::sys(where + ": setting " + r.type + " (soft " + std::to_string(r.soft) +
                      ", hard " + std::to_string(r.hard) + ")");
   }
@@ -96,7 +98,7 @@ void apply_late_rlimit(const LateRlimit& late) {
 
 void set_oom_score_adj(int value) {
   with_context("config.json: /process/oomScoreAdj",
-               [&] { write_proc("self/oom_score_adj", std::to_string(value)); });
+               [&] { linux_::write_proc("self/oom_score_adj", std::to_string(value)); });
 }
 
 std::string find_executable(const std::string& name, const std::vector<std::string>& env) {

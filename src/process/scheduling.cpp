@@ -12,6 +12,7 @@
 #include <string_view>
 
 #include "hull/error.hpp"
+#include "linux/kernel.hpp"
 
 namespace hull::process {
 namespace {
@@ -130,7 +131,9 @@ void set_scheduler(const spec::Scheduler& s, const std::string& where) {
   attr.sched_runtime = s.runtime;
   attr.sched_deadline = s.deadline;
   attr.sched_period = s.period;
-  if (::syscall(SYS_sched_setattr, 0, &attr, 0) < 0) throw Error::sys(where + ": sched_setattr");
+  if (linux_::kernel().sched_setattr(0, reinterpret_cast<sched_attr*>(&attr), 0) < 0) {
+    throw Error::sys(where + ": sched_setattr");
+  }
 }
 
 void set_io_priority(const spec::IOPriority& p, const std::string& where) {
@@ -138,7 +141,7 @@ void set_io_priority(const spec::IOPriority& p, const std::string& where) {
   if (p.priority < 0 || p.priority > 7) {
     throw Error(where + "/priority: " + std::to_string(p.priority) + " is outside 0..7");
   }
-  if (::syscall(SYS_ioprio_set, IOPRIO_WHO_PROCESS, 0, IOPRIO_PRIO_VALUE(cls, p.priority)) < 0) {
+  if (linux_::kernel().ioprio_set(IOPRIO_WHO_PROCESS, 0, IOPRIO_PRIO_VALUE(cls, p.priority)) < 0) {
     throw Error::sys(where + ": ioprio_set");
   }
 }
@@ -151,7 +154,7 @@ void set_cpu_affinity(const std::string& list, const std::string& where) {
     if (cpu >= CPU_SETSIZE) throw Error(where + ": cpu " + std::to_string(cpu) + " is too large");
     CPU_SET(cpu, &set);
   }
-  if (::sched_setaffinity(0, sizeof(set), &set) < 0) {
+  if (linux_::kernel().sched_setaffinity(0, sizeof(set), &set) < 0) {
     throw Error::sys(where + ": sched_setaffinity " + list);
   }
 }
@@ -161,7 +164,7 @@ void set_personality(const spec::LinuxPersonality& p, const std::string& where) 
   for (size_t i = 0; i < p.flags.size(); ++i) {
     persona |= lookup(kPersonalityFlags, p.flags[i], where + "/flags/" + std::to_string(i), "flag");
   }
-  if (::personality(persona) < 0) throw Error::sys(where + ": personality");
+  if (linux_::kernel().personality(persona) < 0) throw Error::sys(where + ": personality");
 }
 
 void set_memory_policy(const spec::LinuxMemoryPolicy& p, const std::string& where) {
@@ -178,7 +181,7 @@ void set_memory_policy(const spec::LinuxMemoryPolicy& p, const std::string& wher
     mask[node / (8 * sizeof(unsigned long))] |= 1UL << (node % (8 * sizeof(unsigned long)));
     any = true;
   }
-  if (::syscall(SYS_set_mempolicy, mode, any ? mask : nullptr, any ? kMaxNode + 1 : 0) < 0) {
+  if (linux_::kernel().set_mempolicy(mode, any ? mask : nullptr, any ? kMaxNode + 1 : 0) < 0) {
     throw Error::sys(where + ": set_mempolicy " + p.mode + (p.nodes.empty() ? "" : " " + p.nodes));
   }
 }

@@ -5,7 +5,7 @@
 #include <string_view>
 
 #include "hull/error.hpp"
-#include "process/procfs.hpp"
+#include "linux/procfs.hpp"
 #include "spec/sysctls.hpp"
 
 namespace hull::process {
@@ -58,12 +58,12 @@ void check_sysctls(const spec::Spec& spec) {
 
 void write_sysctls(const spec::Spec& spec, const std::string& proc_root) {
   if (!spec.linux_ || spec.linux_->sysctl.empty()) return;
-  linux_::Fd proc = open_procfs(proc_root);
+  linux_::Fd proc = linux_::open_procfs(proc_root);
   // Not a structured binding: clang 14 (the sanitizer build) cannot capture one.
   for (const auto& entry : spec.linux_->sysctl) {
     const std::string& key = entry.first;
     with_context("config.json: /linux/sysctl/" + key,
-                 [&] { write_proc(proc.get(), "sys/" + proc_path(key), entry.second); });
+                 [&] { linux_::write_proc(proc.get(), "sys/" + proc_path(key), entry.second); });
   }
 }
 

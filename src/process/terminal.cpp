@@ -11,41 +11,51 @@
 #include <cstring>
 
 #include "hull/error.hpp"
+#include "linux/kernel.hpp"
+#include "linux/sys.hpp"
 
 namespace hull::process {
 
 Pty open_pty(const std::optional<spec::Box>& size) {
+  linux_::Kernel& k = linux_::kernel();
   Pty p;
-  p.master.reset(::open("/dev/ptmx", O_RDWR | O_NOCTTY | O_CLOEXEC));
+  p.master.reset(k.openat(AT_FDCWD, "/dev/ptmx", O_RDWR | O_NOCTTY | O_CLOEXEC, 0));
   if (!p.master) throw Error::sys("opening /dev/ptmx");
-  if (::unlockpt(p.master.get()) < 0)
+  // unlockpt(3) and ptsname_r(3) are these two ioctls.
+  int unlock = 0;
+  if (k.ioctl(p.master.get(), TIOCSPTLCK, &unlock) < 0)
     throw Error::sys("unlocking the pty from /dev/ptmx (unlockpt)");
-  char name[128];
-  if (::ptsname_r(p.master.get(), name, sizeof(name)) != 0)
+  unsigned number = 0;
+  if (k.ioctl(p.master.get(), TIOCGPTN, &number) < 0)
     throw Error::sys("naming the pty slave of /dev/ptmx (ptsname)");
-  p.slave_path = name;
-  p.slave.reset(::open(name, O_RDWR | O_NOCTTY | O_CLOEXEC));
+  p.slave_path = "/dev/pts/" + std::to_string(number);
+  p.slave.reset(k.openat(AT_FDCWD, p.slave_path.c_str(), O_RDWR | O_NOCTTY | O_CLOEXEC, 0));
   if (!p.slave) throw Error::sys("opening " + p.slave_path);
   if (size) {
     struct winsize ws = {};
     ws.ws_row = static_cast<unsigned short>(size->height);
     ws.ws_col = static_cast<unsigned short>(size->width);
-    ::ioctl(p.master.get(), TIOCSWINSZ, &ws);
+    if (k.ioctl(p.master.get(), TIOCSWINSZ, &ws) < 0) {
+      throw Error::sys("setting the terminal's size (process.consoleSize)");
+    }
   }
   return p;
 }
 
 void attach_to_terminal(int slave_fd) {
-  if (::setsid() < 0) throw Error::sys("starting a session for the terminal (setsid)");
-  if (::ioctl(slave_fd, TIOCSCTTY, 0) < 0) throw Error::sys("setting the controlling terminal");
+  linux_::Kernel& k = linux_::kernel();
+  if (k.setsid() < 0) throw Error::sys("starting a session for the terminal (setsid)");
+  if (k.ioctl(slave_fd, TIOCSCTTY, nullptr) < 0) {
+    throw Error::sys("setting the controlling terminal");
+  }
   for (int fd = 0; fd < 3; ++fd) {
-    if (::dup2(slave_fd, fd) < 0)
-      throw Error::sys("making " + std::to_string(fd) + " the terminal (dup2)");
+    with_context("making " + std::to_string(fd) + " the terminal",
+                 [&] { linux_::sys::dup2(slave_fd, fd); });
   }
 }
 
 linux_::Fd connect_unix(const std::string& path, const std::string& role) {
-  linux_::Fd s(::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0));
+  linux_::Fd s(linux_::kernel().socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0));
   if (!s) throw Error::sys(role + ": socket");
   struct sockaddr_un addr = {};
   addr.sun_family = AF_UNIX;
@@ -54,7 +64,8 @@ linux_::Fd connect_unix(const std::string& path, const std::string& role) {
                 std::to_string(sizeof(addr.sun_path) - 1) + " bytes");
   }
   std::memcpy(addr.sun_path, path.c_str(), path.size() + 1);
-  if (::connect(s.get(), reinterpret_cast<struct sockaddr*>(&addr), sizeof(addr)) < 0) {
+  if (linux_::kernel().connect(s.get(), reinterpret_cast<struct sockaddr*>(&addr), sizeof(addr)) <
+      0) {
     throw Error::sys("connecting to " + role + " " + path);
   }
   return s;
@@ -67,7 +78,7 @@ ConsoleChannel open_console_channel(const std::string& console_socket) {
     return c;
   }
   int sv[2];
-  if (::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0) {
+  if (linux_::kernel().socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0) {
     throw Error::sys("socketpair for the terminal");
   }
   c.to_container.reset(sv[0]);
@@ -88,7 +99,9 @@ void send_fd(int sock, int fd, const std::string& name) {
   c->cmsg_type = SCM_RIGHTS;
   c->cmsg_len = CMSG_LEN(sizeof(int));
   std::memcpy(CMSG_DATA(c), &fd, sizeof(int));
-  if (::sendmsg(sock, &msg, MSG_NOSIGNAL) < 0) throw Error::sys("sending an fd over a unix socket");
+  if (linux_::kernel().sendmsg(sock, &msg, MSG_NOSIGNAL) < 0) {
+    throw Error::sys("sending an fd over a unix socket");
+  }
 }
 
 linux_::Fd receive_fd(int sock) {
@@ -100,7 +113,9 @@ linux_::Fd receive_fd(int sock) {
   msg.msg_iovlen = 1;
   msg.msg_control = control;
   msg.msg_controllen = sizeof(control);
-  if (::recvmsg(sock, &msg, MSG_CMSG_CLOEXEC) < 0) throw Error::sys("receiving the pty master");
+  if (linux_::kernel().recvmsg(sock, &msg, MSG_CMSG_CLOEXEC) < 0) {
+    throw Error::sys("receiving the pty master");
+  }
   struct cmsghdr* c = CMSG_FIRSTHDR(&msg);
   if (!c || c->cmsg_type != SCM_RIGHTS) throw Error("no pty master received");
   int fd;

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "hull/error.hpp"
+#include "linux/kernel.hpp"
 #include "rootfs/resolve.hpp"
 #include "rootfs/rootfs.hpp"
 
@@ -37,24 +38,32 @@ void split_parent(const std::string& path, std::string& parent, std::string& nam
   name = path.substr(slash + 1);
 }
 
+// Removes what a device node or symlink replaces; absent is fine.
+void remove_old(int dir_fd, const std::string& name, const std::string& path) {
+  if (linux_::kernel().unlinkat(dir_fd, name.c_str(), 0) < 0 && errno != ENOENT) {
+    throw Error::sys("removing " + path);
+  }
+}
+
 void make_device(int root_fd, const spec::LinuxDevice& d, bool userns) {
+  linux_::Kernel& k = linux_::kernel();
   std::string parent, name;
   split_parent(d.path, parent, name);
   linux_::Fd dir = ensure_in_root(root_fd, parent, Kind::kDir);
   if (userns) {
     linux_::Fd target = ensure_in_root(root_fd, d.path, Kind::kFile);
-    if (::mount(d.path.c_str(), fd_path(target.get()).c_str(), nullptr, MS_BIND, nullptr) < 0) {
+    if (k.mount(d.path.c_str(), fd_path(target.get()).c_str(), nullptr, MS_BIND, nullptr) < 0) {
       throw Error::sys("bind mounting device " + d.path);
     }
     return;
   }
   mode_t mode = type_bits(d.type) | (d.fileMode ? (*d.fileMode & 07777) : 0666);
-  ::unlinkat(dir.get(), name.c_str(), 0);
-  if (::mknodat(dir.get(), name.c_str(), mode,
+  remove_old(dir.get(), name, d.path);
+  if (k.mknodat(dir.get(), name.c_str(), mode,
                 makedev(static_cast<unsigned>(d.major), static_cast<unsigned>(d.minor))) < 0) {
     throw Error::sys("mknod " + d.path);
   }
-  if (::fchownat(dir.get(), name.c_str(), d.uid.value_or(0), d.gid.value_or(0),
+  if (k.fchownat(dir.get(), name.c_str(), d.uid.value_or(0), d.gid.value_or(0),
                  AT_SYMLINK_NOFOLLOW) < 0) {
     throw Error::sys("chown " + d.path);
   }
@@ -65,8 +74,8 @@ void make_symlink(int root_fd, const char* target, const char* link) {
   split_parent(link, parent, name);
   linux_::Fd dir = open_in_root(root_fd, parent, O_DIRECTORY);
   if (!dir) throw Error::sys(std::string("opening ") + parent);
-  ::unlinkat(dir.get(), name.c_str(), 0);
-  if (::symlinkat(target, dir.get(), name.c_str()) < 0) {
+  remove_old(dir.get(), name, link);
+  if (linux_::kernel().symlinkat(target, dir.get(), name.c_str()) < 0) {
     throw Error::sys(std::string("symlink ") + link);
   }
 }
@@ -86,8 +95,7 @@ bool dev_is_bind_mounted(const spec::Spec& s) {
 
 void create_devices(const Context& ctx) {
   if (dev_is_bind_mounted(*ctx.spec)) return;
-  linux_::Fd root(::open(ctx.rootfs.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC));
-  if (!root) throw Error::sys("opening rootfs " + ctx.rootfs);
+  linux_::Fd root = open_rootfs(ctx);
   mode_t old_umask = ::umask(0);
   try {
     for (const auto& d : kDefaultDevices) {
@@ -123,7 +131,8 @@ void create_devices(const Context& ctx) {
 }
 
 void mount_console(const std::string& slave_path) {
-  linux_::Fd root(::open("/", O_PATH | O_DIRECTORY | O_CLOEXEC));
+  linux_::Fd root(linux_::kernel().openat(AT_FDCWD, "/", O_PATH | O_DIRECTORY | O_CLOEXEC, 0));
+  if (!root) throw Error::sys("opening / for the console");
   linux_::Fd target = ensure_in_root(root.get(), "/dev/console", Kind::kFile);
   // Only a plain file or a device may be covered: never a directory the container made.
   struct stat st;
@@ -131,7 +140,8 @@ void mount_console(const std::string& slave_path) {
   if (!S_ISREG(st.st_mode) && !S_ISCHR(st.st_mode)) {
     throw Error("/dev/console in the container is neither a file nor a character device");
   }
-  if (::mount(slave_path.c_str(), fd_path(target.get()).c_str(), nullptr, MS_BIND, nullptr) < 0) {
+  if (linux_::kernel().mount(slave_path.c_str(), fd_path(target.get()).c_str(), nullptr, MS_BIND,
+                             nullptr) < 0) {
     throw Error::sys("bind mounting the console");
   }
 }

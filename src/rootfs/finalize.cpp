@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "hull/error.hpp"
+#include "linux/kernel.hpp"
 #include "rootfs/mount_options.hpp"
 #include "rootfs/remount.hpp"
 #include "rootfs/resolve.hpp"
@@ -36,9 +37,10 @@ void mask(int root_fd, const std::string& path, int null_fd) {
   struct stat st;
   if (::fstat(target.get(), &st) < 0) throw Error::sys("masking " + path);
   std::string where = fd_path(target.get());
+  linux_::Kernel& k = linux_::kernel();
   int rc = S_ISDIR(st.st_mode)
-               ? ::mount("tmpfs", where.c_str(), "tmpfs", MS_RDONLY, "size=0k,mode=755")
-               : ::mount(fd_path(null_fd).c_str(), where.c_str(), nullptr, MS_BIND, nullptr);
+               ? k.mount("tmpfs", where.c_str(), "tmpfs", MS_RDONLY, "size=0k,mode=755")
+               : k.mount(fd_path(null_fd).c_str(), where.c_str(), nullptr, MS_BIND, nullptr);
   if (rc < 0) throw Error::sys("masking " + path);
 }
 
@@ -49,7 +51,8 @@ void make_readonly(int root_fd, const std::string& path) {
     throw Error::sys("making " + path + " read-only");
   }
   std::string where = fd_path(target.get());
-  if (::mount(where.c_str(), where.c_str(), nullptr, MS_BIND | MS_REC, nullptr) < 0) {
+  if (linux_::kernel().mount(where.c_str(), where.c_str(), nullptr, MS_BIND | MS_REC, nullptr) <
+      0) {
     throw Error::sys("making " + path + " read-only");
   }
   linux_::Fd again = open_in_root(root_fd, path);
@@ -63,7 +66,7 @@ constexpr unsigned long kPerMountFlags = MS_RDONLY | MS_NOSUID | MS_NODEV | MS_N
 }  // namespace
 
 void finalize(const Context& ctx) {
-  linux_::Fd root(::open("/", O_PATH | O_DIRECTORY | O_CLOEXEC));
+  linux_::Fd root(linux_::kernel().openat(AT_FDCWD, "/", O_PATH | O_DIRECTORY | O_CLOEXEC, 0));
   if (!root) throw Error::sys("opening /");
   // Before the masks, as runc: a file masked with /dev/null then shows /dev's read-only flag.
   for (size_t i = 0; i < ctx.spec->mounts.size(); ++i) {
@@ -95,7 +98,7 @@ void finalize(const Context& ctx) {
   }
   if (ctx.spec->linux_ && !ctx.spec->linux_->rootfsPropagation.empty()) {
     auto o = parse_mount_options({ctx.spec->linux_->rootfsPropagation});
-    if (::mount(nullptr, "/", nullptr, o.propagation.front(), nullptr) < 0) {
+    if (linux_::kernel().mount(nullptr, "/", nullptr, o.propagation.front(), nullptr) < 0) {
       throw Error::sys("config.json: /linux/rootfsPropagation");
     }
   }

@@ -13,8 +13,9 @@
 
 #include "hull/error.hpp"
 #include "linux/fd.hpp"
+#include "linux/kernel.hpp"
+#include "linux/procfs.hpp"
 #include "linux/syscalls.hpp"
-#include "process/procfs.hpp"
 #include "spec/id_maps.hpp"
 
 namespace hull::rootfs {
@@ -57,15 +58,15 @@ linux_::Fd mapping_userns(const spec::Mount& m) {
       ::waitpid(pid, nullptr, 0);
     }
   } reaper{child.pid, wr};
-  linux_::Fd proc = process::open_procfs();
+  linux_::Fd proc = linux_::open_procfs();
   // The init may sit in a new PID namespace while this /proc is the host's: name the helper
   // by its pid there, which its pidfd's fdinfo gives in the pid namespace of this procfs.
   std::string base = std::to_string(pid_in_procfs(proc.get(), child.pidfd.get()));
   with_context("uidMappings", [&] {
-    process::write_proc(proc.get(), base + "/uid_map", spec::id_map_text(m.uidMappings));
+    linux_::write_proc(proc.get(), base + "/uid_map", spec::id_map_text(m.uidMappings));
   });
   with_context("gidMappings", [&] {
-    process::write_proc(proc.get(), base + "/gid_map", spec::id_map_text(m.gidMappings));
+    linux_::write_proc(proc.get(), base + "/gid_map", spec::id_map_text(m.gidMappings));
   });
   std::string ns = "/proc/" + base + "/ns/user";
   linux_::Fd fd(::open(ns.c_str(), O_RDONLY | O_CLOEXEC));
@@ -77,20 +78,20 @@ linux_::Fd mapping_userns(const spec::Mount& m) {
 
 void idmapped_bind(const std::string& source, int dest_fd, const spec::Mount& m, bool recursive) {
   unsigned rec = recursive ? AT_RECURSIVE : 0;
-  linux_::Fd tree(static_cast<int>(::syscall(SYS_open_tree, AT_FDCWD, source.c_str(),
-                                             OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | rec)));
+  linux_::Kernel& k = linux_::kernel();
+  linux_::Fd tree(k.open_tree(AT_FDCWD, source.c_str(), OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | rec));
   if (!tree) throw Error::sys("open_tree " + source);
   linux_::Fd userns = mapping_userns(m);
   struct mount_attr attr = {};
   attr.attr_set = MOUNT_ATTR_IDMAP;
   attr.userns_fd = static_cast<uint64_t>(userns.get());
-  if (::syscall(SYS_mount_setattr, tree.get(), "", AT_EMPTY_PATH | rec, &attr, sizeof(attr)) < 0) {
+  if (k.mount_setattr(tree.get(), "", AT_EMPTY_PATH | rec, &attr, sizeof(attr)) < 0) {
     throw Error::sys("idmapping " + source +
                      " (the filesystem must support idmapped mounts; the runtime needs "
                      "CAP_SYS_ADMIN over its owner)");
   }
-  if (::syscall(SYS_move_mount, tree.get(), "", dest_fd, "",
-                MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0) {
+  if (k.move_mount(tree.get(), "", dest_fd, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) <
+      0) {
     throw Error::sys("moving the idmapped mount of " + source + " into place");
   }
 }

@@ -2,10 +2,10 @@
 #include <linux/mount.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
-#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "hull/error.hpp"
+#include "linux/kernel.hpp"
 #include "linux/syscalls.hpp"
 #include "rootfs/idmap.hpp"
 #include "rootfs/mount_options.hpp"
@@ -18,9 +18,10 @@ namespace {
 
 void do_mount(const std::string& source, const std::string& target, const std::string& type,
               unsigned long flags, const std::string& data) {
-  if (::mount(source.empty() ? nullptr : source.c_str(), target.c_str(),
-              type.empty() ? nullptr : type.c_str(), flags,
-              data.empty() ? nullptr : data.c_str()) < 0) {
+  if (linux_::kernel().mount(source.empty() ? nullptr : source.c_str(), target.c_str(),
+                             type.empty() ? nullptr : type.c_str(), flags,
+                             data.empty() ? nullptr : data.c_str()) < 0) {
+    if (source.empty() && type.empty()) throw Error::sys("changing the propagation of " + target);
     throw Error::sys("mount " + (source.empty() ? type : source));
   }
 }
@@ -45,8 +46,8 @@ void apply_after(int root_fd, const std::string& dest, const MountOptions& o) {
     struct mount_attr attr = {};
     attr.attr_set = o.attr_set;
     attr.attr_clr = o.attr_clr;
-    if (syscall(SYS_mount_setattr, fd.get(), "", AT_EMPTY_PATH | AT_RECURSIVE, &attr,
-                sizeof(attr)) < 0) {
+    if (linux_::kernel().mount_setattr(fd.get(), "", AT_EMPTY_PATH | AT_RECURSIVE, &attr,
+                                       sizeof(attr)) < 0) {
       throw Error::sys("mount_setattr");
     }
   }
@@ -90,7 +91,8 @@ void bind_mount(const Context& ctx, int root_fd, size_t index, const spec::Mount
 void cgroup_mount(const Context& ctx, int root_fd, const spec::Mount& m, const MountOptions& o) {
   unsigned long flags = o.flags & ~(MS_BIND | MS_REC);
   linux_::Fd dest = ensure_in_root(root_fd, m.destination, Kind::kDir);
-  const auto& hs = ctx.cgroup->hierarchies();
+  if (ctx.cgroups == nullptr) throw Error("no cgroup was made for the container to mount");
+  const auto& hs = *ctx.cgroups;
   bool v2 = hs.size() == 1 && hs.front().name.empty();
   if (v2) {
     if (ctx.new_cgroupns) {
@@ -129,8 +131,8 @@ MountOptions with_mount_label(const Context& ctx, const spec::Mount& m, MountOpt
 void other_mount(int root_fd, const spec::Mount& m, const MountOptions& o) {
   linux_::Fd dest = ensure_in_root(root_fd, m.destination, Kind::kDir);
   std::string target = fd_path(dest.get());
-  if (::mount(m.source.c_str(), target.c_str(), m.type.c_str(), o.flags,
-              o.data.empty() ? nullptr : o.data.c_str()) == 0) {
+  if (linux_::kernel().mount(m.source.c_str(), target.c_str(), m.type.c_str(), o.flags,
+                             o.data.empty() ? nullptr : o.data.c_str()) == 0) {
     return;
   }
   int err = errno;
@@ -198,9 +200,15 @@ void prepare(const Context& ctx) {
   do_mount("", ctx.rootfs, "", MS_PRIVATE, "");
 }
 
-void mount_all(const Context& ctx) {
-  linux_::Fd root(::open(ctx.rootfs.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC));
+linux_::Fd open_rootfs(const Context& ctx) {
+  linux_::Fd root(
+      linux_::kernel().openat(AT_FDCWD, ctx.rootfs.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC, 0));
   if (!root) throw Error::sys("opening rootfs " + ctx.rootfs);
+  return root;
+}
+
+void mount_all(const Context& ctx) {
+  linux_::Fd root = open_rootfs(ctx);
   for (size_t i = 0; i < ctx.spec->mounts.size(); ++i) {
     const spec::Mount& m = ctx.spec->mounts[i];
     with_context("config.json: /mounts/" + std::to_string(i) + " (" + m.destination + ")", [&] {
@@ -230,7 +238,7 @@ std::vector<linux_::Fd> open_bind_sources(const Context& ctx) {
     const spec::Mount& m = ctx.spec->mounts[i];
     if (!is_bind(m, parse_mount_options(m.options))) continue;
     std::string src = host_source(ctx, m.source);
-    fds[i].reset(::open(src.c_str(), O_PATH | O_CLOEXEC));
+    fds[i].reset(linux_::kernel().openat(AT_FDCWD, src.c_str(), O_PATH | O_CLOEXEC, 0));
     if (!fds[i]) {
       throw Error::sys("config.json: /mounts/" + std::to_string(i) + " (" + m.destination +
                        "): bind source " + src);
@@ -241,30 +249,32 @@ std::vector<linux_::Fd> open_bind_sources(const Context& ctx) {
 
 void create_cwd(const Context& ctx, const std::string& cwd) {
   if (cwd.empty() || cwd == "/") return;
-  linux_::Fd root(::open(ctx.rootfs.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC));
-  if (!root) throw Error::sys("opening rootfs " + ctx.rootfs);
+  linux_::Fd root = open_rootfs(ctx);
   with_context("config.json: /process/cwd", [&] { ensure_in_root(root.get(), cwd, Kind::kDir); });
 }
 
 void enter_root(const Context& ctx) {
+  linux_::Kernel& k = linux_::kernel();
   if (ctx.no_pivot) {
-    if (::chdir(ctx.rootfs.c_str()) < 0) throw Error::sys("chdir to rootfs");
+    if (k.chdir(ctx.rootfs.c_str()) < 0) throw Error::sys("chdir to rootfs");
     do_mount(ctx.rootfs, "/", "", MS_MOVE, "");
-    if (::chroot(".") < 0) throw Error::sys("chroot");
-    if (::chdir("/") < 0) throw Error::sys("chdir /");
+    if (k.chroot(".") < 0) throw Error::sys("chroot");
+    if (k.chdir("/") < 0) throw Error::sys("chdir /");
     return;
   }
-  linux_::Fd old_root(::open("/", O_DIRECTORY | O_RDONLY | O_CLOEXEC));
-  linux_::Fd new_root(::open(ctx.rootfs.c_str(), O_DIRECTORY | O_RDONLY | O_CLOEXEC));
-  if (!old_root || !new_root) throw Error::sys("opening roots for pivot_root");
-  if (::fchdir(new_root.get()) < 0) throw Error::sys("chdir to rootfs");
+  linux_::Fd old_root(k.openat(AT_FDCWD, "/", O_DIRECTORY | O_RDONLY | O_CLOEXEC, 0));
+  if (!old_root) throw Error::sys("opening roots for pivot_root");
+  linux_::Fd new_root(
+      k.openat(AT_FDCWD, ctx.rootfs.c_str(), O_DIRECTORY | O_RDONLY | O_CLOEXEC, 0));
+  if (!new_root) throw Error::sys("opening roots for pivot_root");
+  if (k.fchdir(new_root.get()) < 0) throw Error::sys("chdir to rootfs");
   // pivot_root(".", ".") stacks the old root under the new one; detaching it from there
   // needs no directory inside the container.
   linux_::pivot_root(".", ".");
-  if (::fchdir(old_root.get()) < 0) throw Error::sys("chdir to old root");
+  if (k.fchdir(old_root.get()) < 0) throw Error::sys("chdir to old root");
   do_mount("", ".", "", MS_SLAVE | MS_REC, "");
-  if (::umount2(".", MNT_DETACH) < 0) throw Error::sys("detaching old root");
-  if (::chdir("/") < 0) throw Error::sys("chdir /");
+  if (k.umount2(".", MNT_DETACH) < 0) throw Error::sys("detaching old root");
+  if (k.chdir("/") < 0) throw Error::sys("chdir /");
 }
 
 }  // namespace hull::rootfs

@@ -4,6 +4,7 @@
 #include <sys/statvfs.h>
 
 #include "hull/error.hpp"
+#include "linux/kernel.hpp"
 
 namespace hull::rootfs {
 namespace {
@@ -26,10 +27,11 @@ unsigned long current_flags(const std::string& target, unsigned long which) {
 
 void remount_keep_locked(const std::string& target, unsigned long flags) {
   unsigned long want = MS_REMOUNT | MS_BIND | (flags & ~MS_REMOUNT);
-  if (::mount(nullptr, target.c_str(), nullptr, want, nullptr) == 0) return;
+  linux_::Kernel& k = linux_::kernel();
+  if (k.mount(nullptr, target.c_str(), nullptr, want, nullptr) == 0) return;
   if (errno != EPERM) throw Error::sys("remounting " + target);
   want |= current_flags(target, ~0UL);
-  if (::mount(nullptr, target.c_str(), nullptr, want, nullptr) < 0) {
+  if (k.mount(nullptr, target.c_str(), nullptr, want, nullptr) < 0) {
     throw Error::sys("remounting " + target);
   }
 }

@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "cgroups/manager.hpp"
+#include "linux/cgroup_hierarchy.hpp"
 #include "linux/fd.hpp"
 #include "spec/model.hpp"
 
@@ -19,11 +19,16 @@ struct Context {
   bool new_userns = false;
   bool new_cgroupns = false;
   bool no_pivot = false;
-  const cgroups::Manager* cgroup = nullptr;
+  // The container's cgroup in each hierarchy (cgroups::Manager::hierarchies), bound in by a
+  // cgroup mount: the v1 ones, or the single v2 one with an empty name.
+  const std::vector<linux_::CgroupHierarchy>* cgroups = nullptr;
   // O_PATH fds of the bind mounts' sources, by mount index (invalid for other mounts);
   // null: resolve the sources by path when mounting.
   const std::vector<linux_::Fd>* bind_sources = nullptr;
 };
+
+// An O_PATH fd of ctx.rootfs; throws naming it.
+linux_::Fd open_rootfs(const Context& ctx);
 
 // Opens every bind source of the config (O_PATH), for a caller about to lose the right to
 // traverse to them.

@@ -5,12 +5,13 @@
 
 #include "hull/error.hpp"
 #include "linux/capability_names.hpp"
+#include "linux/kernel.hpp"
 
 namespace hull::security {
 namespace {
 
 bool in_host_bounding_set(int cap) {
-  return prctl(PR_CAPBSET_READ, cap, 0, 0, 0) == 1;
+  return linux_::kernel().prctl(PR_CAPBSET_READ, static_cast<unsigned long>(cap), 0, 0, 0) == 1;
 }
 
 std::vector<int> resolve_set(const std::vector<std::string>& names, const std::string& where,
@@ -50,7 +51,9 @@ void apply_bounding(const CapSets& caps) {
   for (int c = 0; c <= last; ++c) {
     bool keep = false;
     for (int k : caps.bounding) keep = keep || k == c;
-    if (!keep && prctl(PR_CAPBSET_DROP, c, 0, 0, 0) < 0 && errno != EINVAL) {
+    if (!keep &&
+        linux_::kernel().prctl(PR_CAPBSET_DROP, static_cast<unsigned long>(c), 0, 0, 0) < 0 &&
+        errno != EINVAL) {
       throw Error::sys("dropping capability " + std::to_string(c) + " from the bounding set");
     }
   }
@@ -62,31 +65,42 @@ void apply_capabilities(const CapSets& caps) {
   auto set = [&](cap_flag_t flag, const std::vector<int>& values) {
     if (values.empty()) return;
     std::vector<cap_value_t> v(values.begin(), values.end());
-    cap_set_flag(state, flag, static_cast<int>(v.size()), v.data(), CAP_SET);
+    if (cap_set_flag(state, flag, static_cast<int>(v.size()), v.data(), CAP_SET) < 0) {
+      int err = errno;
+      cap_free(state);
+      throw Error::sys("config.json: /process/capabilities: cap_set_flag", err);
+    }
   };
   set(CAP_EFFECTIVE, caps.effective);
   set(CAP_PERMITTED, caps.permitted);
   set(CAP_INHERITABLE, caps.inheritable);
-  int rc = cap_set_proc(state);
+  int rc = linux_::kernel().cap_set_proc(state);
   int err = errno;
   cap_free(state);
   if (rc < 0) throw Error::sys("config.json: /process/capabilities: setting capabilities", err);
-  cap_reset_ambient();
+  linux_::Kernel& k = linux_::kernel();
+  if (k.prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) < 0) {
+    throw Error::sys("config.json: /process/capabilities/ambient: clearing the ambient set");
+  }
   for (int c : caps.ambient) {
-    // The kernel refuses an ambient capability not also permitted and inheritable; runc
-    // ignores those too.
-    cap_set_ambient(c, CAP_SET);
+    // The kernel refuses (EPERM) an ambient capability not also permitted and inheritable;
+    // runc ignores those too.
+    if (k.prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_RAISE, static_cast<unsigned long>(c), 0, 0) < 0 &&
+        errno != EPERM) {
+      throw Error::sys("config.json: /process/capabilities/ambient: raising capability " +
+                       std::to_string(c));
+    }
   }
 }
 
 void set_keep_caps(bool keep) {
-  if (prctl(PR_SET_KEEPCAPS, keep ? 1 : 0, 0, 0, 0) < 0) {
+  if (linux_::kernel().prctl(PR_SET_KEEPCAPS, keep ? 1 : 0, 0, 0, 0) < 0) {
     throw Error::sys("keeping capabilities across the user switch (PR_SET_KEEPCAPS)");
   }
 }
 
 void set_no_new_privileges() {
-  if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0) {
+  if (linux_::kernel().prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0) {
     throw Error::sys("config.json: /process/noNewPrivileges");
   }
 }

@@ -5,17 +5,17 @@
 
 #include "hull/error.hpp"
 #include "hull/warn.hpp"
+#include "linux/fd.hpp"
+#include "linux/kernel.hpp"
 
 namespace hull::security {
 namespace {
 
 bool file_starts_with(const char* path, char c) {
-  int fd = ::open(path, O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return false;
+  linux_::Fd fd(linux_::kernel().openat(AT_FDCWD, path, O_RDONLY | O_CLOEXEC, 0));
+  if (!fd) return false;
   char buf = 0;
-  ssize_t n = ::read(fd, &buf, 1);
-  ::close(fd);
-  return n == 1 && buf == c;
+  return linux_::kernel().read(fd.get(), &buf, 1) == 1 && buf == c;
 }
 
 }  // namespace

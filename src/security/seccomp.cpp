@@ -18,6 +18,7 @@
 #include <string_view>
 
 #include "hull/error.hpp"
+#include "linux/kernel.hpp"
 
 namespace hull::security {
 namespace {
@@ -333,7 +334,7 @@ SeccompProgram compile_seccomp(const spec::LinuxSeccomp& s, const std::string& s
 linux_::Fd load_seccomp(const SeccompProgram& program, const std::string& source) {
   struct sock_fprog fprog = {static_cast<unsigned short>(program.bpf.size()),
                              const_cast<sock_filter*>(program.bpf.data())};
-  long rc = ::syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, program.flags, &fprog);
+  long rc = linux_::kernel().seccomp(SECCOMP_SET_MODE_FILTER, program.flags, &fprog);
   if (rc < 0) {
     int err = errno;
     std::string why = source + ": /linux/seccomp: loading the filter";

@@ -1,6 +1,6 @@
 // Writes into procfs refuse anything that is not the real procfs: a tmpfs standing in for
 // /proc, or a file bind-mounted over a proc file (each in a private mount namespace).
-#include "process/procfs.hpp"
+#include "linux/procfs.hpp"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
@@ -13,7 +13,7 @@
 #include "child.hpp"
 #include "hull/error.hpp"
 
-namespace hull::process {
+namespace hull::linux_ {
 namespace {
 
 using ::testing::HasSubstr;
@@ -75,4 +75,4 @@ TEST(Procfs, MagicLinksAreNotFollowed) {
 }
 
 }  // namespace
-}  // namespace hull::process
+}  // namespace hull::linux_
