@@ -6,7 +6,6 @@
 #include <string.h>
 #include <unistd.h>
 
-
 #include "cgroups/manager.hpp"
 #include "cgroups/occupancy.hpp"
 #include "container/create.hpp"
@@ -16,6 +15,7 @@
 #include "hull/warn.hpp"
 #include "linux/interruptible.hpp"
 #include "linux/proc.hpp"
+#include "linux/sys.hpp"
 #include "linux/syscalls.hpp"
 
 namespace hull::container {
@@ -116,11 +116,18 @@ void start_container(const Globals& g, const std::string& id) {
   // or the init holds the fifo. poststart must wait for the user process.
   linux_::Fd result =
       with_context("container \"" + id + "\"", [&] { return open_start_result(dir); });
-  linux_::Fd fifo(::open(dir.fifo_path().c_str(), O_WRONLY | O_NONBLOCK | O_CLOEXEC));
-  if (!fifo) throw Error::sys("container \"" + id + "\": opening the exec fifo");
-  if (::write(fifo.get(), "0", 1) != 1) throw Error::sys("container \"" + id + "\": starting");
-  fifo.reset();
-  ::unlink(dir.fifo_path().c_str());
+  with_context("container \"" + id + "\": releasing the init through the exec fifo", [&] {
+    linux_::Fd fifo =
+        linux_::sys::openat(AT_FDCWD, dir.fifo_path().c_str(), O_WRONLY | O_NONBLOCK | O_CLOEXEC);
+    ssize_t n;
+    do {
+      n = linux_::kernel().write(fifo.get(), "0", 1);
+    } while (n < 0 && errno == EINTR);
+    if (n != 1) throw Error::sys("write " + dir.fifo_path(), n < 0 ? errno : EIO);
+  });
+  // Released: the fifo's absence is what says "running" from now on.
+  with_context("container \"" + id + "\": released, but removing its exec fifo",
+               [&] { linux_::sys::unlinkat(AT_FDCWD, dir.fifo_path().c_str(), 0); });
   if (result) {
     with_context("container \"" + id + "\": starting the process", [&] {
       await_start(result.get(),

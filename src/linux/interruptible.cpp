@@ -8,6 +8,7 @@
 
 #include "hull/error.hpp"
 #include "linux/fd.hpp"
+#include "linux/kernel.hpp"
 
 namespace hull::linux_ {
 namespace {
@@ -38,12 +39,12 @@ short wait_interruptible(int fd, short events, const std::string& what) {
   if (!sfd) throw Error::sys("signalfd (waiting for " + what + ")");
   for (;;) {
     struct pollfd p[2] = {{fd, events, 0}, {sfd.get(), POLLIN, 0}};
-    if (::poll(p, 2, -1) < 0) {
+    if (kernel().poll(p, 2, -1) < 0) {
       if (errno == EINTR) continue;
       throw Error::sys("waiting for " + what);
     }
     struct signalfd_siginfo si;
-    if ((p[1].revents & POLLIN) && ::read(sfd.get(), &si, sizeof(si)) == sizeof(si)) {
+    if ((p[1].revents & POLLIN) && kernel().read(sfd.get(), &si, sizeof(si)) == sizeof(si)) {
       const char* name = sigabbrev_np(static_cast<int>(si.ssi_signo));
       throw Error("interrupted by SIG" + std::string(name ? name : "?") + " while waiting for " +
                   what);

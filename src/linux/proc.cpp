@@ -8,15 +8,17 @@
 #include <string>
 
 #include "linux/fd.hpp"
+#include "linux/kernel.hpp"
 
 namespace hull::linux_ {
 
 std::optional<ProcStat> proc_stat(pid_t pid) {
   std::string path = "/proc/" + std::to_string(pid) + "/stat";
-  Fd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+  // Absent or unreadable: the process is gone (or was never there).
+  Fd fd(kernel().openat(AT_FDCWD, path.c_str(), O_RDONLY | O_CLOEXEC, 0));
   if (!fd) return std::nullopt;
   char buf[1024];
-  ssize_t n = ::read(fd.get(), buf, sizeof(buf) - 1);
+  ssize_t n = kernel().read(fd.get(), buf, sizeof(buf) - 1);
   if (n <= 0) return std::nullopt;
   buf[n] = '\0';
   // comm may hold spaces and parentheses: fields restart after the last ')'.
