@@ -332,7 +332,9 @@ Created create_container(const Globals& g, const CreateOptions& o, bool in_proce
   linux_::CloneArgs ca;
   if (!intermediate) ca.flags = ns.new_flags & ~static_cast<unsigned long>(CLONE_NEWCGROUP);
   ca.cgroup_fd = c.cgroup->clone_into_fd();
-  auto child = linux_::clone3(ca);
+  auto child = with_context(
+      "creating the container's init" + std::string(intermediate ? " (its intermediate)" : ""),
+      [&] { return linux_::clone3(ca); });
   if (child.pid == 0) {
     linux_::child_main(&child_end, [&] {
       // Dies with a create killed half way (the init drops this once the container is

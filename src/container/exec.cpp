@@ -126,7 +126,8 @@ struct Plan {
   });
   linux_::CloneArgs ca;
   ca.want_pidfd = false;
-  auto child = linux_::clone3(ca);
+  auto child = with_context("creating the exec's process in the container's pid namespace",
+                            [&] { return linux_::clone3(ca); });
   if (child.pid == 0) linux_::child_main(p.sync, [&] { run_process(p); });
   p.sync->send(linux_::Msg::kInitPid, std::to_string(child.pid));
   ::_exit(0);
@@ -241,7 +242,7 @@ int exec_in_container(const Globals& g, const ExecOptions& o) {
   linux_::CloneArgs ca;
   ca.cgroup_fd = cgroup->clone_into_fd();
   ca.want_pidfd = false;
-  auto joiner = linux_::clone3(ca);
+  auto joiner = with_context("creating the exec's joiner", [&] { return linux_::clone3(ca); });
   if (joiner.pid == 0) {
     linux_::child_main(&child_end, [&] {
       dir.unlock();

@@ -218,7 +218,8 @@ void run_intermediate(const InitConfig& cfg) {
   linux_::CloneArgs ca;
   ca.flags = cfg.ns.new_flags & CLONE_NEWPID;
   ca.want_pidfd = false;
-  auto child = linux_::clone3(ca);
+  auto child = with_context("creating the container's init (in the intermediate)",
+                            [&] { return linux_::clone3(ca); });
   // The init waits for the parent's go, sent once it has our report of the init's pid:
   // nothing the init sends may overtake that report on the shared socket.
   if (child.pid == 0) linux_::child_main(cfg.sync, [&] { run_init(cfg); });

@@ -95,7 +95,8 @@ Seen look(const state::Store& store, const std::string& id) {
 }  // namespace
 
 std::string status_of(const state::Record& r, const state::ContainerDir& dir) {
-  if (r.creating || !alive(r)) return "stopped";
+  if (r.creating) return "stopped";
+  if (!with_context("container \"" + r.id + "\"", [&] { return alive(r); })) return "stopped";
   if (dir.fifo_exists()) return "created";
   try {
     if (manager_of(r)->frozen()) return "paused";
@@ -147,10 +148,11 @@ void kill_container(const Globals& g, const std::string& id, int sig, bool all) 
     signal_all(r, sig);
     return;
   }
-  linux_::Fd pidfd = open_init(r);
-  if (!pidfd || !linux_::pidfd_send_signal(pidfd.get(), sig)) {
-    throw Error("container \"" + id + "\" is not running");
-  }
+  bool sent = with_context("container \"" + id + "\"", [&] {
+    linux_::Fd pidfd = open_init(r);
+    return pidfd && linux_::pidfd_send_signal(pidfd.get(), sig);
+  });
+  if (!sent) throw Error("container \"" + id + "\" is not running");
 }
 
 void destroy(const state::Record& r, state::ContainerDir& dir) {
@@ -185,16 +187,18 @@ void delete_container(const Globals& g, const std::string& id, bool force) {
   // A create that died half way may have left its init (it exits on its own once it sees
   // its creator gone, but may not have yet).
   if (status != "stopped" || r.creating) {
-    linux_::Fd pidfd = open_init(r);
-    // Paused, or a child cgroup the container froze itself: the kill only lands once thawed.
-    manager_of(r)->thaw_tree();
-    if (!leave_occupants(r, saved_spec_or_default(dir))) signal_all(r, SIGKILL);
-    if (pidfd) {
-      linux_::pidfd_send_signal(pidfd.get(), SIGKILL);
-      wait_exit(pidfd.get());
-    }
+    with_context("container \"" + id + "\": stopping its processes", [&] {
+      linux_::Fd pidfd = open_init(r);
+      // Paused, or a child cgroup the container froze itself: the kill only lands once thawed.
+      manager_of(r)->thaw_tree();
+      if (!leave_occupants(r, saved_spec_or_default(dir))) signal_all(r, SIGKILL);
+      if (pidfd) {
+        linux_::pidfd_send_signal(pidfd.get(), SIGKILL);
+        wait_exit(pidfd.get());
+      }
+    });
   }
-  destroy(r, dir);
+  with_context("container \"" + id + "\"", [&] { destroy(r, dir); });
 }
 
 std::string state_json(const Globals& g, const std::string& id) {

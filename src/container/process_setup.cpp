@@ -138,7 +138,9 @@ PreparedProcess prepare_process(const ProcessContext& ctx) {
   if (out.cwd_done) check_cwd_inside(ctx.source, p.cwd);
   // Everything that needs more than the identity calls happens before the filter can be
   // loaded: a profile need not allow close_range, getcwd, stat or open for hull's sake.
-  linux_::cloexec_from(3 + ctx.preserve_fds);
+  with_context("closing the descriptors the process does not inherit (3 and up, after " +
+                   std::to_string(ctx.preserve_fds) + " preserved)",
+               [&] { linux_::cloexec_from(3 + ctx.preserve_fds); });
   out.env = with_context(ctx.source + "/user: HOME from the container's /etc/passwd",
                          [&] { return process::with_home(p.env, p.user.uid); });
   // As root: any execute bit will do here (runc's lookup); execve itself judges the user.

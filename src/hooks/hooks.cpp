@@ -154,7 +154,8 @@ void run_hook(const spec::Hook& hook, const std::string& state_json, const std::
   auto argv = linux_::c_strings(args);
   auto envp = linux_::c_strings(hook.env);
   linux_::CloneArgs ca;
-  auto child = linux_::clone3(ca);
+  auto child =
+      with_context("hook " + hook.path + ": starting it", [&] { return linux_::clone3(ca); });
   if (child.pid == 0) {
     hook_child(in_r.get(), out_w.get(), cwd.empty() ? nullptr : cwd.c_str(), hook.path.c_str(),
                argv.data(), envp.data());
