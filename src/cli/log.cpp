@@ -4,6 +4,7 @@
 
 #include "hull/error.hpp"
 #include "hull/warn.hpp"
+#include "linux/sys.hpp"
 
 namespace hull::cli {
 namespace {
@@ -19,9 +20,11 @@ void log_setup(const std::string& file, const std::string& format, bool debug) {
   if (file.empty()) return;
   // Open for the whole life of the process (the kernel closes it at exit); CLOEXEC so that
   // hooks and the container's process never inherit it.
-  int fd = ::open(file.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
-  if (fd < 0) throw Error::sys("--log: opening " + file);
-  g_log_sink.fd = fd;
+  linux_::Fd fd = with_context("--log", [&] {
+    return linux_::sys::openat(AT_FDCWD, file.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC,
+                               0644);
+  });
+  g_log_sink.fd = fd.release();
   g_log_sink.format = format == "json" ? LogFormat::kJson : LogFormat::kText;
   g_debug = debug;
 }

@@ -27,6 +27,7 @@
 #include "linux/files.hpp"
 #include "linux/proc.hpp"
 #include "linux/procfs.hpp"
+#include "linux/sys.hpp"
 #include "linux/syscalls.hpp"
 #include "process/credentials.hpp"
 #include "process/sysctl.hpp"
@@ -130,12 +131,18 @@ class ChildGuard {
   void release() { pid_ = -1; }
   ~ChildGuard() {
     if (pid_ <= 0) return;
-    if (pidfd_ >= 0) {
-      linux_::pidfd_send_signal(pidfd_, SIGKILL);
-    } else {
-      ::kill(pid_, SIGKILL);
+    // A destructor: nothing to report to. The pid is ours (unreaped), so kill(2) by pid is
+    // safe where the pidfd cannot be used; a child that could not be killed is not waited
+    // for (it would block this create forever; it dies with its parent-death signal).
+    bool signalled = false;
+    try {
+      signalled = pidfd_ >= 0 && linux_::pidfd_send_signal(pidfd_, SIGKILL);
+    } catch (const Error&) {
     }
-    ::waitpid(pid_, nullptr, 0);
+    if (!signalled && linux_::kernel().kill(pid_, SIGKILL) < 0 && errno != ESRCH) return;
+    int status;
+    while (linux_::kernel().waitpid(pid_, &status, 0) < 0 && errno == EINTR) {
+    }
   }
 
  private:
@@ -267,10 +274,11 @@ Created create_container(const Globals& g, const CreateOptions& o, bool in_proce
 
   linux_::Fd fifo;
   if (!in_process_start) {
-    if (::mkfifo(c.dir->fifo_path().c_str(), 0622) < 0) throw Error::sys("creating exec fifo");
-    // O_RDWR never blocks on a fifo and keeps a reader alive for `start` to write to.
-    fifo.reset(::open(c.dir->fifo_path().c_str(), O_RDWR | O_CLOEXEC));
-    if (!fifo) throw Error::sys("opening exec fifo");
+    fifo = with_context("creating the exec fifo", [&] {
+      linux_::sys::mkfifo(c.dir->fifo_path().c_str(), 0622);
+      // O_RDWR never blocks on a fifo and keeps a reader alive for `start` to write to.
+      return linux_::sys::openat(AT_FDCWD, c.dir->fifo_path().c_str(), O_RDWR | O_CLOEXEC);
+    });
   }
   StartChannel start_channel = open_start_channel(in_process_start ? nullptr : c.dir.get());
   c.start_result = std::move(start_channel.reader);
@@ -309,16 +317,21 @@ Created create_container(const Globals& g, const CreateOptions& o, bool in_proce
   cfg.seccomp_listener = listener.get();
 
   bool intermediate = ns.joins_any() || (ns.new_flags & CLONE_NEWTIME);
-  if (intermediate && in_process_start) prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
+  if (intermediate && in_process_start) {
+    // run waits for the init, which the intermediate leaves behind when it exits.
+    linux_::sys::prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0, "PR_SET_CHILD_SUBREAPER");
+  }
   linux_::CloneArgs ca;
   if (!intermediate) ca.flags = ns.new_flags & ~static_cast<unsigned long>(CLONE_NEWCGROUP);
   ca.cgroup_fd = c.cgroup->clone_into_fd();
-  auto child = linux_::clone3(ca);
+  auto child = with_context(
+      "creating the container's init" + std::string(intermediate ? " (its intermediate)" : ""),
+      [&] { return linux_::clone3(ca); });
   if (child.pid == 0) {
     linux_::child_main(&child_end, [&] {
       // Dies with a create killed half way (the init drops this once the container is
       // recorded; an intermediate's init sees the sync socket close instead).
-      prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
+      linux_::sys::prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0, "PR_SET_PDEATHSIG");
       // The state dir's flock must not outlive this create in the waiting init.
       c.dir->unlock();
       c.sync.close();
@@ -350,7 +363,7 @@ Created create_container(const Globals& g, const CreateOptions& o, bool in_proce
     if (m.type != linux_::Msg::kInitPid) throw Error("sync protocol: expected the init pid");
     init_pid = std::stoi(m.payload);
     record_init(*c.dir, r, init_pid);
-    ::waitpid(child.pid, nullptr, 0);
+    linux_::sys::waitpid(child.pid, nullptr, 0);
     guard.release();
     c.pidfd = linux_::pidfd_open(init_pid);
     guard.set(init_pid, c.pidfd.get());

@@ -22,6 +22,7 @@
 #include "linux/files.hpp"
 #include "linux/proc.hpp"
 #include "linux/sync_socket.hpp"
+#include "linux/sys.hpp"
 #include "linux/syscalls.hpp"
 #include "process/terminal.hpp"
 #include "security/lsm.hpp"
@@ -70,18 +71,6 @@ struct Plan {
   std::string container_state;
 };
 
-ProcessContext process_context(const Plan& p) {
-  ProcessContext pc;
-  pc.spec = p.spec;
-  pc.process = &p.process;
-  pc.source = p.source;
-  pc.preserve_fds = p.preserve_fds;
-  pc.seccomp = p.seccomp;
-  pc.seccomp_listener = p.seccomp_listener;
-  pc.container_state = p.container_state;
-  return pc;
-}
-
 // The grandchild, inside the PID namespace: terminal, process setup, execve.
 [[noreturn]] void run_process(const Plan& p) {
   // The joiner reports our pid on the same socket: nothing of ours may overtake it.
@@ -94,7 +83,10 @@ ProcessContext process_context(const Plan& p) {
     ::close(p.console_fd);
     process::attach_to_terminal(pty.slave.get());
   }
-  ProcessContext pc = process_context(p);
+  ProcessContext pc =
+      process_context(*p.spec, p.process, p.preserve_fds, p.seccomp, p.seccomp_listener);
+  pc.source = p.source;
+  pc.container_state = p.container_state;
   PreparedProcess prepared = prepare_process(pc);
   // Before kReady, so that a failed user switch reaches `exec` as its error; a profile
   // without noNewPrivileges must then allow send for this one message.
@@ -107,20 +99,27 @@ ProcessContext process_context(const Plan& p) {
 [[noreturn]] void run_joiner(const Plan& p) {
   p.sync->expect(linux_::Msg::kGo);
   // Nothing in the container may ptrace or read /proc of us before the execve.
-  prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
-  if (p.ns_flags && ::setns(p.init_pidfd, p.ns_flags) < 0) {
-    throw Error::sys("joining the container's namespaces");
+  linux_::sys::prctl(PR_SET_DUMPABLE, 0, 0, 0, 0, "PR_SET_DUMPABLE");
+  if (p.ns_flags) {
+    with_context("joining the container's namespaces",
+                 [&] { linux_::sys::setns(p.init_pidfd, p.ns_flags, "of the init (pidfd)"); });
   }
-  if ((p.ns_flags & CLONE_NEWUSER) && (::setresgid(0, 0, 0) < 0 || ::setresuid(0, 0, 0) < 0)) {
-    throw Error::sys("becoming root in the container's user namespace");
+  if (p.ns_flags & CLONE_NEWUSER) {
+    with_context("becoming root in the container's user namespace", [] {
+      linux_::sys::setresgid(0);
+      linux_::sys::setresuid(0);
+    });
   }
   // Joining the mount namespace put our root at the namespace's root: go to the container's.
-  if (::fchdir(p.root_fd) < 0 || ::chroot(".") < 0 || ::chdir("/") < 0) {
-    throw Error::sys("entering the container's root");
-  }
+  with_context("entering the container's root", [&] {
+    linux_::sys::fchdir(p.root_fd, "/proc/<init>/root");
+    linux_::sys::chroot(".");
+    linux_::sys::chdir("/");
+  });
   linux_::CloneArgs ca;
   ca.want_pidfd = false;
-  auto child = linux_::clone3(ca);
+  auto child = with_context("creating the exec's process in the container's pid namespace",
+                            [&] { return linux_::clone3(ca); });
   if (child.pid == 0) linux_::child_main(p.sync, [&] { run_process(p); });
   p.sync->send(linux_::Msg::kInitPid, std::to_string(child.pid));
   ::_exit(0);
@@ -134,8 +133,11 @@ class KillOnError {
   KillOnError& operator=(const KillOnError&) = delete;
   ~KillOnError() {
     if (pid_ <= 0) return;
-    ::kill(pid_, SIGKILL);
-    if (reap_) ::waitpid(pid_, nullptr, 0);
+    // A destructor: nothing to report to; a child that could not be killed is not waited for.
+    if (linux_::kernel().kill(pid_, SIGKILL) < 0 && errno != ESRCH) return;
+    int status;
+    while (reap_ && linux_::kernel().waitpid(pid_, &status, 0) < 0 && errno == EINTR) {
+    }
   }
   void release() { pid_ = -1; }
 
@@ -202,8 +204,9 @@ int exec_in_container(const Globals& g, const ExecOptions& o) {
     throw Error("container \"" + o.id + "\" is not running: cannot exec in a stopped container");
   }
   std::string root_path = "/proc/" + std::to_string(r.pid) + "/root";
-  linux_::Fd root(::open(root_path.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC));
-  if (!root) throw Error::sys("opening the container's root " + root_path);
+  linux_::Fd root = with_context("opening the container's root", [&] {
+    return linux_::sys::openat(AT_FDCWD, root_path.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC);
+  });
   plan.init_pidfd = init_pidfd.get();
   plan.root_fd = root.get();
   plan.ns_flags = namespaces_to_join(r.pid);
@@ -225,13 +228,13 @@ int exec_in_container(const Globals& g, const ExecOptions& o) {
     signals.emplace();
     plan.signals = &*signals;
     // The process's parent exits once it has forked it: we take it over to wait for it.
-    prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
+    linux_::sys::prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0, "PR_SET_CHILD_SUBREAPER");
   }
 
   linux_::CloneArgs ca;
   ca.cgroup_fd = cgroup->clone_into_fd();
   ca.want_pidfd = false;
-  auto joiner = linux_::clone3(ca);
+  auto joiner = with_context("creating the exec's joiner", [&] { return linux_::clone3(ca); });
   if (joiner.pid == 0) {
     linux_::child_main(&child_end, [&] {
       dir.unlock();
@@ -248,7 +251,8 @@ int exec_in_container(const Globals& g, const ExecOptions& o) {
   pid_t pid = std::stoi(sync.expect(linux_::Msg::kInitPid).payload);
   KillOnError process_guard(pid, !o.detach);
   sync.send(linux_::Msg::kGo);
-  ::waitpid(joiner.pid, nullptr, 0);
+  with_context("waiting for the exec's joiner",
+               [&] { linux_::sys::waitpid(joiner.pid, nullptr, 0); });
   joiner_guard.release();
   sync.expect(linux_::Msg::kReady);
   // The process's end closes at its execve; what fails before that (labels, seccomp, the

@@ -1,11 +1,9 @@
 #include "container/init.hpp"
 
 #include <fcntl.h>
-#include <linux/keyctl.h>
 #include <sched.h>
 #include <signal.h>
 #include <sys/prctl.h>
-#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "container/net_devices.hpp"
@@ -15,6 +13,7 @@
 #include "hull/error.hpp"
 #include "linux/child.hpp"
 #include "linux/files.hpp"
+#include "linux/sys.hpp"
 #include "linux/syscalls.hpp"
 #include "process/credentials.hpp"
 #include "process/sysctl.hpp"
@@ -27,9 +26,10 @@ namespace {
 void become_root_in_userns(const InitConfig& cfg) {
   if (!(cfg.ns.new_flags & CLONE_NEWUSER) && !cfg.ns.has(CLONE_NEWUSER)) return;
   // Files made during setup must belong to the namespace's root, not the overflow id.
-  if (::setresgid(0, 0, 0) < 0 || ::setresuid(0, 0, 0) < 0) {
-    throw Error::sys("becoming root in the user namespace (is uid/gid 0 mapped?)");
-  }
+  with_context("becoming root in the user namespace (is uid/gid 0 mapped?)", [] {
+    linux_::sys::setresgid(0);
+    linux_::sys::setresuid(0);
+  });
 }
 
 void set_names(const spec::Spec& s, const NamespacePlan& ns) {
@@ -37,17 +37,13 @@ void set_names(const spec::Spec& s, const NamespacePlan& ns) {
     if (!ns.has(CLONE_NEWUTS)) {
       throw Error("config.json: /hostname: setting a hostname needs a uts namespace");
     }
-    if (::sethostname(s.hostname.data(), s.hostname.size()) < 0) {
-      throw Error::sys("config.json: /hostname: sethostname");
-    }
+    with_context("config.json: /hostname", [&] { linux_::sys::sethostname(s.hostname); });
   }
   if (!s.domainname.empty()) {
     if (!ns.has(CLONE_NEWUTS)) {
       throw Error("config.json: /domainname: setting a domainname needs a uts namespace");
     }
-    if (::setdomainname(s.domainname.data(), s.domainname.size()) < 0) {
-      throw Error::sys("config.json: /domainname: setdomainname");
-    }
+    with_context("config.json: /domainname", [&] { linux_::sys::setdomainname(s.domainname); });
   }
 }
 
@@ -55,7 +51,7 @@ void join_session_keyring(const InitConfig& cfg) {
   if (cfg.no_new_keyring) return;
   std::string name = "_ses." + cfg.id;
   // Keyrings may be unavailable (ENOSYS) or restricted in a user namespace: not fatal.
-  syscall(SYS_keyctl, KEYCTL_JOIN_SESSION_KEYRING, name.c_str());
+  linux_::kernel().keyctl_join(name.c_str());
 }
 
 void setup_terminal(const InitConfig& cfg, const spec::Process& p) {
@@ -71,10 +67,11 @@ void wait_for_start(const InitConfig& cfg) {
     cfg.sync->expect(linux_::Msg::kStart);
     return;
   }
+  // Nobody waits for an error here: `start` only writes the fifo.
   char c;
   ssize_t n;
   do {
-    n = ::read(cfg.fifo_fd, &c, 1);
+    n = linux_::kernel().read(cfg.fifo_fd, &c, 1);
   } while (n < 0 && errno == EINTR);
   if (n != 1) ::_exit(1);
 }
@@ -88,7 +85,7 @@ void await_commit(const InitConfig& cfg) {
   } catch (...) {
     ::_exit(1);
   }
-  prctl(PR_SET_PDEATHSIG, 0, 0, 0, 0);
+  linux_::sys::prctl(PR_SET_PDEATHSIG, 0, 0, 0, 0, "PR_SET_PDEATHSIG (clearing it)");
   cfg.sync->send(linux_::Msg::kReady);
 }
 
@@ -99,18 +96,6 @@ std::string creating(std::string state) {
   auto at = state.find(from);
   if (at != std::string::npos) state.replace(at, from.size(), "\"status\":\"creating\"");
   return state;
-}
-
-ProcessContext process_context(const InitConfig& cfg) {
-  ProcessContext pc;
-  pc.spec = cfg.spec;
-  pc.process = &*cfg.spec->process;
-  pc.preserve_fds = cfg.preserve_fds;
-  pc.oom_score_adj_done = true;
-  pc.seccomp = cfg.seccomp;
-  pc.seccomp_listener = cfg.seccomp_listener;
-  pc.result_fd = cfg.result_fd;
-  return pc;
 }
 
 // Everything up to the exec fifo: the rootfs, the terminal and what the process needs
@@ -136,9 +121,9 @@ PreparedProcess setup(const InitConfig& cfg, ProcessContext& pc) {
   }
   become_root_in_userns(cfg);
   if (cfg.ns.new_flags & CLONE_NEWCGROUP) {
-    if (::unshare(CLONE_NEWCGROUP) < 0) throw Error::sys("creating the cgroup namespace");
+    with_context("creating the cgroup namespace", [] { linux_::sys::unshare(CLONE_NEWCGROUP); });
   }
-  prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+  linux_::sys::prctl(PR_SET_DUMPABLE, 0, 0, 0, 0, "PR_SET_DUMPABLE");
   join_session_keyring(cfg);
   set_names(s, cfg.ns);
   if (cfg.ns.new_flags & CLONE_NEWNET) bring_up_loopback();
@@ -165,8 +150,11 @@ PreparedProcess setup(const InitConfig& cfg, ProcessContext& pc) {
   if (own_mount_ns) {
     rootfs::enter_root(rc);
     rootfs::finalize(rc);
-  } else if (::chroot(cfg.rootfs.c_str()) < 0 || ::chdir("/") < 0) {
-    throw Error::sys("chroot to the rootfs (no mount namespace)");
+  } else {
+    with_context("entering the rootfs (no mount namespace)", [&] {
+      linux_::sys::chroot(cfg.rootfs.c_str());
+      linux_::sys::chdir("/");
+    });
   }
 
   if (p.terminal && cfg.console_fd >= 0) setup_terminal(cfg, p);
@@ -177,7 +165,10 @@ PreparedProcess setup(const InitConfig& cfg, ProcessContext& pc) {
 
 void run_init(const InitConfig& cfg) {
   // `run` blocks the signals it forwards: prepare_process (in setup) resets mask and actions.
-  ProcessContext pc = process_context(cfg);
+  ProcessContext pc = process_context(*cfg.spec, *cfg.spec->process, cfg.preserve_fds, cfg.seccomp,
+                                      cfg.seccomp_listener);
+  pc.oom_score_adj_done = true;  // set in setup, through the runtime's /proc
+  pc.result_fd = cfg.result_fd;
   PreparedProcess prepared = setup(cfg, pc);
   cfg.sync->send(linux_::Msg::kReady);
   await_commit(cfg);
@@ -199,22 +190,23 @@ void run_intermediate(const InitConfig& cfg) {
   // Open every path first: after joining a mount namespace, the paths may mean other files.
   std::vector<std::pair<int, linux_::Fd>> fds;
   for (const auto& j : cfg.ns.joins) {
-    linux_::Fd fd(::open(j.path.c_str(), O_RDONLY | O_CLOEXEC));
-    if (!fd) throw Error::sys("config.json: /linux/namespaces: opening " + j.path);
-    fds.emplace_back(j.flag, std::move(fd));
+    fds.emplace_back(j.flag, with_context("config.json: /linux/namespaces", [&] {
+                       return linux_::sys::openat(AT_FDCWD, j.path.c_str(), O_RDONLY | O_CLOEXEC);
+                     }));
   }
   for (size_t i = 0; i < fds.size(); ++i) {
-    if (::setns(fds[i].second.get(), fds[i].first) < 0) {
-      throw Error::sys("config.json: /linux/namespaces: joining " + cfg.ns.joins[i].path);
-    }
+    with_context("config.json: /linux/namespaces: joining " + cfg.ns.joins[i].path,
+                 [&] { linux_::sys::setns(fds[i].second.get(), fds[i].first, nullptr); });
   }
   if (cfg.ns.new_flags & CLONE_NEWUSER) {
-    if (::unshare(CLONE_NEWUSER) < 0) throw Error::sys("creating the user namespace");
+    with_context("creating the user namespace", [] { linux_::sys::unshare(CLONE_NEWUSER); });
     cfg.sync->send(linux_::Msg::kNeedMaps);
     cfg.sync->expect(linux_::Msg::kMapsWritten);
   }
   unsigned long rest = cfg.ns.new_flags & ~(CLONE_NEWUSER | CLONE_NEWPID | CLONE_NEWCGROUP);
-  if (rest && ::unshare(static_cast<int>(rest)) < 0) throw Error::sys("creating namespaces");
+  if (rest) {
+    with_context("creating namespaces", [&] { linux_::sys::unshare(static_cast<int>(rest)); });
+  }
   if (cfg.spec->linux_) {
     for (const auto& [clock, off] : cfg.spec->linux_->timeOffsets) {
       std::string line =
@@ -226,7 +218,8 @@ void run_intermediate(const InitConfig& cfg) {
   linux_::CloneArgs ca;
   ca.flags = cfg.ns.new_flags & CLONE_NEWPID;
   ca.want_pidfd = false;
-  auto child = linux_::clone3(ca);
+  auto child = with_context("creating the container's init (in the intermediate)",
+                            [&] { return linux_::clone3(ca); });
   // The init waits for the parent's go, sent once it has our report of the init's pid:
   // nothing the init sends may overtake that report on the shared socket.
   if (child.pid == 0) linux_::child_main(cfg.sync, [&] { run_init(cfg); });

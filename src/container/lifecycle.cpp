@@ -6,7 +6,6 @@
 #include <string.h>
 #include <unistd.h>
 
-
 #include "cgroups/manager.hpp"
 #include "cgroups/occupancy.hpp"
 #include "container/create.hpp"
@@ -16,6 +15,7 @@
 #include "hull/warn.hpp"
 #include "linux/interruptible.hpp"
 #include "linux/proc.hpp"
+#include "linux/sys.hpp"
 #include "linux/syscalls.hpp"
 
 namespace hull::container {
@@ -95,7 +95,8 @@ Seen look(const state::Store& store, const std::string& id) {
 }  // namespace
 
 std::string status_of(const state::Record& r, const state::ContainerDir& dir) {
-  if (r.creating || !alive(r)) return "stopped";
+  if (r.creating) return "stopped";
+  if (!with_context("container \"" + r.id + "\"", [&] { return alive(r); })) return "stopped";
   if (dir.fifo_exists()) return "created";
   try {
     if (manager_of(r)->frozen()) return "paused";
@@ -116,11 +117,18 @@ void start_container(const Globals& g, const std::string& id) {
   // or the init holds the fifo. poststart must wait for the user process.
   linux_::Fd result =
       with_context("container \"" + id + "\"", [&] { return open_start_result(dir); });
-  linux_::Fd fifo(::open(dir.fifo_path().c_str(), O_WRONLY | O_NONBLOCK | O_CLOEXEC));
-  if (!fifo) throw Error::sys("container \"" + id + "\": opening the exec fifo");
-  if (::write(fifo.get(), "0", 1) != 1) throw Error::sys("container \"" + id + "\": starting");
-  fifo.reset();
-  ::unlink(dir.fifo_path().c_str());
+  with_context("container \"" + id + "\": releasing the init through the exec fifo", [&] {
+    linux_::Fd fifo =
+        linux_::sys::openat(AT_FDCWD, dir.fifo_path().c_str(), O_WRONLY | O_NONBLOCK | O_CLOEXEC);
+    ssize_t n;
+    do {
+      n = linux_::kernel().write(fifo.get(), "0", 1);
+    } while (n < 0 && errno == EINTR);
+    if (n != 1) throw Error::sys("write " + dir.fifo_path(), n < 0 ? errno : EIO);
+  });
+  // Released: the fifo's absence is what says "running" from now on.
+  with_context("container \"" + id + "\": released, but removing its exec fifo",
+               [&] { linux_::sys::unlinkat(AT_FDCWD, dir.fifo_path().c_str(), 0); });
   if (result) {
     with_context("container \"" + id + "\": starting the process", [&] {
       await_start(result.get(),
@@ -140,10 +148,11 @@ void kill_container(const Globals& g, const std::string& id, int sig, bool all) 
     signal_all(r, sig);
     return;
   }
-  linux_::Fd pidfd = open_init(r);
-  if (!pidfd || !linux_::pidfd_send_signal(pidfd.get(), sig)) {
-    throw Error("container \"" + id + "\" is not running");
-  }
+  bool sent = with_context("container \"" + id + "\"", [&] {
+    linux_::Fd pidfd = open_init(r);
+    return pidfd && linux_::pidfd_send_signal(pidfd.get(), sig);
+  });
+  if (!sent) throw Error("container \"" + id + "\" is not running");
 }
 
 void destroy(const state::Record& r, state::ContainerDir& dir) {
@@ -178,16 +187,18 @@ void delete_container(const Globals& g, const std::string& id, bool force) {
   // A create that died half way may have left its init (it exits on its own once it sees
   // its creator gone, but may not have yet).
   if (status != "stopped" || r.creating) {
-    linux_::Fd pidfd = open_init(r);
-    // Paused, or a child cgroup the container froze itself: the kill only lands once thawed.
-    manager_of(r)->thaw_tree();
-    if (!leave_occupants(r, saved_spec_or_default(dir))) signal_all(r, SIGKILL);
-    if (pidfd) {
-      linux_::pidfd_send_signal(pidfd.get(), SIGKILL);
-      wait_exit(pidfd.get());
-    }
+    with_context("container \"" + id + "\": stopping its processes", [&] {
+      linux_::Fd pidfd = open_init(r);
+      // Paused, or a child cgroup the container froze itself: the kill only lands once thawed.
+      manager_of(r)->thaw_tree();
+      if (!leave_occupants(r, saved_spec_or_default(dir))) signal_all(r, SIGKILL);
+      if (pidfd) {
+        linux_::pidfd_send_signal(pidfd.get(), SIGKILL);
+        wait_exit(pidfd.get());
+      }
+    });
   }
-  destroy(r, dir);
+  with_context("container \"" + id + "\"", [&] { destroy(r, dir); });
 }
 
 std::string state_json(const Globals& g, const std::string& id) {

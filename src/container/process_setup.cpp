@@ -13,6 +13,7 @@
 #include "hull/warn.hpp"
 #include "linux/argv.hpp"
 #include "linux/files.hpp"
+#include "linux/kernel.hpp"
 #include "linux/procfs.hpp"
 #include "linux/signals.hpp"
 #include "linux/syscalls.hpp"
@@ -75,7 +76,7 @@ void give_stdio_to_user(const ProcessContext& ctx) {
     bool own_pty = ctx.process->terminal && S_ISCHR(st.st_mode) && major(st.st_rdev) >= 136 &&
                    major(st.st_rdev) <= 143;
     if (!S_ISFIFO(st.st_mode) && !S_ISSOCK(st.st_mode) && !own_pty) continue;
-    if (::fchown(fd, uid, static_cast<gid_t>(-1)) == 0) continue;
+    if (linux_::kernel().fchown(fd, uid, static_cast<gid_t>(-1)) == 0) continue;
     if (errno == EINVAL || errno == EPERM || errno == EROFS) continue;
     throw Error::sys(ctx.source + "/user/uid: giving stdio fd " + std::to_string(fd) + " to uid " +
                      std::to_string(uid));
@@ -83,6 +84,18 @@ void give_stdio_to_user(const ProcessContext& ctx) {
 }
 
 }  // namespace
+
+ProcessContext process_context(const spec::Spec& s, const spec::Process& p, int preserve_fds,
+                               std::shared_ptr<const security::SeccompProgram> seccomp,
+                               int seccomp_listener) {
+  ProcessContext pc;
+  pc.spec = &s;
+  pc.process = &p;
+  pc.preserve_fds = preserve_fds;
+  pc.seccomp = std::move(seccomp);
+  pc.seccomp_listener = seccomp_listener;
+  return pc;
+}
 
 PreparedProcess prepare_process(const ProcessContext& ctx) {
   const spec::Process& p = *ctx.process;
@@ -121,11 +134,13 @@ PreparedProcess prepare_process(const ProcessContext& ctx) {
   security::set_keep_caps(true);
   // While still privileged, as runc and crun do: a cwd only root may enter (uid 42 in
   // /root) works. finish_process tries again as the user only when this fails.
-  out.cwd_done = ::chdir(cwd_of(p).c_str()) == 0;
+  out.cwd_done = linux_::kernel().chdir(cwd_of(p).c_str()) == 0;
   if (out.cwd_done) check_cwd_inside(ctx.source, p.cwd);
   // Everything that needs more than the identity calls happens before the filter can be
   // loaded: a profile need not allow close_range, getcwd, stat or open for hull's sake.
-  linux_::cloexec_from(3 + ctx.preserve_fds);
+  with_context("closing the descriptors the process does not inherit (3 and up, after " +
+                   std::to_string(ctx.preserve_fds) + " preserved)",
+               [&] { linux_::cloexec_from(3 + ctx.preserve_fds); });
   out.env = with_context(ctx.source + "/user: HOME from the container's /etc/passwd",
                          [&] { return process::with_home(p.env, p.user.uid); });
   // As root: any execute bit will do here (runc's lookup); execve itself judges the user.
@@ -143,7 +158,7 @@ void finish_process(const ProcessContext& ctx, PreparedProcess& prepared) {
   if (ctx.seccomp && !p.noNewPrivileges) load_seccomp(ctx);
   process::set_user(p.user);
   if (!prepared.cwd_done) {
-    if (::chdir(cwd_of(p).c_str()) < 0) {
+    if (linux_::kernel().chdir(cwd_of(p).c_str()) < 0) {
       throw Error::sys(ctx.source + "/cwd: \"" + cwd_of(p) + "\": neither root nor uid " +
                        std::to_string(p.user.uid) + " can enter it (chdir)");
     }
@@ -173,7 +188,7 @@ void exec_process(const ProcessContext& ctx, PreparedProcess& prepared) {
     report_failure(ctx.result_fd, e.what());
   }
   report_exec(ctx.result_fd);
-  ::execve(prepared.path.c_str(), argv.data(), envp.data());
+  linux_::kernel().execve(prepared.path.c_str(), argv.data(), envp.data());
   int err = errno;
   report_failure(ctx.result_fd,
                  ctx.source + "/args/0: exec " + prepared.path + ": " + std::strerror(err), 127);

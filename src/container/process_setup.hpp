@@ -32,6 +32,12 @@ struct ProcessContext {
   int result_fd = -1;
 };
 
+// The context both the init (create) and exec start from; each then sets what is its own
+// (the init: result_fd, oom_score_adj_done; exec: source, container_state).
+ProcessContext process_context(const spec::Spec& s, const spec::Process& p, int preserve_fds,
+                               std::shared_ptr<const security::SeccompProgram> seccomp,
+                               int seccomp_listener);
+
 // What prepare_process works out as root, before any filter, for the steps after it.
 struct PreparedProcess {
   std::string path;              // args[0] resolved

@@ -9,6 +9,7 @@
 #include "container/start_result.hpp"
 #include "container/supervise.hpp"
 #include "hull/error.hpp"
+#include "linux/kernel.hpp"
 #include "linux/proc.hpp"
 #include "linux/syscalls.hpp"
 
@@ -35,7 +36,10 @@ int run_container(const Globals& g, const RunOptions& o) {
                 [&] { return linux_::process_alive_with_image(r.pid, r.start_time); });
   } catch (const Error&) {
     linux_::pidfd_send_signal(c.pidfd.get(), SIGKILL);
-    ::waitpid(r.pid, nullptr, 0);
+    // Ours to reap (the init, or its intermediate's orphan: run is their subreaper).
+    int status;
+    while (linux_::kernel().waitpid(r.pid, &status, 0) < 0 && errno == EINTR) {
+    }
     remove();
     throw;
   }

@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "hull/error.hpp"
+#include "linux/sys.hpp"
 
 namespace hull::container {
 namespace {
@@ -20,36 +21,39 @@ constexpr const char* kFifoName = "exec.result";
 StartChannel open_start_channel(const state::ContainerDir* dir) {
   StartChannel c;
   if (!dir) {
-    int p[2];
-    if (::pipe2(p, O_CLOEXEC) < 0) throw Error::sys("creating the start result pipe");
-    c.reader.reset(p[0]);
-    c.init_end.reset(p[1]);
+    auto [r, w] = with_context("creating the start result pipe",
+                               [] { return linux_::sys::pipe2(O_CLOEXEC); });
+    c.reader = std::move(r);
+    c.init_end = std::move(w);
     return c;
   }
   std::string path = dir->file(kFifoName);
-  if (::mkfifo(path.c_str(), 0600) < 0) throw Error::sys("creating " + path);
-  // O_RDWR: never blocks, and a fifo keeps what is written only while someone holds it.
-  c.init_end.reset(::open(path.c_str(), O_RDWR | O_CLOEXEC));
-  if (!c.init_end) throw Error::sys("opening " + path);
+  c.init_end = with_context("creating the start result fifo", [&] {
+    linux_::sys::mkfifo(path.c_str(), 0600);
+    // O_RDWR: never blocks, and a fifo keeps what is written only while someone holds it.
+    return linux_::sys::openat(AT_FDCWD, path.c_str(), O_RDWR | O_CLOEXEC);
+  });
   return c;
 }
 
 linux_::Fd open_start_result(const state::ContainerDir& dir) {
   std::string path = dir.file(kFifoName);
-  linux_::Fd fd(::open(path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC));
-  if (!fd && errno != ENOENT) throw Error::sys("opening " + path);
+  linux_::Fd fd(
+      linux_::kernel().openat(AT_FDCWD, path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC, 0));
+  if (!fd && errno != ENOENT) throw Error::sys("opening the start result fifo " + path);
   return fd;
 }
 
 void remove_start_result(const state::ContainerDir& dir) {
-  ::unlink(dir.file(kFifoName).c_str());
+  // Read already: a fifo left behind only costs a name in a dir that delete removes.
+  linux_::kernel().unlinkat(AT_FDCWD, dir.file(kFifoName).c_str(), 0);
 }
 
 void report_exec(int fd) {
   if (fd < 0) return;
   ssize_t n;
   do {
-    n = ::write(fd, &kExecMarker, 1);
+    n = linux_::kernel().write(fd, &kExecMarker, 1);
   } while (n < 0 && errno == EINTR);
 }
 
@@ -61,7 +65,7 @@ void report_failure(int fd, const std::string& text, int code) {
     // The reader takes what arrives before end-of-file; a short write still says something.
     size_t off = 0;
     while (off < text.size()) {
-      ssize_t n = ::write(fd, text.data() + off, text.size() - off);
+      ssize_t n = linux_::kernel().write(fd, text.data() + off, text.size() - off);
       if (n < 0 && errno == EINTR) continue;
       if (n <= 0) break;
       off += static_cast<size_t>(n);
@@ -74,7 +78,7 @@ void await_start(int fd, const std::function<bool()>& init_alive) {
   std::string got;
   char buf[4096];
   for (;;) {
-    ssize_t n = ::read(fd, buf, sizeof(buf));
+    ssize_t n = linux_::kernel().read(fd, buf, sizeof(buf));
     if (n > 0) {
       got.append(buf, static_cast<size_t>(n));
       continue;
@@ -83,9 +87,7 @@ void await_start(int fd, const std::function<bool()>& init_alive) {
     if (errno == EINTR) continue;
     if (errno != EAGAIN) throw Error::sys("reading the container's start result");
     struct pollfd p = {fd, POLLIN, 0};
-    if (::poll(&p, 1, -1) < 0 && errno != EINTR) {
-      throw Error::sys("waiting for the container's start result");
-    }
+    linux_::sys::poll(&p, 1, -1, "the container's start result");
   }
   bool marked = !got.empty() && got[0] == kExecMarker;
   std::string text = marked ? got.substr(1) : got;

@@ -9,6 +9,7 @@
 
 #include "hull/error.hpp"
 #include "linux/fd.hpp"
+#include "linux/sys.hpp"
 #include "linux/syscalls.hpp"
 
 namespace hull::container {
@@ -37,15 +38,18 @@ class RawTerminal {
 
 void copy_winsize(int master) {
   struct winsize ws;
-  if (::ioctl(0, TIOCGWINSZ, &ws) == 0) ::ioctl(master, TIOCSWINSZ, &ws);
+  // Best effort: a size that cannot be copied leaves the pty at its own.
+  if (linux_::kernel().ioctl(0, TIOCGWINSZ, &ws) == 0) {
+    linux_::kernel().ioctl(master, TIOCSWINSZ, &ws);
+  }
 }
 
 bool pump(int from, int to) {
   char buf[16384];
-  ssize_t n = ::read(from, buf, sizeof(buf));
+  ssize_t n = linux_::kernel().read(from, buf, sizeof(buf));
   if (n <= 0) return false;
   for (ssize_t off = 0; off < n;) {
-    ssize_t w = ::write(to, buf + off, static_cast<size_t>(n - off));
+    ssize_t w = linux_::kernel().write(to, buf + off, static_cast<size_t>(n - off));
     if (w < 0) {
       if (errno == EINTR) continue;
       return false;
@@ -93,13 +97,10 @@ int supervise(pid_t pid, int pidfd, int master) {
                             {pidfd, POLLIN, 0},
                             {stdin_open ? 0 : -1, POLLIN, 0},
                             {master_open ? master : -1, POLLIN, 0}};
-    if (::poll(fds, 4, -1) < 0) {
-      if (errno == EINTR) continue;
-      throw Error::sys("poll");
-    }
+    linux_::sys::poll(fds, 4, -1, "the container's process and its stdio");
     if (fds[0].revents & POLLIN) {
       struct signalfd_siginfo si;
-      if (::read(sfd.get(), &si, sizeof(si)) == sizeof(si)) {
+      if (linux_::kernel().read(sfd.get(), &si, sizeof(si)) == sizeof(si)) {
         int sig = static_cast<int>(si.ssi_signo);
         if (sig == SIGWINCH && master >= 0) {
           copy_winsize(master);
@@ -114,12 +115,13 @@ int supervise(pid_t pid, int pidfd, int master) {
       // Drain what the process wrote before it exited.
       while (master_open) {
         struct pollfd p = {master, POLLIN, 0};
-        if (::poll(&p, 1, 0) <= 0 || !(p.revents & POLLIN) || !pump(master, 1)) break;
+        if (linux_::kernel().poll(&p, 1, 0) <= 0 || !(p.revents & POLLIN) || !pump(master, 1)) {
+          break;
+        }
       }
       int status = 0;
-      while (::waitpid(pid, &status, 0) < 0) {
-        if (errno != EINTR) return 255;
-      }
+      with_context("waiting for the container's process",
+                   [&] { linux_::sys::waitpid(pid, &status, 0); });
       return exit_code(status);
     }
   }

@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <tuple>
 
 #include "hull/error.hpp"
 #include "hull/warn.hpp"
@@ -16,6 +17,7 @@
 #include "linux/close_fds.hpp"
 #include "linux/fd.hpp"
 #include "linux/signals.hpp"
+#include "linux/sys.hpp"
 #include "linux/syscalls.hpp"
 
 namespace hull::hooks {
@@ -38,11 +40,10 @@ bool pump(int pidfd, linux_::Fd& in, int out_fd, const std::string& input, std::
       if (left.count() <= 0) return false;
       wait_ms = static_cast<int>(left.count());
     }
-    int n = ::poll(fds, 3, wait_ms);
-    if (n < 0 && errno != EINTR) throw Error::sys("waiting for hook");
+    int n = linux_::sys::poll(fds, 3, wait_ms, "the hook");
     if (n == 0) return false;
     if (fds[2].revents & (POLLOUT | POLLERR | POLLHUP)) {
-      ssize_t w = ::write(in.get(), input.data() + written, input.size() - written);
+      ssize_t w = linux_::kernel().write(in.get(), input.data() + written, input.size() - written);
       if (w < 0 && (errno == EAGAIN || errno == EINTR)) continue;
       // A hook that does not read its stdin (EPIPE: it closed it or exited) is fine.
       written = w > 0 ? written + static_cast<size_t>(w) : input.size();
@@ -51,7 +52,7 @@ bool pump(int pidfd, linux_::Fd& in, int out_fd, const std::string& input, std::
     }
     if (fds[1].revents & (POLLIN | POLLHUP)) {
       char buf[4096];
-      ssize_t r = ::read(out_fd, buf, sizeof(buf));
+      ssize_t r = linux_::kernel().read(out_fd, buf, sizeof(buf));
       if (r > 0 && output.size() < 64 * 1024) output.append(buf, static_cast<size_t>(r));
       if (r <= 0) out_open = false;
     }
@@ -70,18 +71,20 @@ bool pump(int pidfd, linux_::Fd& in, int out_fd, const std::string& input, std::
   int err_fd = out_fd;
   // Lifted above stdio first: a pipe end that landed on 0-2 would otherwise be overwritten,
   // or kept close-on-exec by a dup2 onto itself.
-  int in = ::fcntl(in_fd, F_DUPFD, 3);
-  int out = ::fcntl(out_fd, F_DUPFD, 3);
-  if (in >= 0 && out >= 0 && ::dup2(in, 0) == 0 && ::dup2(out, 1) == 1 && ::dup2(out, 2) == 2) {
+  linux_::Kernel& k = linux_::kernel();
+  int in = k.fcntl(in_fd, F_DUPFD, 3);
+  int out = k.fcntl(out_fd, F_DUPFD, 3);
+  if (in >= 0 && out >= 0 && k.dup3(in, 0, 0) == 0 && k.dup3(out, 1, 0) == 1 &&
+      k.dup3(out, 2, 0) == 2) {
     err_fd = 1;
     linux_::close_fds_from(3);
     ::signal(SIGPIPE, SIG_DFL);
     step = "chdir to ";
     arg = cwd;
-    if (!cwd || ::chdir(cwd) == 0) {
+    if (!cwd || k.chdir(cwd) == 0) {
       step = "exec";
       arg = "";
-      ::execve(path, argv, envp);
+      k.execve(path, argv, envp);
     }
   }
   char msg[512];
@@ -109,34 +112,67 @@ class IgnoreSigpipe {
   struct sigaction saved_ {};
 };
 
+// Kills and reaps a hook child that a failure left behind (its pipes closed, a wait that
+// failed); wait() reaps it on the good path.
+class HookReaper {
+ public:
+  HookReaper(pid_t pid, int pidfd) : pid_(pid), pidfd_(pidfd) {}
+  HookReaper(const HookReaper&) = delete;
+  HookReaper& operator=(const HookReaper&) = delete;
+  int wait() {
+    int status = 0;
+    linux_::sys::waitpid(pid_, &status, 0);
+    pid_ = -1;
+    return status;
+  }
+  ~HookReaper() {
+    if (pid_ <= 0) return;
+    // A destructor: nothing to report to; a child that could not be killed is not waited for.
+    if (linux_::kernel().pidfd_send_signal(pidfd_, SIGKILL) < 0 && errno != ESRCH &&
+        linux_::kernel().kill(pid_, SIGKILL) < 0) {
+      return;
+    }
+    int status;
+    while (linux_::kernel().waitpid(pid_, &status, 0) < 0 && errno == EINTR) {
+    }
+  }
+
+ private:
+  pid_t pid_;
+  int pidfd_;
+};
+
 }  // namespace
 
 void run_hook(const spec::Hook& hook, const std::string& state_json, const std::string& cwd) {
-  int in_pipe[2], out_pipe[2];
-  if (::pipe2(in_pipe, O_CLOEXEC) < 0 || ::pipe2(out_pipe, O_CLOEXEC) < 0) {
-    throw Error::sys("hook " + hook.path + ": pipe");
-  }
-  linux_::Fd in_r(in_pipe[0]), in_w(in_pipe[1]), out_r(out_pipe[0]), out_w(out_pipe[1]);
+  auto [in_r, in_w, out_r, out_w] = with_context("hook " + hook.path, [] {
+    auto [ir, iw] = linux_::sys::pipe2(O_CLOEXEC);
+    auto [or_, ow] = linux_::sys::pipe2(O_CLOEXEC);
+    return std::tuple{std::move(ir), std::move(iw), std::move(or_), std::move(ow)};
+  });
   std::vector<std::string> args =
       hook.args.empty() ? std::vector<std::string>{hook.path} : hook.args;
   auto argv = linux_::c_strings(args);
   auto envp = linux_::c_strings(hook.env);
   linux_::CloneArgs ca;
-  auto child = linux_::clone3(ca);
+  auto child =
+      with_context("hook " + hook.path + ": starting it", [&] { return linux_::clone3(ca); });
   if (child.pid == 0) {
     hook_child(in_r.get(), out_w.get(), cwd.empty() ? nullptr : cwd.c_str(), hook.path.c_str(),
                argv.data(), envp.data());
   }
   in_r.reset();
   out_w.reset();
-  ::fcntl(in_w.get(), F_SETFL, O_NONBLOCK);
+  HookReaper reaper(child.pid, child.pidfd.get());
   std::string output;
   int timeout = hook.timeout.value_or(0);
-  bool finished = pump(child.pidfd.get(), in_w, out_r.get(), state_json, output, timeout);
+  bool finished = with_context("hook " + hook.path, [&] {
+    // The state is fed between reads of the output: a full pipe must not block us.
+    linux_::sys::fcntl(in_w.get(), F_SETFL, O_NONBLOCK, "stdin pipe");
+    return pump(child.pidfd.get(), in_w, out_r.get(), state_json, output, timeout);
+  });
   if (!finished) linux_::pidfd_send_signal(child.pidfd.get(), SIGKILL);
-  int status = 0;
-  while (::waitpid(child.pid, &status, 0) < 0 && errno == EINTR) {
-  }
+  int status = with_context("hook " + hook.path, [&] { return reaper.wait(); });
   while (!output.empty() && output.back() == '\n') output.pop_back();
   std::string tail = output.empty() ? "" : " (output: " + output + ")";
   if (!finished) {

@@ -5,6 +5,7 @@
 #include <cstring>
 
 #include "hull/warn.hpp"
+#include "linux/kernel.hpp"
 
 namespace hull::linux_ {
 
@@ -24,9 +25,11 @@ void child_fail(const SyncSocket* sync, const char* msg) noexcept {
   } catch (...) {
   }
   const char prefix[] = "hull: ";
-  (void)!::write(2, prefix, sizeof(prefix) - 1);
-  (void)!::write(2, msg, std::strlen(msg));
-  (void)!::write(2, "\n", 1);
+  // The last resort: nothing is left to report a failure of these to.
+  Kernel& k = kernel();
+  (void)!k.write(2, prefix, sizeof(prefix) - 1);
+  (void)!k.write(2, msg, std::strlen(msg));
+  (void)!k.write(2, "\n", 1);
   ::_exit(1);
 }
 

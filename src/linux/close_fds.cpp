@@ -6,13 +6,15 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "linux/kernel.hpp"
+
 namespace hull::linux_ {
 namespace {
 
 // One pass over /proc/self/fd with getdents64; returns how many fds it closed (-1 when the
 // directory cannot be read). Closing while reading may skip entries, hence the caller loops.
 int close_pass(int first) noexcept {
-  int dir = ::open("/proc/self/fd", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  int dir = kernel().openat(AT_FDCWD, "/proc/self/fd", O_RDONLY | O_DIRECTORY | O_CLOEXEC, 0);
   if (dir < 0) return -1;
   alignas(8) char buf[4096];
   int closed = 0;
@@ -36,7 +38,8 @@ int close_pass(int first) noexcept {
 }  // namespace
 
 void close_fds_from(int first) noexcept {
-  if (::syscall(SYS_close_range, first, ~0U, 0) == 0) return;
+  if (kernel().close_range(static_cast<unsigned>(first), ~0U, 0) == 0) return;
+  // Kernels before 5.9: one close per descriptor found in /proc/self/fd.
   while (close_pass(first) > 0) {
   }
 }

@@ -86,6 +86,16 @@ class FaultKernel final : public Kernel {
         }
       }
     }
+    if constexpr (n == 2) {
+      if constexpr (std::is_same_v<std::tuple_element_t<0, Tuple>, int*>) {
+        if (name == "pipe2") {
+          int* fds = std::get<0>(args);
+          fds[0] = fake_fd();
+          fds[1] = fake_fd();
+          return 0;
+        }
+      }
+    }
     if constexpr (n == 3) {
       // write reports everything written; dup3 the descriptor asked for.
       if constexpr (std::is_integral_v<std::tuple_element_t<2, Tuple>>) {

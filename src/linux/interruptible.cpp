@@ -7,6 +7,7 @@
 
 #include "hull/error.hpp"
 #include "linux/fd.hpp"
+#include "linux/kernel.hpp"
 #include "linux/signals.hpp"
 
 namespace hull::linux_ {
@@ -38,12 +39,12 @@ short wait_interruptible(int fd, short events, const std::string& what) {
   if (!sfd) throw Error::sys("signalfd (waiting for " + what + ")");
   for (;;) {
     struct pollfd p[2] = {{fd, events, 0}, {sfd.get(), POLLIN, 0}};
-    if (::poll(p, 2, -1) < 0) {
+    if (kernel().poll(p, 2, -1) < 0) {
       if (errno == EINTR) continue;
       throw Error::sys("waiting for " + what);
     }
     struct signalfd_siginfo si;
-    if ((p[1].revents & POLLIN) && ::read(sfd.get(), &si, sizeof(si)) == sizeof(si)) {
+    if ((p[1].revents & POLLIN) && kernel().read(sfd.get(), &si, sizeof(si)) == sizeof(si)) {
       throw Error("interrupted by " + signal_name(static_cast<int>(si.ssi_signo)) +
                   " while waiting for " + what);
     }

@@ -2,6 +2,7 @@
 
 #include <fcntl.h>
 #include <grp.h>
+#include <poll.h>
 #include <sched.h>
 #include <sys/capability.h>
 #include <sys/ioctl.h>
@@ -181,6 +182,8 @@ class HostKernel final : public Kernel {
     return ::sendmsg(fd, msg, flags);
   }
   ssize_t recvmsg(int fd, msghdr* msg, int flags) override { return ::recvmsg(fd, msg, flags); }
+  int pipe2(int* fds, int flags) override { return ::pipe2(fds, flags); }
+  int poll(pollfd* fds, unsigned long n, int timeout) override { return ::poll(fds, n, timeout); }
 };
 
 HostKernel g_host;

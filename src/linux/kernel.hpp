@@ -24,6 +24,7 @@ struct open_how;
 struct mount_attr;
 struct sched_attr;
 struct sock_fprog;
+struct pollfd;
 union bpf_attr;
 typedef struct _cap_struct* cap_t;
 
@@ -130,7 +131,10 @@ namespace hull::linux_ {
   X(int, connect, socket, (int fd, const sockaddr* addr, socklen_t len), (fd, addr, len),          \
     "connect")                                                                                    \
   X(ssize_t, sendmsg, send, (int fd, const msghdr* msg, int flags), (fd, msg, flags), "sendmsg")   \
-  X(ssize_t, recvmsg, recv, (int fd, msghdr* msg, int flags), (fd, msg, flags), "recvmsg")
+  X(ssize_t, recvmsg, recv, (int fd, msghdr* msg, int flags), (fd, msg, flags), "recvmsg")     \
+  /* pipes and waits */                                                                          \
+  X(int, pipe2, open, (int* fds, int flags), (fds, flags), "pipe")                                \
+  X(int, poll, wait, (pollfd* fds, unsigned long n, int timeout), (fds, n, timeout), "poll")
 // clang-format on
 
 // The kinds a fault plan names; several calls share one (openat, openat2 and memfd_create

@@ -1,5 +1,6 @@
 #include "linux/proc.hpp"
 
+#include <errno.h>
 #include <fcntl.h>
 #include <unistd.h>
 
@@ -7,17 +8,25 @@
 #include <cstring>
 #include <string>
 
+#include "hull/error.hpp"
 #include "linux/fd.hpp"
+#include "linux/kernel.hpp"
 
 namespace hull::linux_ {
 
 std::optional<ProcStat> proc_stat(pid_t pid) {
   std::string path = "/proc/" + std::to_string(pid) + "/stat";
-  Fd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
-  if (!fd) return std::nullopt;
+  Fd fd(kernel().openat(AT_FDCWD, path.c_str(), O_RDONLY | O_CLOEXEC, 0));
+  // ENOENT: no such process; ESRCH: it exited while we looked.
+  if (!fd && (errno == ENOENT || errno == ESRCH)) return std::nullopt;
+  if (!fd) throw Error::sys("reading the state of process " + std::to_string(pid) + ": " + path);
   char buf[1024];
-  ssize_t n = ::read(fd.get(), buf, sizeof(buf) - 1);
-  if (n <= 0) return std::nullopt;
+  ssize_t n;
+  do {
+    n = kernel().read(fd.get(), buf, sizeof(buf) - 1);
+  } while (n < 0 && errno == EINTR);
+  if (n == 0 || (n < 0 && errno == ESRCH)) return std::nullopt;
+  if (n < 0) throw Error::sys("reading the state of process " + std::to_string(pid) + ": " + path);
   buf[n] = '\0';
   // comm may hold spaces and parentheses: fields restart after the last ')'.
   char* p = std::strrchr(buf, ')');

@@ -13,7 +13,8 @@ struct ProcStat {
   uint64_t start_time = 0;  // field 22, clock ticks since boot
 };
 
-// nullopt when the process does not exist.
+// nullopt when the process does not exist; throws hull::Error when its stat file cannot be
+// read for another reason (a process must not look dead because /proc failed).
 std::optional<ProcStat> proc_stat(pid_t pid);
 
 // True when pid exists, is not a zombie, and started at start_time (same process).

@@ -18,6 +18,7 @@
 
 #include "hull/error.hpp"
 #include "linux/fd.hpp"
+#include "linux/kernel.hpp"
 
 #ifndef MFD_EXEC
 #define MFD_EXEC 0x0010U
@@ -52,7 +53,7 @@ std::string_view subcommand(int argc, char** argv) {
 bool unwritable(int fd) {
   struct statvfs v;
   if (::fstatvfs(fd, &v) == 0 && (v.f_flag & ST_RDONLY)) return true;
-  int seals = ::fcntl(fd, F_GET_SEALS);
+  int seals = kernel().fcntl(fd, F_GET_SEALS, 0);
   return seals >= 0 && (seals & kSeals) == kSeals;
 }
 
@@ -65,22 +66,22 @@ bool is_view_of(int fd, const struct stat& self) {
 
 // Binds the binary read-only onto the placeholder leaf in dir. Under dir's lock.
 bool make_view(int self_fd, int dir, const std::string& leaf, const std::string& path) {
-  Fd placeholder(
-      ::openat(dir, leaf.c_str(), O_CREAT | O_EXCL | O_WRONLY | O_NOFOLLOW | O_CLOEXEC, 0500));
+  Fd placeholder(kernel().openat(dir, leaf.c_str(),
+                                 O_CREAT | O_EXCL | O_WRONLY | O_NOFOLLOW | O_CLOEXEC, 0500));
   if (!placeholder) return false;
   placeholder.reset();
   std::string source = "/proc/self/fd/" + std::to_string(self_fd);
-  if (::mount(source.c_str(), path.c_str(), nullptr, MS_BIND, nullptr) == 0) {
+  if (kernel().mount(source.c_str(), path.c_str(), nullptr, MS_BIND, nullptr) == 0) {
     // Unbindable: a container given an rbind of the host's /run must not get a copy of the
     // view that, holding CAP_SYS_ADMIN, it could remount read-write.
-    if (::mount(nullptr, path.c_str(), nullptr,
-                MS_BIND | MS_REMOUNT | MS_RDONLY | MS_NOSUID | MS_NODEV, nullptr) == 0 &&
-        ::mount(nullptr, path.c_str(), nullptr, MS_UNBINDABLE, nullptr) == 0) {
+    if (kernel().mount(nullptr, path.c_str(), nullptr,
+                       MS_BIND | MS_REMOUNT | MS_RDONLY | MS_NOSUID | MS_NODEV, nullptr) == 0 &&
+        kernel().mount(nullptr, path.c_str(), nullptr, MS_UNBINDABLE, nullptr) == 0) {
       return true;
     }
-    ::umount2(path.c_str(), MNT_DETACH);
+    kernel().umount2(path.c_str(), MNT_DETACH);
   }
-  ::unlinkat(dir, leaf.c_str(), 0);
+  kernel().unlinkat(dir, leaf.c_str(), 0);
   return false;
 }
 
@@ -94,12 +95,12 @@ void drop_stale_views(int dir, const std::string& keep) {
   while (auto* e = ::readdir(d)) {
     std::string name = e->d_name;
     if (name == "." || name == ".." || name == keep) continue;
-    Fd f(::openat(dir, name.c_str(), O_PATH | O_NOFOLLOW | O_CLOEXEC));
+    Fd f(kernel().openat(dir, name.c_str(), O_PATH | O_NOFOLLOW | O_CLOEXEC, 0));
     struct stat st;
     if (!f || ::fstat(f.get(), &st) < 0 || !S_ISREG(st.st_mode) || st.st_nlink != 0) continue;
     std::string path = std::string(kSelfViewDir) + "/" + name;
-    ::umount2(path.c_str(), MNT_DETACH | UMOUNT_NOFOLLOW);
-    ::unlinkat(dir, name.c_str(), 0);
+    kernel().umount2(path.c_str(), MNT_DETACH | UMOUNT_NOFOLLOW);
+    kernel().unlinkat(dir, name.c_str(), 0);
   }
   ::closedir(d);
 }
@@ -108,42 +109,42 @@ void drop_stale_views(int dir, const std::string& keep) {
 Fd open_view(int self_fd, const struct stat& self) {
   std::string leaf = std::to_string(self.st_dev) + "-" + std::to_string(self.st_ino);
   std::string path = std::string(kSelfViewDir) + "/" + leaf;
-  Fd view(::open(path.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC));
+  Fd view(kernel().openat(AT_FDCWD, path.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC, 0));
   if (view && is_view_of(view.get(), self)) return view;
   view.reset();
 
   // Slow path, once per binary: the directory must be ours alone, and one hull makes the view
   // while others wait on its lock and then find it.
-  if (::mkdir("/run/hull", 0700) < 0 && errno != EEXIST) return {};
-  if (::mkdir(kSelfViewDir, 0700) < 0 && errno != EEXIST) return {};
-  Fd dir(::open(kSelfViewDir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
+  if (kernel().mkdirat(AT_FDCWD, "/run/hull", 0700) < 0 && errno != EEXIST) return {};
+  if (kernel().mkdirat(AT_FDCWD, kSelfViewDir, 0700) < 0 && errno != EEXIST) return {};
+  Fd dir(
+      kernel().openat(AT_FDCWD, kSelfViewDir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC, 0));
   struct stat ds;
   if (!dir || ::fstat(dir.get(), &ds) < 0 || ds.st_uid != ::geteuid() || (ds.st_mode & 022)) {
     return {};
   }
   if (::flock(dir.get(), LOCK_EX) < 0) return {};
-  view.reset(::openat(dir.get(), leaf.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC));
+  view.reset(kernel().openat(dir.get(), leaf.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC, 0));
   if (view && is_view_of(view.get(), self)) return view;
   if (view) {
     // Left half made, or a placeholder whose mount lives in another mount namespace.
     view.reset();
-    ::umount2(path.c_str(), MNT_DETACH);
-    ::unlinkat(dir.get(), leaf.c_str(), 0);
+    kernel().umount2(path.c_str(), MNT_DETACH);
+    kernel().unlinkat(dir.get(), leaf.c_str(), 0);
   }
   drop_stale_views(dir.get(), leaf);
   if (!make_view(self_fd, dir.get(), leaf, path)) return {};
-  view.reset(::openat(dir.get(), leaf.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC));
+  view.reset(kernel().openat(dir.get(), leaf.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC, 0));
   if (view && is_view_of(view.get(), self)) return view;
   return {};
 }
 
 // A copy of the binary in a memfd sealed against every change.
 Fd sealed_copy(int self_fd, const struct stat& self) {
-  int fd = static_cast<int>(
-      syscall(SYS_memfd_create, "hull", MFD_CLOEXEC | MFD_ALLOW_SEALING | MFD_EXEC));
+  int fd = kernel().memfd_create("hull", MFD_CLOEXEC | MFD_ALLOW_SEALING | MFD_EXEC);
   if (fd < 0 && errno == EINVAL) {
     // Kernels before 6.3 know no MFD_EXEC; their memfds are executable anyway.
-    fd = static_cast<int>(syscall(SYS_memfd_create, "hull", MFD_CLOEXEC | MFD_ALLOW_SEALING));
+    fd = kernel().memfd_create("hull", MFD_CLOEXEC | MFD_ALLOW_SEALING);
   }
   if (fd < 0) throw Error::sys("protecting the hull binary: memfd_create");
   Fd copy(fd);
@@ -153,7 +154,7 @@ Fd sealed_copy(int self_fd, const struct stat& self) {
     if (n < 0 && errno == EINTR) continue;
     if (n <= 0) throw Error::sys("protecting the hull binary: copying it to a memfd");
   }
-  if (::fcntl(copy.get(), F_ADD_SEALS, kSeals) < 0) {
+  if (kernel().fcntl(copy.get(), F_ADD_SEALS, kSeals) < 0) {
     throw Error::sys("protecting the hull binary: sealing its memfd copy");
   }
   return copy;
@@ -166,9 +167,13 @@ bool clones_container_processes(int argc, char** argv) {
   return cmd == "create" || cmd == "run" || cmd == "exec";
 }
 
+bool reexecuted_protected() {
+  return ::getenv(kMarker) != nullptr;
+}
+
 void protect_self_exe(int argc, char** argv) {
   if (!clones_container_processes(argc, argv)) return;
-  Fd self(::open("/proc/self/exe", O_RDONLY | O_CLOEXEC));
+  Fd self(kernel().openat(AT_FDCWD, "/proc/self/exe", O_RDONLY | O_CLOEXEC, 0));
   if (!self) throw Error::sys("protecting the hull binary: opening /proc/self/exe");
   bool reexecuted = ::getenv(kMarker) != nullptr;
   ::unsetenv(kMarker);
@@ -181,7 +186,7 @@ void protect_self_exe(int argc, char** argv) {
   Fd target = open_view(self.get(), st);
   if (!target) target = sealed_copy(self.get(), st);
   ::setenv(kMarker, "1", 1);
-  syscall(SYS_execveat, target.get(), "", argv, environ, AT_EMPTY_PATH);
+  kernel().execveat(target.get(), "", argv, environ, AT_EMPTY_PATH);
   int err = errno;
   ::unsetenv(kMarker);
   throw Error::sys("protecting the hull binary: re-executing from its protected copy", err);

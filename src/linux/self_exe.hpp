@@ -17,4 +17,9 @@ void protect_self_exe(int argc, char** argv);
 // Whether argv's subcommand (after main.cpp's global options) is create, run or exec.
 bool clones_container_processes(int argc, char** argv);
 
+// Whether this process is protect_self_exe's re-execution (until protect_self_exe runs in it).
+// A test build that counts system calls starts counting there, not in the process that
+// re-executes.
+bool reexecuted_protected();
+
 }  // namespace hull::linux_

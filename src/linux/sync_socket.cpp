@@ -8,12 +8,13 @@
 
 #include "hull/error.hpp"
 #include "linux/interruptible.hpp"
+#include "linux/kernel.hpp"
 
 namespace hull::linux_ {
 
 void SyncSocket::pair(SyncSocket& a, SyncSocket& b) {
   int fds[2];
-  if (::socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, fds) < 0) {
+  if (kernel().socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, fds) < 0) {
     throw Error::sys("creating sync socket pair");
   }
   a.fd_.reset(fds[0]);
@@ -25,8 +26,12 @@ void SyncSocket::send(Msg type, const std::string& payload) const {
   uint32_t t = static_cast<uint32_t>(type);
   std::memcpy(buf.data(), &t, sizeof(t));
   std::memcpy(buf.data() + sizeof(t), payload.data(), payload.size());
+  struct iovec iov = {buf.data(), buf.size()};
+  struct msghdr msg {};
+  msg.msg_iov = &iov;
+  msg.msg_iovlen = 1;
   for (;;) {
-    if (::send(fd_.get(), buf.data(), buf.size(), MSG_NOSIGNAL) >= 0) return;
+    if (kernel().sendmsg(fd_.get(), &msg, MSG_NOSIGNAL) >= 0) return;
     if (errno != EINTR) throw Error::sys("sync socket send");
   }
 }
@@ -34,9 +39,13 @@ void SyncSocket::send(Msg type, const std::string& payload) const {
 std::optional<Message> SyncSocket::receive_or_eof() const {
   std::vector<char> buf(64 * 1024);
   wait_interruptible(fd_.get(), POLLIN, "the container init (create sync socket)");
+  struct iovec iov = {buf.data(), buf.size()};
+  struct msghdr msg {};
+  msg.msg_iov = &iov;
+  msg.msg_iovlen = 1;
   ssize_t n;
   do {
-    n = ::recv(fd_.get(), buf.data(), buf.size(), 0);
+    n = kernel().recvmsg(fd_.get(), &msg, 0);
   } while (n < 0 && errno == EINTR);
   if (n < 0) throw Error::sys("sync socket receive");
   if (n == 0) return std::nullopt;

@@ -1,6 +1,8 @@
 #include "linux/sys.hpp"
 
 #include <fcntl.h>
+#include <poll.h>
+#include <sys/stat.h>
 
 #include <cerrno>
 
@@ -155,6 +157,24 @@ Fd socket(int domain, int type, int protocol) {
   int fd = kernel().socket(domain, type, protocol);
   if (fd < 0) fail("socket", "");
   return Fd(fd);
+}
+
+std::pair<Fd, Fd> pipe2(int flags) {
+  int fds[2];
+  if (kernel().pipe2(fds, flags) != 0) fail("pipe", "");
+  return {Fd(fds[0]), Fd(fds[1])};
+}
+
+void mkfifo(const char* path, unsigned mode) {
+  if (kernel().mknodat(AT_FDCWD, path, S_IFIFO | mode, 0) != 0) fail("mkfifo", path);
+}
+
+int poll(pollfd* fds, unsigned long n, int timeout_ms, const char* what) {
+  for (;;) {
+    int rc = kernel().poll(fds, n, timeout_ms);
+    if (rc >= 0) return rc;
+    if (errno != EINTR) fail("poll", or_empty(what));
+  }
 }
 
 }  // namespace hull::linux_::sys

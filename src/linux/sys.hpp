@@ -8,6 +8,7 @@
 
 #include <string>
 #include <string_view>
+#include <utility>
 
 #include "linux/fd.hpp"
 #include "linux/kernel.hpp"
@@ -51,5 +52,12 @@ void dup2(int oldfd, int newfd);
 int fcntl(int fd, int cmd, long arg, const char* what);
 void ioctl(int fd, unsigned long request, void* arg, const char* what);
 Fd socket(int domain, int type, int protocol);
+
+// A pipe: {read end, write end}.
+std::pair<Fd, Fd> pipe2(int flags);
+// A fifo at path (mknodat S_IFIFO).
+void mkfifo(const char* path, unsigned mode);
+// Retries EINTR; what names the wait in errors. Returns poll's count (0: timed out).
+int poll(pollfd* fds, unsigned long n, int timeout_ms, const char* what);
 
 }  // namespace hull::linux_::sys
