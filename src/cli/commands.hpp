@@ -5,6 +5,7 @@
 
 #include <CLI/CLI.hpp>
 #include <string>
+#include <string_view>
 
 #include "cli/options.hpp"
 #include "container/events.hpp"
@@ -39,6 +40,8 @@ int features_command(const Options& o, const container::Globals& g);
 int update_command(const Options& o, const container::Globals& g);
 int events_command(const Options& o, const container::Globals& g);
 int ps_command(const Options& o, const container::Globals& g);
+// The handler of a subcommand by its name (not an alias); throws for one without a handler.
+Handler handler_of(std::string_view command);
 
 // The conversions, each throwing hull::Error that names the flag.
 container::Globals globals_of(const GlobalFlags& f);

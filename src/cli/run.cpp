@@ -27,13 +27,6 @@ const std::pair<std::string_view, Handler> kHandlers[] = {
     {"update", update_command}, {"events", events_command}, {"ps", ps_command},
 };
 
-Handler handler_of(std::string_view command) {
-  for (const auto& [name, handler] : kHandlers) {
-    if (name == command) return handler;
-  }
-  throw Error("no handler for the command \"" + std::string(command) + "\"");
-}
-
 // The command given: opens the log, then runs its handler.
 int run_command_line(const CLI::App& app, const Options& o) {
   log_setup(o.global.log_file, o.global.log_format, o.global.debug);
@@ -42,6 +35,13 @@ int run_command_line(const CLI::App& app, const Options& o) {
 }
 
 }  // namespace
+
+Handler handler_of(std::string_view command) {
+  for (const auto& [name, handler] : kHandlers) {
+    if (name == command) return handler;
+  }
+  throw Error("no handler for the command \"" + std::string(command) + "\"");
+}
 
 container::Globals globals_of(const GlobalFlags& f) {
   container::Globals g;
