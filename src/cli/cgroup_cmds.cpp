@@ -1,23 +1,17 @@
 // update, events, ps: the commands that work on a container's cgroup.
-#include <unistd.h>
-
 #include <limits>
 
 #include "cli/commands.hpp"
 #include "cli/numbers.hpp"
 #include "hull/error.hpp"
+#include "linux/files.hpp"
 
 namespace hull::cli {
 namespace {
 
+// events streams: each line is written at once, unbuffered.
 void write_stdout(const std::string& text) {
-  std::string_view rest = text;
-  while (!rest.empty()) {
-    ssize_t n = ::write(1, rest.data(), rest.size());
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) throw Error::sys("writing to stdout");
-    rest.remove_prefix(static_cast<size_t>(n));
-  }
+  linux_::write_all(1, text, "to stdout");
 }
 
 // runc's update flags: each is kept as text (UpdateFlags::values) until the command runs,

@@ -1,52 +1,16 @@
 // state, list, spec, pause, resume
-#include <fcntl.h>
-#include <unistd.h>
-
 #include <cstdio>
 
 #include "cli/commands.hpp"
 #include "container/lifecycle.hpp"
+#include "container/list.hpp"
 #include "hull/error.hpp"
-#include "linux/files.hpp"
-#include "spec/defaults.hpp"
-#include "state/record.hpp"
 
 namespace hull::cli {
 namespace {
 
 void print(const std::string& text) {
   std::fwrite(text.data(), 1, text.size(), stdout);
-}
-
-void print_table(const std::vector<container::ListEntry>& entries) {
-  std::vector<std::array<std::string, 6>> rows = {
-      {"ID", "PID", "STATUS", "BUNDLE", "CREATED", "OWNER"}};
-  for (const auto& e : entries) {
-    rows.push_back({e.record.id, std::to_string(e.status == "stopped" ? 0 : e.record.pid), e.status,
-                    e.record.bundle, e.record.created,
-                    e.record.owner.empty() ? "root" : e.record.owner});
-  }
-  std::array<size_t, 6> width{};
-  for (const auto& r : rows) {
-    for (size_t i = 0; i < r.size(); ++i) width[i] = std::max(width[i], r[i].size());
-  }
-  for (const auto& r : rows) {
-    std::string line;
-    for (size_t i = 0; i < r.size(); ++i) {
-      line += r[i];
-      if (i + 1 < r.size()) line += std::string(width[i] - r[i].size() + 4, ' ');
-    }
-    print(line + "\n");
-  }
-}
-
-void print_json(const std::vector<container::ListEntry>& entries) {
-  std::string out = "[";
-  for (size_t i = 0; i < entries.size(); ++i) {
-    if (i) out += ",";
-    out += state::oci_state_json(entries[i].record, entries[i].status, false);
-  }
-  print(out + "]\n");
 }
 
 }  // namespace
@@ -84,20 +48,16 @@ int state_command(const Options& o, const container::Globals& g) {
 int list_command(const Options& o, const container::Globals& g) {
   auto entries = container::list_containers(g);
   if (o.list.quiet) {
-    for (const auto& e : entries) print(e.record.id + "\n");
-  } else if (json_format(o.list.format)) {
-    print_json(entries);
+    print(container::list_ids(entries));
   } else {
-    print_table(entries);
+    print(json_format(o.list.format) ? container::list_json(entries)
+                                     : container::list_table(entries));
   }
   return 0;
 }
 
 int spec_command(const Options& o, const container::Globals&) {
-  std::string path = o.spec.bundle + "/config.json";
-  if (linux_::exists(path)) throw Error(path + " exists: remove it first");
-  linux_::write_file(path, spec::default_spec_json(o.spec.rootless, ::getuid(), ::getgid()), true,
-                     0644);
+  container::write_default_spec(o.spec.bundle, o.spec.rootless);
   return 0;
 }
 
