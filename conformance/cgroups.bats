@@ -340,6 +340,42 @@ kill_others() {
   kill_others
 }
 
+# hull::warn writes to --log in its format, and then nothing to stderr (stderr is the
+# container's stdio during create); runc's logrus does the same.
+@test "cgroups: with --log, the not-empty warning of create and the not-removed one of delete go to the log (text, json), not to stderr (as runc)" {
+  local path=/hull-conf-$CID-logged fmt log
+  other_process_in "$path"
+  cfg '.linux.cgroupsPath = $p' --arg p "$path"
+  for fmt in text json; do
+    log=$TEST_TMP/hull.$fmt
+    rt --log "$log" --log-format "$fmt" create -b "$BUNDLE" "$CID-$fmt" \
+      >"$TEST_TMP/out" 2>"$TEST_TMP/err" 3>&- || fail "create ($fmt): $(cat "$TEST_TMP/err")"
+    rt --log "$log" --log-format "$fmt" delete -f "$CID-$fmt" >>"$TEST_TMP/out" 2>>"$TEST_TMP/err" ||
+      fail "delete ($fmt): $(cat "$TEST_TMP/err")"
+    [ ! -s "$TEST_TMP/out" ] || fail "stdout ($fmt): $(cat "$TEST_TMP/out")"
+    [ ! -s "$TEST_TMP/err" ] || fail "stderr ($fmt): $(cat "$TEST_TMP/err")"
+    cat "$log"
+    if [ "$fmt" = json ]; then
+      jq -e -s 'all(.[]; has("level") and has("msg") and has("time"))' "$log"
+      jq -e -s 'any(.[]; .level == "warning" and (.msg | contains("cgroup is not empty: 1 process(es) found")))' "$log"
+      jq -e -s 'any(.[]; .level == "warning" and (.msg | contains("not removed")))' "$log"
+    else
+      grep -E '^time="[0-9T:.-]+Z" level=warning msg="container.s cgroup is not empty: 1 process\(es\) found"$' "$log"
+      grep -E '^time="[0-9T:.-]+Z" level=warning msg=".*not removed.*"$' "$log"
+    fi
+    ! rt state "$CID-$fmt" 2>/dev/null || fail "$CID-$fmt left behind"
+    kill -0 "$OTHER" || fail "delete -f killed a process that was not the container's"
+  done
+  if have_runc_reference; then
+    log=$TEST_TMP/runc.json
+    ref --log "$log" --log-format json create -b "$BUNDLE" "$RUNC_CID" >"$TEST_TMP/out" 2>"$TEST_TMP/err" 3>&-
+    cat "$log"
+    [ ! -s "$TEST_TMP/err" ] || fail "runc wrote to stderr (the reference changed): $(cat "$TEST_TMP/err")"
+    jq -e -s 'any(.[]; .level == "warning" and (.msg | contains("cgroup is not empty: 1 process(es) found")))' "$log"
+    ref delete --force "$RUNC_CID" 2>/dev/null
+  fi
+}
+
 @test "cgroups: cgroupsPath / is refused naming the field, before anything is made or killed" {
   cfg '.linux.cgroupsPath = "/"'
   run rt create -b "$BUNDLE" "$CID"

@@ -1,139 +1,21 @@
 // update, events, ps: the commands that work on a container's cgroup.
-#include <fcntl.h>
-#include <sys/wait.h>
-#include <unistd.h>
-
-#include <algorithm>
-#include <chrono>
 #include <limits>
-#include <map>
-#include <sstream>
 
-#include "cgroups/events.hpp"
-#include "cgroups/manager.hpp"
-#include "cgroups/stats.hpp"
-#include "cgroups/update.hpp"
 #include "cli/commands.hpp"
 #include "cli/numbers.hpp"
-#include "container/lifecycle.hpp"
 #include "hull/error.hpp"
-#include "json/limits.hpp"
-#include "linux/bounded_read.hpp"
-#include "linux/close_fds.hpp"
 #include "linux/files.hpp"
-#include "linux/proc.hpp"
-#include "linux/syscalls.hpp"
-#include "spec/parse.hpp"
-#include "state/store.hpp"
 
 namespace hull::cli {
 namespace {
 
-void print_line(const std::string& text) {
-  std::string line = text + "\n";
-  std::string_view rest = line;
-  while (!rest.empty()) {
-    ssize_t n = ::write(1, rest.data(), rest.size());
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) throw Error::sys("writing to stdout");
-    rest.remove_prefix(static_cast<size_t>(n));
-  }
+// events streams: each line is written at once, unbuffered.
+void write_stdout(const std::string& text) {
+  linux_::write_all(1, text, "to stdout");
 }
 
-// A container that is not stopped, with its cgroup. The state dir's lock is dropped at once:
-// events may run for hours and must not hold up kill or delete.
-struct Target {
-  state::Record record;
-  std::unique_ptr<cgroups::Manager> cgroup;
-};
-
-Target open_target(const container::Globals& g, const std::string& id) {
-  state::Store store(g.root);
-  auto dir = store.open(id);
-  Target t{dir.load(), nullptr};
-  if (container::status_of(t.record, dir) == "stopped") {
-    throw Error("container \"" + id + "\" is not running");
-  }
-  dir.unlock();
-  t.cgroup =
-      cgroups::reopen_manager(t.record.cgroup_path, t.record.cgroup_dirs, t.record.systemd_cgroup);
-  return t;
-}
-
-std::string read_input(const std::string& path) {
-  if (path == "-") return linux_::read_fd_bounded(0, json::kSpecBytes, "stdin");
-  return linux_::read_file_bounded(path, json::kSpecBytes, linux_::FileKind::kAny);
-}
-
-// The ps child: the pipe as stdout and stderr, no other fd of ours, then ps. Never returns.
-[[noreturn]] void ps_child(int out_fd, char* const* argv) noexcept {
-  // Lifted above stdio first so that dup2 never lands on itself (and keeps close-on-exec).
-  int out = ::fcntl(out_fd, F_DUPFD, 3);
-  if (out >= 0 && ::dup2(out, 1) == 1 && ::dup2(out, 2) == 2) {
-    linux_::close_fds_from(3);
-    ::execvp("ps", argv);
-  }
-  ::_exit(127);
-}
-
-// Runs the host's ps with args and returns what it printed.
-std::string run_ps(const std::vector<std::string>& args) {
-  int p[2];
-  if (::pipe2(p, O_CLOEXEC) < 0) throw Error::sys("pipe for ps");
-  linux_::Fd rd(p[0]), wr(p[1]);
-  std::vector<char*> argv;
-  argv.push_back(const_cast<char*>("ps"));
-  for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
-  argv.push_back(nullptr);
-  pid_t pid = ::fork();
-  if (pid < 0) throw Error::sys("fork for ps");
-  if (pid == 0) ps_child(wr.get(), argv.data());
-  wr.reset();
-  std::string out;
-  char buf[8192];
-  ssize_t n;
-  while ((n = ::read(rd.get(), buf, sizeof(buf))) != 0) {
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) break;
-    out.append(buf, static_cast<size_t>(n));
-  }
-  int status = 0;
-  ::waitpid(pid, &status, 0);
-  if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
-    throw Error("ps " + (args.empty() ? "" : args.front()) + " failed: " + out);
-  }
-  return out;
-}
-
-std::vector<std::string> fields_of(const std::string& line) {
-  std::vector<std::string> out;
-  std::stringstream ss(line);
-  std::string f;
-  while (ss >> f) out.push_back(f);
-  return out;
-}
-
-// The header and the rows of ps's output whose PID column is one of pids.
-void print_ps_table(const std::string& output, const std::vector<pid_t>& pids) {
-  std::stringstream in(output);
-  std::string header;
-  std::getline(in, header);
-  auto names = fields_of(header);
-  auto col = std::find(names.begin(), names.end(), "PID");
-  if (col == names.end()) throw Error("ps: couldn't find the PID field in ps output");
-  size_t index = static_cast<size_t>(col - names.begin());
-  print_line(header);
-  std::string line;
-  while (std::getline(in, line)) {
-    auto f = fields_of(line);
-    if (f.size() <= index) continue;
-    auto pid = static_cast<pid_t>(parse_int(f[index], "ps: PID column", 1, INT32_MAX));
-    if (std::find(pids.begin(), pids.end(), pid) != pids.end()) print_line(line);
-  }
-}
-
-// runc's update flags: each is kept as text until the command runs, then parsed by the one
-// checked parser so that a bad value is an error naming the flag (and lands in --log).
+// runc's update flags: each is kept as text (UpdateFlags::values) until the command runs,
+// then parsed by the one checked parser so that a bad value is an error naming the flag.
 struct UpdateFlag {
   const char* name;
   const char* help;
@@ -183,90 +65,67 @@ const UpdateFlag kUpdateFlags[] = {
      [](auto& f, auto& t, auto n) { f.blkio_weight = parse_int(t, n, 10, 1000); }},
 };
 
-void add_update(CLI::App& app, Context& ctx) {
-  static std::string id, resources;
-  static std::map<std::string, std::string> texts;
-  auto* up = app.add_subcommand("update", "change a container's resource limits");
-  up->add_option("id", id, "container id")->required();
-  up->add_option("-r,--resources", resources,
-                 "JSON linux resources from FILE or - (stdin); other flags are then ignored");
-  for (const auto& flag : kUpdateFlags) up->add_option(flag.name, texts[flag.name], flag.help);
-  up->callback(command(ctx, [&ctx, up] {
-    spec::LinuxResources r;
-    std::string origin;
-    if (!resources.empty()) {
-      std::string source = resources == "-" ? "stdin" : resources;
-      r = spec::parse_resources(read_input(resources), source);
-      cgroups::drop_zero_values(r);
-      origin = source + ": ";
-    } else {
-      cgroups::UpdateFlags f;
-      for (const auto& flag : kUpdateFlags) {
-        if (up->count(flag.name)) flag.apply(f, texts[flag.name], flag.name);
-      }
-      r = cgroups::resources_from_flags(f);
-      origin = "update: ";
-    }
-    Target t = open_target(ctx.globals, id);
-    t.cgroup->apply(r, origin, true);
-  }));
-}
-
-void add_events(CLI::App& app, Context& ctx) {
-  static std::string id, interval = "5s";
-  static bool stats = false;
-  auto* ev = app.add_subcommand("events", "print container stats and OOM events as JSON lines");
-  ev->add_option("id", id, "container id")->required();
-  ev->add_flag("--stats", stats, "print the stats once and exit");
-  ev->add_option("--interval", interval, "time between stats events")->capture_default_str();
-  ev->callback(command(ctx, [&ctx] {
-    auto every = parse_duration(interval, "--interval");
-    Target t = open_target(ctx.globals, id);
-    if (stats) {
-      print_line(cgroups::stats_event_json(id, t.cgroup->stats()));
-      return;
-    }
-    linux_::Fd pidfd = linux_::pidfd_open(t.record.pid);
-    // The pid may have been reused between the status check and the open.
-    if (!linux_::process_alive(t.record.pid, t.record.start_time)) return;
-    cgroups::watch_events(*t.cgroup, id, pidfd.get(), every, print_line);
-  }));
-}
-
-void add_ps(CLI::App& app, Context& ctx) {
-  static std::string format = "table";
-  auto* ps = app.add_subcommand("ps", "list the processes of a container: ps ID [ps options]");
-  ps->add_option("-f,--format", format, "table or json")->capture_default_str();
-  // Everything from the id on is ours to hand to ps ("ps ID -ef" must not parse -e -f).
-  ps->prefix_command();
-  ps->callback(command(ctx, [&ctx, ps] {
-    std::vector<std::string> rest = ps->remaining();
-    if (rest.empty()) throw Error("ps: missing the container id");
-    std::string id = rest.front();
-    rest.erase(rest.begin());
-    if (format != "table" && format != "json") {
-      throw Error("--format: expected table or json, got \"" + format + "\"");
-    }
-    Target t = open_target(ctx.globals, id);
-    auto pids = t.cgroup->pids();
-    if (format == "json") {
-      if (!rest.empty()) throw Error("ps: options for ps cannot be combined with --format json");
-      std::string out = "[";
-      for (size_t i = 0; i < pids.size(); ++i) out += (i ? "," : "") + std::to_string(pids[i]);
-      print_line(out + "]");
-      return;
-    }
-    if (rest.empty()) rest = {"-ef"};
-    print_ps_table(run_ps(rest), pids);
-  }));
-}
-
 }  // namespace
 
-void add_cgroup_commands(CLI::App& app, Context& ctx) {
-  add_update(app, ctx);
-  add_events(app, ctx);
-  add_ps(app, ctx);
+container::UpdateRequest update_request(const UpdateFlags& f) {
+  container::UpdateRequest r{f.id, f.resources, {}};
+  if (!r.resources_file.empty()) return r;  // the document wins; the flags are ignored
+  for (const auto& flag : kUpdateFlags) {
+    auto it = f.values.find(flag.name);
+    if (it != f.values.end()) flag.apply(r.flags, it->second, flag.name);
+  }
+  return r;
+}
+
+container::EventsRequest events_request(const EventsFlags& f) {
+  return {f.id, f.stats, parse_duration(f.interval, "--interval")};
+}
+
+container::PsRequest ps_request(const PsFlags& f) {
+  if (f.args.empty()) throw Error("ps: missing the container id");
+  container::PsFormat format =
+      json_format(f.format) ? container::PsFormat::kJson : container::PsFormat::kTable;
+  return {f.args.front(), format, {f.args.begin() + 1, f.args.end()}};
+}
+
+void bind_cgroup_commands(CLI::App& app, Options& o) {
+  auto* up = app.add_subcommand("update", "change a container's resource limits");
+  up->add_option("id", o.update.id, "container id")->required();
+  up->add_option("-r,--resources", o.update.resources,
+                 "JSON linux resources from FILE or - (stdin); other flags are then ignored");
+  for (const auto& flag : kUpdateFlags) {
+    std::string name = flag.name;
+    up->add_option_function<std::string>(
+        name, [&o, name](const std::string& v) { o.update.values[name] = v; }, flag.help);
+  }
+
+  auto* ev = app.add_subcommand("events", "print container stats and OOM events as JSON lines");
+  ev->add_option("id", o.events.id, "container id")->required();
+  ev->add_flag("--stats", o.events.stats, "print the stats once and exit");
+  ev->add_option("--interval", o.events.interval, "time between stats events")
+      ->capture_default_str();
+
+  auto* ps = app.add_subcommand("ps", "list the processes of a container: ps ID [ps options]");
+  ps->add_option("-f,--format", o.ps.format, "table or json")->capture_default_str();
+  // Everything from the id on is ours to hand to ps ("ps ID -ef" must not parse -e -f).
+  ps->prefix_command();
+  ps->parse_complete_callback([&o, ps] { o.ps.args = ps->remaining(); });
+}
+
+int update_command(const Options& o, const container::Globals& g) {
+  container::update_container(g, update_request(o.update));
+  return 0;
+}
+
+int events_command(const Options& o, const container::Globals& g) {
+  container::container_events(g, events_request(o.events),
+                              [](const std::string& line) { write_stdout(line + "\n"); });
+  return 0;
+}
+
+int ps_command(const Options& o, const container::Globals& g) {
+  write_stdout(container::container_ps(g, ps_request(o.ps)));
+  return 0;
 }
 
 }  // namespace hull::cli

@@ -1,33 +1,59 @@
-// Each file registers its subcommands on the app; the callback runs the command and sets the
-// exit code.
+// The commands: each family file binds its subcommands' flags into Options (parsing runs
+// nothing) and holds their handlers, which turn the flags into a container:: request and call
+// it. The conversions are public so that tests can check each flag without a container.
 #pragma once
 
 #include <CLI/CLI.hpp>
-#include <functional>
+#include <string>
+#include <string_view>
 
+#include "cli/options.hpp"
+#include "container/events.hpp"
+#include "container/exec.hpp"
 #include "container/options.hpp"
+#include "container/ps.hpp"
+#include "container/update.hpp"
 
 namespace hull::cli {
 
-struct Context {
-  container::Globals globals;
-  int exit_code = 0;
-  std::function<void()> prepare;  // opens the log once the global flags are known
-};
+// Registers the global flags and every subcommand on app, bound into o.
+void bind_options(CLI::App& app, Options& o);
+void bind_lifecycle_commands(CLI::App& app, Options& o);  // create start run kill delete
+void bind_query_commands(CLI::App& app, Options& o);      // state list spec pause resume
+void bind_cgroup_commands(CLI::App& app, Options& o);     // update events ps
+void bind_exec_commands(CLI::App& app, Options& o);       // exec features
 
-// Makes a subcommand's callback: prepares the context, then runs body.
-template <typename F>
-std::function<void()> command(Context& ctx, F body) {
-  return [&ctx, body] {
-    if (ctx.prepare) ctx.prepare();
-    body();
-  };
-}
+// The handlers: each runs its command with the parsed flags and returns the exit code.
+using Handler = int (*)(const Options& o, const container::Globals& g);
+int create_command(const Options& o, const container::Globals& g);
+int run_command(const Options& o, const container::Globals& g);
+int start_command(const Options& o, const container::Globals& g);
+int kill_command(const Options& o, const container::Globals& g);
+int delete_command(const Options& o, const container::Globals& g);
+int state_command(const Options& o, const container::Globals& g);
+int list_command(const Options& o, const container::Globals& g);
+int spec_command(const Options& o, const container::Globals& g);
+int pause_command(const Options& o, const container::Globals& g);
+int resume_command(const Options& o, const container::Globals& g);
+int exec_command(const Options& o, const container::Globals& g);
+int features_command(const Options& o, const container::Globals& g);
+int update_command(const Options& o, const container::Globals& g);
+int events_command(const Options& o, const container::Globals& g);
+int ps_command(const Options& o, const container::Globals& g);
+// The handler of a subcommand by its name (not an alias); throws for one without a handler.
+Handler handler_of(std::string_view command);
 
-void add_lifecycle_commands(CLI::App& app, Context& ctx);  // create start run kill delete
-void add_query_commands(CLI::App& app, Context& ctx);      // state list spec pause resume
-void add_cgroup_commands(CLI::App& app, Context& ctx);     // update events ps
-void add_exec_commands(CLI::App& app, Context& ctx);       // exec features
+// The conversions, each throwing hull::Error that names the flag.
+container::Globals globals_of(const GlobalFlags& f);
+container::CreateOptions create_options(const CreateFlags& f);
+container::RunOptions run_options(const RunFlags& f);
+container::ExecOptions exec_options(const ExecFlags& f);
+int kill_signal(const KillFlags& f);
+container::UpdateRequest update_request(const UpdateFlags& f);
+container::EventsRequest events_request(const EventsFlags& f);
+container::PsRequest ps_request(const PsFlags& f);
+// "table" or "json" (list and ps); throws naming --format otherwise.
+bool json_format(const std::string& format);
 
 // runc resolves --pid-file, --console-socket and --process against the caller's cwd.
 std::string absolute_path(const std::string& path);

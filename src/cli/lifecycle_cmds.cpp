@@ -1,6 +1,6 @@
 // create, start, run, kill, delete
 #include <limits.h>
-#include <stdlib.h>
+#include <unistd.h>
 
 #include "cli/commands.hpp"
 #include "cli/numbers.hpp"
@@ -12,24 +12,19 @@
 namespace hull::cli {
 namespace {
 
-// --preserve-fds as text, parsed when the command runs.
-std::string preserve_fds_text = "0";
-
-void add_create_flags(CLI::App* sub, container::CreateOptions& o) {
+void bind_create_flags(CLI::App* sub, CreateFlags& f) {
+  container::CreateOptions& o = f.create;
   sub->add_option("id", o.id, "container id")->required();
   sub->add_option("-b,--bundle", o.bundle, "bundle directory")->capture_default_str();
   sub->add_option("--pid-file", o.pid_file, "write the init's pid here");
   sub->add_option("--console-socket", o.console_socket, "unix socket that receives the pty master");
   sub->add_flag("--no-pivot", o.no_pivot, "use MS_MOVE + chroot instead of pivot_root");
   sub->add_flag("--no-new-keyring", o.no_new_keyring, "keep the caller's session keyring");
-  sub->add_option("--preserve-fds", preserve_fds_text, "pass N more fds (from 3) to the container");
+  sub->add_option("--preserve-fds", f.preserve_fds, "pass N more fds (from 3) to the container");
 }
 
-// Resolves the paths against the caller's cwd and parses the numbers.
-void finish(container::CreateOptions& o) {
-  o.preserve_fds = parse_preserve_fds(preserve_fds_text);
-  o.pid_file = absolute_path(o.pid_file);
-  o.console_socket = absolute_path(o.console_socket);
+void bind_no_subreaper(CLI::App* sub, CreateFlags& f) {
+  sub->add_flag("--no-subreaper", f.no_subreaper, "accepted for runc compatibility");
 }
 
 }  // namespace
@@ -46,48 +41,69 @@ std::string absolute_path(const std::string& p) {
   return std::string(cwd) + "/" + p;
 }
 
-void add_lifecycle_commands(CLI::App& app, Context& ctx) {
-  static container::CreateOptions create_opts;
+container::CreateOptions create_options(const CreateFlags& f) {
+  container::CreateOptions o = f.create;
+  o.preserve_fds = parse_preserve_fds(f.preserve_fds);
+  o.pid_file = absolute_path(o.pid_file);
+  o.console_socket = absolute_path(o.console_socket);
+  return o;
+}
+
+container::RunOptions run_options(const RunFlags& f) {
+  return {create_options(f.create), f.detach, f.keep};
+}
+
+int kill_signal(const KillFlags& f) {
+  return parse_signal(f.signal);
+}
+
+void bind_lifecycle_commands(CLI::App& app, Options& o) {
   auto* create = app.add_subcommand("create", "create a container from a bundle");
-  add_create_flags(create, create_opts);
-  // Static: CLI11 writes it while parsing, after this function has returned.
-  static bool no_subreaper = false;
-  create->add_flag("--no-subreaper", no_subreaper, "accepted for runc compatibility");
-  create->callback(command(ctx, [&ctx] {
-    finish(create_opts);
-    container::create_container(ctx.globals, create_opts, false);
-  }));
+  bind_create_flags(create, o.create);
+  bind_no_subreaper(create, o.create);
 
-  static container::RunOptions run_opts;
   auto* run = app.add_subcommand("run", "create and start a container, wait for it");
-  add_create_flags(run, run_opts.create);
-  run->add_flag("-d,--detach", run_opts.detach, "return once the container runs");
-  run->add_flag("--keep", run_opts.keep, "keep the container's state after it exits");
-  run->add_flag("--no-subreaper", no_subreaper, "accepted for runc compatibility");
-  run->callback(command(ctx, [&ctx] {
-    finish(run_opts.create);
-    ctx.exit_code = container::run_container(ctx.globals, run_opts);
-  }));
+  bind_create_flags(run, o.run.create);
+  run->add_flag("-d,--detach", o.run.detach, "return once the container runs");
+  run->add_flag("--keep", o.run.keep, "keep the container's state after it exits");
+  bind_no_subreaper(run, o.run.create);
 
-  static std::string id;
   auto* start = app.add_subcommand("start", "start a created container");
-  start->add_option("id", id, "container id")->required();
-  start->callback(command(ctx, [&ctx] { container::start_container(ctx.globals, id); }));
+  start->add_option("id", o.start.id, "container id")->required();
 
-  static std::string signal = "TERM";
-  static bool all = false;
   auto* kill = app.add_subcommand("kill", "send a signal to the container's init");
-  kill->add_option("id", id, "container id")->required();
-  kill->add_option("signal", signal, "name (TERM, SIGTERM) or number")->capture_default_str();
-  kill->add_flag("-a,--all", all, "signal every process in the container's cgroup");
-  kill->callback(command(
-      ctx, [&ctx] { container::kill_container(ctx.globals, id, parse_signal(signal), all); }));
+  kill->add_option("id", o.kill.id, "container id")->required();
+  kill->add_option("signal", o.kill.signal, "name (TERM, SIGTERM) or number")
+      ->capture_default_str();
+  kill->add_flag("-a,--all", o.kill.all, "signal every process in the container's cgroup");
 
-  static bool force = false;
   auto* del = app.add_subcommand("delete", "delete a stopped container");
-  del->add_option("id", id, "container id")->required();
-  del->add_flag("-f,--force", force, "kill a running container first");
-  del->callback(command(ctx, [&ctx] { container::delete_container(ctx.globals, id, force); }));
+  del->add_option("id", o.del.id, "container id")->required();
+  del->add_flag("-f,--force", o.del.force, "kill a running container first");
+}
+
+int create_command(const Options& o, const container::Globals& g) {
+  container::create_container(g, create_options(o.create), false);
+  return 0;
+}
+
+int run_command(const Options& o, const container::Globals& g) {
+  return container::run_container(g, run_options(o.run));
+}
+
+int start_command(const Options& o, const container::Globals& g) {
+  container::start_container(g, o.start.id);
+  return 0;
+}
+
+int kill_command(const Options& o, const container::Globals& g) {
+  container::kill_container(g, o.kill.id, kill_signal(o.kill), o.kill.all);
+  return 0;
+}
+
+int delete_command(const Options& o, const container::Globals& g) {
+  container::delete_container(g, o.del.id, o.del.force);
+  return 0;
 }
 
 }  // namespace hull::cli

@@ -4,6 +4,8 @@
 
 #include <CLI/CLI.hpp>
 #include <cstdio>
+#include <string_view>
+#include <utility>
 
 #include "cli/commands.hpp"
 #include "cli/log.hpp"
@@ -18,19 +20,65 @@ void print_error(const std::string& msg) {
   (void)!::write(2, line.data(), line.size());
 }
 
-// crun's global flag: systemd is --systemd-cgroup, disabled runs without any cgroup.
-void set_cgroup_manager(const std::string& m, container::Globals& g) {
-  if (m.empty() || m == "cgroupfs") return;
+const std::pair<std::string_view, Handler> kHandlers[] = {
+    {"create", create_command}, {"run", run_command},       {"start", start_command},
+    {"kill", kill_command},     {"delete", delete_command}, {"state", state_command},
+    {"list", list_command},     {"spec", spec_command},     {"pause", pause_command},
+    {"resume", resume_command}, {"exec", exec_command},     {"features", features_command},
+    {"update", update_command}, {"events", events_command}, {"ps", ps_command},
+};
+
+// The command given: opens the log, then runs its handler.
+int run_command_line(const CLI::App& app, const Options& o) {
+  log_setup(o.global.log_file, o.global.log_format, o.global.debug);
+  container::Globals g = globals_of(o.global);
+  return handler_of(app.get_subcommands().front()->get_name())(o, g);
+}
+
+}  // namespace
+
+Handler handler_of(std::string_view command) {
+  for (const auto& [name, handler] : kHandlers) {
+    if (name == command) return handler;
+  }
+  throw Error("no handler for the command \"" + std::string(command) + "\"");
+}
+
+container::Globals globals_of(const GlobalFlags& f) {
+  container::Globals g;
+  g.root = f.root;
+  g.systemd_cgroup = f.systemd_cgroup;
+  g.debug = log_debug;
+  // crun's global flag: systemd is --systemd-cgroup, disabled runs without any cgroup.
+  const std::string& m = f.cgroup_manager;
   if (m == "systemd") {
     g.systemd_cgroup = true;
   } else if (m == "disabled") {
     g.no_cgroup = true;
-  } else {
+  } else if (!m.empty() && m != "cgroupfs") {
     throw Error("--cgroup-manager: expected cgroupfs, systemd or disabled, got \"" + m + "\"");
   }
+  return g;
 }
 
-}  // namespace
+void bind_options(CLI::App& app, Options& o) {
+  app.require_subcommand(1);
+  app.set_version_flag("-v,--version",
+                       std::string("hull version ") + HULL_VERSION + "\nspec: 1.2.0");
+  GlobalFlags& g = o.global;
+  app.add_option("--root", g.root, "state directory")->capture_default_str();
+  app.add_option("--log", g.log_file, "log file (default: none)");
+  app.add_option("--log-format", g.log_format, "text or json")->capture_default_str();
+  app.add_flag("--debug", g.debug, "log debug messages");
+  app.add_flag("--systemd-cgroup", g.systemd_cgroup, "cgroupsPath is slice:prefix:name");
+  app.add_option("--rootless", g.rootless, "accepted for runc compatibility");
+  app.add_option("--criu", g.criu, "accepted for runc compatibility");
+  app.add_option("--cgroup-manager", g.cgroup_manager, "crun's: cgroupfs, systemd or disabled");
+  bind_lifecycle_commands(app, o);
+  bind_query_commands(app, o);
+  bind_exec_commands(app, o);
+  bind_cgroup_commands(app, o);
+}
 
 int run(int argc, char** argv) {
   try {
@@ -39,35 +87,12 @@ int run(int argc, char** argv) {
     print_error(e.message());
     return 1;
   }
-  Context ctx;
+  Options o;
   CLI::App app{"hull: an OCI runtime-spec container runtime", "hull"};
-  app.require_subcommand(1);
-  app.set_version_flag("-v,--version",
-                       std::string("hull version ") + HULL_VERSION + "\nspec: 1.2.0");
-  std::string log_file, log_format = "text", rootless = "auto", criu;
-  bool debug = false;
-  app.add_option("--root", ctx.globals.root, "state directory")->capture_default_str();
-  app.add_option("--log", log_file, "log file (default: none)");
-  app.add_option("--log-format", log_format, "text or json")->capture_default_str();
-  app.add_flag("--debug", debug, "log debug messages");
-  app.add_flag("--systemd-cgroup", ctx.globals.systemd_cgroup, "cgroupsPath is slice:prefix:name");
-  app.add_option("--rootless", rootless, "accepted for runc compatibility");
-  app.add_option("--criu", criu, "accepted for runc compatibility");
-  std::string cgroup_manager;
-  app.add_option("--cgroup-manager", cgroup_manager, "crun's: cgroupfs, systemd or disabled");
-
-  ctx.prepare = [&] {
-    log_setup(log_file, log_format, debug);
-    set_cgroup_manager(cgroup_manager, ctx.globals);
-  };
-  ctx.globals.debug = log_debug;
-  add_lifecycle_commands(app, ctx);
-  add_query_commands(app, ctx);
-  add_exec_commands(app, ctx);
-  add_cgroup_commands(app, ctx);
-
+  bind_options(app, o);
   try {
     app.parse(argc, argv);
+    return run_command_line(app, o);
   } catch (const CLI::ParseError& e) {
     // CLI11 prints the message (or the help or version, which succeed); a usage error exits
     // 1 as runc's does, not with CLI11's own code (106, 109, ...).
@@ -81,7 +106,6 @@ int run(int argc, char** argv) {
     print_error(e.what());
     return 1;
   }
-  return ctx.exit_code;
 }
 
 }  // namespace hull::cli

@@ -1,0 +1,77 @@
+#include "container/ps.hpp"
+
+#include <algorithm>
+#include <charconv>
+#include <sstream>
+
+#include "container/cgroup_target.hpp"
+#include "hull/error.hpp"
+#include "linux/program_output.hpp"
+
+namespace hull::container {
+namespace {
+
+std::vector<std::string> fields_of(const std::string& line) {
+  std::vector<std::string> out;
+  std::stringstream ss(line);
+  std::string f;
+  while (ss >> f) out.push_back(f);
+  return out;
+}
+
+pid_t pid_field(const std::string& text) {
+  int32_t pid = 0;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), pid);
+  if (ec != std::errc() || end != text.data() + text.size() || pid < 1) {
+    throw Error("ps: PID column: invalid value \"" + text + "\"");
+  }
+  return pid;
+}
+
+}  // namespace
+
+std::string ps_json(const std::vector<pid_t>& pids) {
+  std::string out = "[";
+  for (size_t i = 0; i < pids.size(); ++i) out += (i ? "," : "") + std::to_string(pids[i]);
+  return out + "]\n";
+}
+
+std::string filter_ps_table(const std::string& ps_output, const std::vector<pid_t>& pids) {
+  std::stringstream in(ps_output);
+  std::string header;
+  std::getline(in, header);
+  auto names = fields_of(header);
+  auto col = std::find(names.begin(), names.end(), "PID");
+  if (col == names.end()) throw Error("ps: couldn't find the PID field in ps output");
+  size_t index = static_cast<size_t>(col - names.begin());
+  std::string out = header + "\n";
+  std::string line;
+  while (std::getline(in, line)) {
+    auto f = fields_of(line);
+    if (f.size() <= index) continue;
+    if (std::find(pids.begin(), pids.end(), pid_field(f[index])) != pids.end()) {
+      out += line + "\n";
+    }
+  }
+  return out;
+}
+
+std::string container_ps(const Globals& g, const PsRequest& r) {
+  CgroupTarget t = open_cgroup_target(g, r.id);
+  auto pids = t.cgroup->pids();
+  if (r.format == PsFormat::kJson) {
+    if (!r.ps_args.empty()) throw Error("ps: options for ps cannot be combined with --format json");
+    return ps_json(pids);
+  }
+  std::vector<std::string> argv = {"ps"};
+  if (r.ps_args.empty()) {
+    argv.push_back("-ef");
+  } else {
+    argv.insert(argv.end(), r.ps_args.begin(), r.ps_args.end());
+  }
+  auto out = linux_::run_program(argv);
+  if (!out.ok) throw Error("ps " + argv[1] + " failed: " + out.text);
+  return filter_ps_table(out.text, pids);
+}
+
+}  // namespace hull::container
