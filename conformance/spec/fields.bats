@@ -72,6 +72,32 @@ spec.example" ]
   left_nothing "$ID"
 }
 
+@test "linux.sysctl: an ipc or uts key without its namespace is refused naming the key and the namespace (runc refuses both); nothing left" {
+  local host_shm host_domain
+  host_shm=$(cat /proc/sys/kernel/shmmni)
+  host_domain=$(cat /proc/sys/kernel/domainname)
+  cmd true
+  cfg '.linux.namespaces |= map(select(.type != "ipc")) | .linux.sysctl = {"kernel.shmmni": "1234"}'
+  run "$REFERENCE" --root "$STATE_ROOT/ref" run -b "$BUNDLE" "$ID-ref"
+  "$REFERENCE" --root "$STATE_ROOT/ref" delete -f "$ID-ref" >/dev/null 2>&1 || true
+  [ "$status" -ne 0 ]
+  run_ctr "$ID"
+  [ "$status" -ne 0 ]
+  [[ "$output" == *"/linux/sysctl/kernel.shmmni: an IPC sysctl needs an ipc namespace"* ]]
+  left_nothing "$ID"
+  cfg '.linux.namespaces |= map(select(.type != "uts")) | del(.hostname) |
+       .linux.sysctl = {"kernel.domainname": "spec.example"}'
+  run "$REFERENCE" --root "$STATE_ROOT/ref" run -b "$BUNDLE" "$ID-ref"
+  "$REFERENCE" --root "$STATE_ROOT/ref" delete -f "$ID-ref" >/dev/null 2>&1 || true
+  [ "$status" -ne 0 ]
+  run_ctr "$ID"
+  [ "$status" -ne 0 ]
+  [[ "$output" == *"/linux/sysctl/kernel.domainname: a UTS sysctl needs a uts namespace"* ]]
+  left_nothing "$ID"
+  [ "$(cat /proc/sys/kernel/shmmni)" = "$host_shm" ]
+  [ "$(cat /proc/sys/kernel/domainname)" = "$host_domain" ]
+}
+
 @test "linux.sysctl: a net.* key in a network namespace joined by path is allowed" {
   NETNS=hull-spec-$$
   ip netns add "$NETNS"
