@@ -53,15 +53,22 @@ uml_kill() {
   return 0
 }
 
+# uml_sh_quote WORD: WORD quoted for any POSIX sh (the guests' inits run `cmd` with dash,
+# which knows no $'...': printf %q's form for a newline)
+uml_sh_quote() {
+  local q="'\\''"
+  printf "'%s'" "${1//\'/$q}"
+}
+
 # uml_prepare XCHG CWD COMMAND ARGS...: writes the command for guest-init.sh (or any init
-# that follows its protocol) into XCHG: `cmd` is a shell script run in CWD.
+# that follows its protocol) into XCHG: `cmd` is a POSIX shell script run in CWD.
 uml_prepare() {
-  local xchg=$1 cwd=$2
+  local xchg=$1 cwd=$2 a
   shift 2
   {
-    echo "cd $(printf '%q' "$cwd") || exit 125"
+    echo "cd $(uml_sh_quote "$cwd") || exit 125"
     printf 'exec'
-    printf ' %q' "$@"
+    for a in "$@"; do printf ' %s' "$(uml_sh_quote "$a")"; done
     echo
   } >"$xchg/cmd"
   rm -f "$xchg/out" "$xchg/err" "$xchg/rc"
