@@ -198,10 +198,19 @@ devices_bundle() {
   echo "$dev" >"$WORK/throttled"
   local disk=/dev/block/$dev
   [ -e "$disk" ] || disk=/dev/$(basename "$(readlink -f "/sys/dev/block/$dev")")
-  sh -c "echo \$\$ >$CG/$ID/cgroup.procs && exec dd if=/dev/zero of=$disk bs=64k count=16 oflag=direct status=none" &
-  echo $! >"$WORK/dd.pid"
-  stuck() { [ "$(awk '{print $3}' "/proc/$(cat "$WORK/dd.pid")/stat")" = D ]; }
-  wait_for stuck
+  sh -c "echo \$\$ >$CG/$ID/cgroup.procs && exec dd if=/dev/zero of=$disk bs=64k count=16 oflag=direct status=none" \
+    2>"$WORK/dd.err" &
+  local dd=$!
+  echo "$dd" >"$WORK/dd.pid"
+  # until the writer sleeps in D (a writer that ended, say the disk refused it, fails at once)
+  local i st=""
+  for i in $(seq 600); do
+    read -r _ _ st _ <"/proc/$dd/stat" 2>/dev/null || fail "the writer ended: $(cat "$WORK/dd.err")"
+    [ "$st" != Z ] || fail "the writer ended: $(cat "$WORK/dd.err")"
+    [ "$st" = D ] && break
+    sleep 0.1
+  done
+  [ "$st" = D ] || fail "the writer never slept in D (state $st)"
   run rt pause "$ID"
   echo "$output"
   [ "$status" -ne 0 ]
