@@ -20,10 +20,11 @@ if ! why=$(uml_why_not); then
 fi
 cd "$root" || exit 1
 
-# selections (guest-suite.sh's format): the cgroup suites in one guest, the rest in the other
-groups=('cgroups/cgroups.bats'
+# selections (guest-suite.sh's format), halves of about equal time: the cgroup suites in one
+# guest, v2.bats and the lifecycle/exec cases in the other
+groups=('cgroups/cgroups.bats
+cgroups.bats|init is in|without cgroupsPath|relative cgroupsPath|cgroup-manager disabled'
   'v2/v2.bats
-cgroups.bats|init is in|without cgroupsPath|relative cgroupsPath|cgroup-manager disabled
 lifecycle.bats|create -> created|state is OCI|kill --all|run exits with the|delete of a running
 exec/exec.bats|joins every namespace|--cgroup runs|a paused container')
 if [ -n "${V2_SUITES:-}" ]; then
