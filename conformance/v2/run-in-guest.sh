@@ -55,21 +55,25 @@ pids=()
 n=0 rc=0
 for i in "${!groups[@]}"; do
   cat "$tmp/err.$i" >&2
+  bad=0
   while IFS= read -r line; do
     case $line in
       1..*) ;;
       "ok "* | "not ok "*)
         n=$((n + 1))
-        echo "$line" | sed -E "s/^(ok|not ok) [0-9]+/\\1 $n/" ;;
+        [[ $line == "not ok "* ]] && bad=1
+        [[ $line =~ ^(ok|not ok)\ [0-9]+(.*)$ ]] && line="${BASH_REMATCH[1]} $n${BASH_REMATCH[2]}"
+        echo "$line" ;;
       *) echo "$line" ;;
     esac
   done <"$tmp/out.$i"
   r=$(cat "$tmp/rc.$i" 2>/dev/null || echo 125)
-  if [ "$r" = 125 ]; then
-    n=$((n + 1))
-    echo "not ok $n v2: guest $((i + 1)) did not finish its cases (its console log is on stderr)"
-  fi
   [ "$r" = 0 ] || rc=1
+  # a guest that failed without a failing case (did not boot, its suite broke) is one
+  if [ "$r" != 0 ] && [ $bad = 0 ]; then
+    n=$((n + 1))
+    echo "not ok $n v2: guest $((i + 1)) ended with status $r (the guest's stderr and console log are on stderr)"
+  fi
 done
 echo "1..$n"
 exit $rc
