@@ -36,7 +36,7 @@ fi
 tmp=$(mktemp -d /tmp/hull-v2.XXXXXX) || exit 1
 pids=()
 # each run.sh ends its guest when it is ended
-trap '[ ${#pids[@]} = 0 ] || kill "${pids[@]}" 2>/dev/null; wait; rm -rf "$tmp"' EXIT
+trap 'trap "" INT TERM HUP; [ ${#pids[@]} = 0 ] || kill "${pids[@]}" 2>/dev/null; wait; rm -rf "$tmp"' EXIT
 trap 'exit 130' INT TERM HUP
 for i in "${!groups[@]}"; do
   # --disk: a real block device for io.max and the stuck-writer freeze case

@@ -30,8 +30,9 @@ if ! why=$(uml_why_not); then
 fi
 xchg=$(mktemp -d "${UML_XCHG_PARENT:-/tmp}/hull-uml.XXXXXX") || exit 125
 uml_pid=""
-# the guest goes with us (meson's timeout, ^C)
-trap 'uml_kill "$xchg"; rm -rf "$xchg"' EXIT
+# the guest goes with us (meson's timeout, ^C; a second signal must not cut this short:
+# timeout(1) signals the whole group, and a caller may signal us again)
+trap 'trap "" INT TERM HUP; uml_kill "$xchg"; rm -rf "$xchg"' EXIT
 trap 'exit 130' INT TERM HUP
 [ -n "$log" ] || log=$xchg/console.log
 uml_prepare "$xchg" "$PWD" "$@"
