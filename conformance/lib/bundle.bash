@@ -5,17 +5,26 @@ BUSYBOX_APPLETS=(sh ls cat echo sleep true false id mount umount readlink stat p
   test env hostname uname mkdir touch rm cut head tail wc tr printf pwd ln chmod dd tty stty)
 
 # make_bundle DIR: rootfs + config.json (terminal off, args /probe, hostname "conformance")
+# The rootfs is made once per bats run and copied (in the v2 suite's guest every process
+# start is dear).
 make_bundle() {
-  local dir=$1 rootfs=$1/rootfs
-  mkdir -p "$rootfs"/{bin,etc,proc,sys,dev,tmp,root}
-  cp "$BUSYBOX" "$rootfs/bin/busybox"
-  local a
-  for a in "${BUSYBOX_APPLETS[@]}"; do ln -s busybox "$rootfs/bin/$a"; done
-  cp "$PROBE" "$rootfs/probe"
-  chmod 1777 "$rootfs/tmp"
-  printf 'root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/:/bin/false\n' \
-    >"$rootfs/etc/passwd"
-  printf 'root:x:0:\nnogroup:x:65534:\n' >"$rootfs/etc/group"
+  local dir=$1 rootfs=$1/rootfs tpl=$1/rootfs
+  [ -z "${BATS_RUN_TMPDIR:-}" ] || tpl=$BATS_RUN_TMPDIR/conf-rootfs
+  if [ ! -e "$tpl.done" ]; then
+    rm -rf "$tpl"
+    mkdir -p "$tpl"/{bin,etc,proc,sys,dev,tmp,root}
+    cp "$BUSYBOX" "$tpl/bin/busybox"
+    local a
+    for a in "${BUSYBOX_APPLETS[@]}"; do ln -s busybox "$tpl/bin/$a"; done
+    cp "$PROBE" "$tpl/probe"
+    chmod 1777 "$tpl/tmp"
+    printf 'root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/:/bin/false\n' \
+      >"$tpl/etc/passwd"
+    printf 'root:x:0:\nnogroup:x:65534:\n' >"$tpl/etc/group"
+    [ "$tpl" = "$rootfs" ] || touch "$tpl.done"
+  fi
+  mkdir -p "$dir"
+  if [ "$tpl" != "$rootfs" ]; then cp -a "$tpl" "$rootfs" || fail "copying the rootfs to $rootfs"; fi
   (cd "$dir" && "$RUNTIME" spec) || fail "$RUNTIME_NAME spec failed in $dir"
   [ -s "$dir/config.json" ] || fail "$RUNTIME_NAME spec wrote no config.json"
   cfg '.process.terminal = false | .process.args = ["/probe"] | .hostname = "conformance"'

@@ -1,16 +1,10 @@
 #!/usr/bin/env bash
-# Runs inside the v2 guest: each selected bats file (with an optional --filter on the test
-# names) in turn, merged into one TAP stream numbered across them, the plan last. One
-# selection a line, "FILE" or "FILE|REGEX", FILE relative to CONFORMANCE_DIR; from V2_SUITES
-# when set (not empty), else the default below (the whole cgroup suites, the core of lifecycle and exec:
-# the guest is slow, so the rest of those runs on the host).
+# Runs inside a v2 guest (see run-in-guest.sh): each selected bats file (with an optional
+# --filter on the test names) in turn, merged into one TAP stream numbered across them, the
+# plan last. V2_SUITES holds the selection, one a line, "FILE" or "FILE|REGEX", FILE relative
+# to CONFORMANCE_DIR.
 set -uo pipefail
 conf=${CONFORMANCE_DIR:?}
-default='cgroups/cgroups.bats
-v2/v2.bats
-cgroups.bats|init is in|without cgroupsPath|relative cgroupsPath|cgroup-manager disabled
-lifecycle.bats|create -> created|state is OCI|kill --all|run exits with the|delete of a running
-exec/exec.bats|joins every namespace|--cgroup runs|a paused container'
 n=0 failed=0
 while IFS= read -r sel; do
   [ -n "$sel" ] || continue
@@ -25,10 +19,11 @@ while IFS= read -r sel; do
         n=$((n + 1))
         [[ $line == "not ok "* ]] && failed=1
         # bats numbers from 1 in each file: renumber across the files
-        echo "$line" | sed -E "s/^(ok|not ok) [0-9]+/\\1 $n/" ;;
+        [[ $line =~ ^(ok|not ok)\ [0-9]+(.*)$ ]] && line="${BASH_REMATCH[1]} $n${BASH_REMATCH[2]}"
+        echo "$line" ;;
       *) echo "$line" ;;
     esac
-  done < <(bats --tap "${filter[@]}" "$conf/$file" 2>&1)
-done <<<"${V2_SUITES:-$default}"
+  done < <(bats --tap --timing "${filter[@]}" "$conf/$file" 2>&1)
+done <<<"${V2_SUITES:?}"
 echo "1..$n"
 exit $failed

@@ -187,21 +187,33 @@ devices_bundle() {
   done
 }
 
-# a disk writer in the container's cgroup, stuck in uninterruptible sleep on a throttled disk:
+# a disk writer in the container's cgroup, stuck in uninterruptible sleep on a throttled disk
+# (1 MiB at 4 KiB/s: minutes, against the freeze's 10 s):
 # the freezer cannot reach it, so the cgroup never reports frozen
 @test "v2: pause of a cgroup that never reports frozen fails, thawed back, naming the cgroup" {
   local dev
   dev=$(test_blockdev) || skip "no block device (the v2 suite boots with --disk)"
-  make_bundle "$WORK/b" '["sleep","1000"]' "$(cgpath "$ID") | .linux.resources.blockIO={throttleWriteBpsDevice:[{major:${dev%:*},minor:${dev#*:},rate:4096}]}"
+  # (the writer joins the container's cgroup, so its device program must let it at the disk)
+  make_bundle "$WORK/b" '["sleep","1000"]' "$(cgpath "$ID") | .linux.resources.blockIO={throttleWriteBpsDevice:[{major:${dev%:*},minor:${dev#*:},rate:4096}]} |
+    .linux.resources.devices += [{allow:true,type:\"b\",major:${dev%:*},minor:${dev#*:},access:\"rw\"}]"
   rt create -b "$WORK/b" "$ID"
   rt start "$ID"
   echo "$dev" >"$WORK/throttled"
   local disk=/dev/block/$dev
   [ -e "$disk" ] || disk=/dev/$(basename "$(readlink -f "/sys/dev/block/$dev")")
-  sh -c "echo \$\$ >$CG/$ID/cgroup.procs && exec dd if=/dev/zero of=$disk bs=64k count=16 oflag=direct status=none" &
-  echo $! >"$WORK/dd.pid"
-  stuck() { [ "$(awk '{print $3}' "/proc/$(cat "$WORK/dd.pid")/stat")" = D ]; }
-  wait_for stuck
+  sh -c "echo \$\$ >$CG/$ID/cgroup.procs && exec dd if=/dev/zero of=$disk bs=1M count=1 oflag=direct status=none" \
+    2>"$WORK/dd.err" &
+  local dd=$!
+  echo "$dd" >"$WORK/dd.pid"
+  # until the writer sleeps in D (a writer that ended, say the disk refused it, fails at once)
+  local i st=""
+  for i in $(seq 600); do
+    read -r _ _ st _ <"/proc/$dd/stat" 2>/dev/null || fail "the writer ended: $(cat "$WORK/dd.err")"
+    [ "$st" != Z ] || fail "the writer ended: $(cat "$WORK/dd.err")"
+    [ "$st" = D ] && break
+    sleep 0.1
+  done
+  [ "$st" = D ] || fail "the writer never slept in D (state $st)"
   run rt pause "$ID"
   echo "$output"
   [ "$status" -ne 0 ]

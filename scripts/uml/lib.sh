@@ -27,24 +27,48 @@ uml_why_not() {
 # a path inside the guest; MEM: guest memory (512M, 1G); XCHG: the exchange directory, passed
 # to init as $hull_xchg; LOG: where the console goes. KERNEL ARGS of the form name=value
 # reach init as environment variables (guest-init.sh reads hull_keep). Status: linux.uml's.
+# linux.uml starts its own session: its pid (the session's, see uml_kill) goes to XCHG/uml.pid.
 uml_boot() {
   local root=$1 init=$2 mem=$3 xchg=$4 log=$5
   shift 5
   # stdin is /dev/null: nothing must wait for a console read; the kernel's own chatter is kept
   # short (quiet) and goes to LOG with the init's console output.
   "$UML_KERNEL" "mem=$mem" root=/dev/root rootfstype=hostfs "rootflags=$root" rw \
-    "init=$init" "hull_xchg=$xchg" con=null con0=fd:0,fd:1 quiet "$@" </dev/null >"$log" 2>&1
+    "init=$init" "hull_xchg=$xchg" con=null con0=fd:0,fd:1 quiet "$@" </dev/null >"$log" 2>&1 &
+  local pid=$!
+  echo "$pid" >"$xchg/uml.pid"
+  wait "$pid"
+  local rc=$?
+  # (gone: its pid may be reused)
+  rm -f "$xchg/uml.pid"
+  return $rc
+}
+
+# uml_kill XCHG: ends the guest uml_boot started with XCHG, with every process of it (each
+# guest process is a host process in linux.uml's process group).
+uml_kill() {
+  local pid
+  pid=$(cat "$1/uml.pid" 2>/dev/null) || return 0
+  [ -n "$pid" ] && kill -KILL -- "-$pid" 2>/dev/null
+  return 0
+}
+
+# uml_sh_quote WORD: WORD quoted for any POSIX sh (the guests' inits run `cmd` with dash,
+# which knows no $'...': printf %q's form for a newline)
+uml_sh_quote() {
+  local q="'\\''"
+  printf "'%s'" "${1//\'/$q}"
 }
 
 # uml_prepare XCHG CWD COMMAND ARGS...: writes the command for guest-init.sh (or any init
-# that follows its protocol) into XCHG: `cmd` is a shell script run in CWD.
+# that follows its protocol) into XCHG: `cmd` is a POSIX shell script run in CWD.
 uml_prepare() {
-  local xchg=$1 cwd=$2
+  local xchg=$1 cwd=$2 a
   shift 2
   {
-    echo "cd $(printf '%q' "$cwd") || exit 125"
+    echo "cd $(uml_sh_quote "$cwd") || exit 125"
     printf 'exec'
-    printf ' %q' "$@"
+    for a in "$@"; do printf ' %s' "$(uml_sh_quote "$a")"; done
     echo
   } >"$xchg/cmd"
   rm -f "$xchg/out" "$xchg/err" "$xchg/rc"

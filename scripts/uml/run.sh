@@ -30,8 +30,9 @@ if ! why=$(uml_why_not); then
 fi
 xchg=$(mktemp -d "${UML_XCHG_PARENT:-/tmp}/hull-uml.XXXXXX") || exit 125
 uml_pid=""
-# the guest goes with us (meson's timeout, ^C): linux.uml leads its own process group
-trap '[ -n "$uml_pid" ] && kill -KILL -- -"$uml_pid" 2>/dev/null; rm -rf "$xchg"' EXIT
+# the guest goes with us (meson's timeout, ^C; a second signal must not cut this short:
+# timeout(1) signals the whole group, and a caller may signal us again)
+trap 'trap "" INT TERM HUP; uml_kill "$xchg"; rm -rf "$xchg"' EXIT
 trap 'exit 130' INT TERM HUP
 [ -n "$log" ] || log=$xchg/console.log
 uml_prepare "$xchg" "$PWD" "$@"
@@ -44,9 +45,11 @@ fi
 # linux.uml keeps its memory in a file under TMPDIR: the host's /dev/shm when there is room
 TMPDIR=/dev/shm uml_boot / "$here/guest-init.sh" "$mem" "$xchg" "$log" "${args[@]}" &
 uml_pid=$!
-uml_stream "$xchg" "$uml_pid"
+# (waits, not foreground commands, so that a signal's trap runs at once)
+uml_stream "$xchg" "$uml_pid" &
 wait "$uml_pid"
 boot_rc=$?
+wait
 uml_result "$xchg" "$log" streamed
 rc=$?
 if [ $rc = 125 ] && [ $boot_rc != 0 ]; then
