@@ -14,9 +14,9 @@
 #include "hooks/hooks.hpp"
 #include "hull/error.hpp"
 #include "linux/child.hpp"
-#include "linux/files.hpp"
 #include "linux/syscalls.hpp"
 #include "process/credentials.hpp"
+#include "process/procfs.hpp"
 #include "process/sysctl.hpp"
 #include "process/terminal.hpp"
 #include "rootfs/rootfs.hpp"
@@ -220,7 +220,7 @@ void run_intermediate(const InitConfig& cfg) {
       std::string line =
           clock + " " + std::to_string(off.secs) + " " + std::to_string(off.nanosecs);
       with_context("config.json: /linux/timeOffsets/" + clock,
-                   [&] { linux_::write_file("/proc/self/timens_offsets", line); });
+                   [&] { process::write_proc("self/timens_offsets", line); });
     }
   }
   linux_::CloneArgs ca;
