@@ -267,17 +267,12 @@ ref_no_pivot() {
   shift
   ref "$sub" --no-pivot "$@"
 }
-probe_case_no_pivot() {
-  run_probe_with rt_no_pivot "$CID" test "$@"
-  PROBE_JSON=$TEST_TMP/probe.test.json
-  [ "$PROBE_RC" = 0 ] || fail "--no-pivot container exited $PROBE_RC under $RUNTIME_NAME"
-  jq -e . "$PROBE_JSON" >/dev/null || fail "probe output is not JSON: $(head -c 500 "$PROBE_JSON")"
-  if have_runc_reference; then
-    run_probe_with ref_no_pivot "$RUNC_CID" ref "$@"
-    [ "$PROBE_RC" = 0 ] || fail "--no-pivot container exited $PROBE_RC under runc"
-    compare_probes "$PROBE_JSON" "$TEST_TMP/probe.ref.json"
-  fi
+observe_no_pivot() {
+  local runner=$1
+  shift
+  observe_probe "${runner}_no_pivot" "$@"
 }
+probe_case_no_pivot() { probe_case_with observe_no_pivot "$@"; }
 
 # The default config's masked and readonly paths that exist on this kernel, as probe arguments.
 masked_and_readonly_args() {

@@ -1,5 +1,6 @@
-# Bundles and cleanup for the cgroup suite. RUNTIME (default HULL, else runc) runs the
-# containers; runc is the reference for the differential cases.
+# Kept only for conformance/v2/v2.bats (helpers G/H own it) until it loads lib/common and
+# lib/cgroups.bash like the cgroup suite (conformance/cgroups.bats); do not use it elsewhere.
+# RUNTIME (default HULL, else runc) runs the containers; runc is the reference.
 RUNTIME=${RUNTIME:-${HULL:-runc}}
 BUSYBOX=${BUSYBOX:-/bin/busybox}
 CG=/sys/fs/cgroup

@@ -1,40 +1,55 @@
-# Bundles for the conformance suites: a rootfs of busybox-static and the probe, and a
-# config.json from the runtime's own `spec`, edited with jq.
+# The one bundle builder of the conformance suites: a rootfs of busybox-static (every applet
+# it has) and the probe, and a config.json from the runtime's own `spec`, edited with jq.
+# Suites that need another config (spec/, net/, the cgroup suite) edit this one with cfg.
 
-BUSYBOX_APPLETS=(sh ls cat echo sleep true false id mount umount readlink stat ps kill grep
-  test env hostname uname mkdir touch rm cut head tail wc tr printf pwd ln chmod dd tty stty)
+# make_rootfs DIR: busybox with every applet in /bin, /probe (when PROBE is set), the usual
+# top-level dirs, /tmp 1777, and an /etc/passwd and /etc/group with root and nobody.
+make_rootfs() {
+  local rootfs=$1
+  mkdir -p "$rootfs"/{bin,etc,proc,sys,dev,tmp,root}
+  cp "$BUSYBOX" "$rootfs/bin/busybox"
+  # one process for all the links (a fork per applet costs seconds on a loaded machine)
+  "$BUSYBOX" --list | python3 -c '
+import os, sys
+for name in sys.stdin.read().split():
+    if name != "busybox" and not os.path.lexists(os.path.join(sys.argv[1], name)):
+        os.symlink("busybox", os.path.join(sys.argv[1], name))' "$rootfs/bin" ||
+    fail "linking the busybox applets in $rootfs/bin"
+  if [ -n "${PROBE:-}" ]; then cp "$PROBE" "$rootfs/probe"; fi
+  chmod 1777 "$rootfs/tmp"
+  printf 'root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/:/bin/false\n' \
+    >"$rootfs/etc/passwd"
+  printf 'root:x:0:\nnogroup:x:65534:\n' >"$rootfs/etc/group"
+}
 
 # make_bundle DIR: rootfs + config.json (terminal off, args /probe, hostname "conformance")
 # The rootfs is made once per bats run and copied (in the v2 suite's guest every process
 # start is dear).
 make_bundle() {
-  local dir=$1 rootfs=$1/rootfs tpl=$1/rootfs
+  local dir=$1 tpl=
   [ -z "${BATS_RUN_TMPDIR:-}" ] || tpl=$BATS_RUN_TMPDIR/conf-rootfs
-  if [ ! -e "$tpl.done" ]; then
-    rm -rf "$tpl"
-    mkdir -p "$tpl"/{bin,etc,proc,sys,dev,tmp,root}
-    cp "$BUSYBOX" "$tpl/bin/busybox"
-    local a
-    for a in "${BUSYBOX_APPLETS[@]}"; do ln -s busybox "$tpl/bin/$a"; done
-    cp "$PROBE" "$tpl/probe"
-    chmod 1777 "$tpl/tmp"
-    printf 'root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/:/bin/false\n' \
-      >"$tpl/etc/passwd"
-    printf 'root:x:0:\nnogroup:x:65534:\n' >"$tpl/etc/group"
-    [ "$tpl" = "$rootfs" ] || touch "$tpl.done"
+  if [ -n "$tpl" ]; then
+    if [ ! -e "$tpl.done" ]; then
+      rm -rf "$tpl"
+      make_rootfs "$tpl"
+      touch "$tpl.done"
+    fi
+    mkdir -p "$dir"
+    rm -rf "$dir/rootfs"
+    cp -a "$tpl" "$dir/rootfs" || fail "copying the rootfs to $dir/rootfs"
+  else
+    make_rootfs "$dir/rootfs"
   fi
-  mkdir -p "$dir"
-  if [ "$tpl" != "$rootfs" ]; then cp -a "$tpl" "$rootfs" || fail "copying the rootfs to $rootfs"; fi
+  rm -f "$dir/config.json"
   (cd "$dir" && "$RUNTIME" spec) || fail "$RUNTIME_NAME spec failed in $dir"
   [ -s "$dir/config.json" ] || fail "$RUNTIME_NAME spec wrote no config.json"
-  cfg '.process.terminal = false | .process.args = ["/probe"] | .hostname = "conformance"'
+  cfg_at "$dir" '.process.terminal = false | .process.args = ["/probe"] | .hostname = "conformance"'
 }
 
-# cfg FILTER [jq ARGS...]: edits $BUNDLE/config.json in place with a jq filter
-cfg() {
-  local filter=$1
-  shift
-  local f=$BUNDLE/config.json
+# cfg_at DIR FILTER [jq ARGS...]: edits DIR/config.json in place with a jq filter
+cfg_at() {
+  local f=$1/config.json filter=$2
+  shift 2
   jq "$@" "$filter" "$f" >"$f.new" || {
     rm -f "$f.new"
     fail "jq filter failed: $filter"
@@ -42,6 +57,9 @@ cfg() {
   }
   mv "$f.new" "$f"
 }
+
+# cfg FILTER [jq ARGS...]: edits $BUNDLE/config.json in place with a jq filter
+cfg() { cfg_at "$BUNDLE" "$@"; }
 
 # set_args ARG...: process.args
 set_args() { cfg '.process.args = $a' --argjson a "$(json_array "$@")"; }

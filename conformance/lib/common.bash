@@ -52,12 +52,6 @@ run_probe() {
   PROBE_JSON=$TEST_TMP/probe.test.json
 }
 
-# run_probe_ref [PROBE ARGS...]: the same bundle under runc (only when runc is present).
-run_probe_ref() {
-  run_probe_with ref "$RUNC_CID" ref "$@"
-  REF_JSON=$TEST_TMP/probe.ref.json
-}
-
 run_probe_with() {
   local runner=$1 id=$2 tag=$3
   shift 3
@@ -73,15 +67,20 @@ run_probe_with() {
 }
 
 # probe_case [PROBE ARGS...]: the whole differential: run under the runtime under test (must
-# succeed and print valid JSON), then under runc, and compare the fields that must agree.
-probe_case() {
-  run_probe "$@"
-  [ "$PROBE_RC" = 0 ] || fail "container exited $PROBE_RC under $RUNTIME_NAME"
-  jq -e . "$PROBE_JSON" >/dev/null || fail "probe output is not JSON: $(head -c 500 "$PROBE_JSON")"
+# succeed and print valid JSON), then under runc, and compare the fields that must agree
+# (same_as_runc with observe_probe, lib/compare.bash). Without runc only the first half.
+probe_case() { probe_case_with observe_probe "$@"; }
+
+# probe_case_with OBSERVE [PROBE ARGS...]: probe_case with another observer (e.g. one that
+# adds flags to the runners); OBSERVE takes observe_probe's arguments.
+probe_case_with() {
+  local observe=$1
+  shift
   if have_runc_reference; then
-    run_probe_ref "$@"
-    [ "$PROBE_RC" = 0 ] || fail "container exited $PROBE_RC under runc"
-    compare_probes "$PROBE_JSON" "$REF_JSON"
+    same_as_runc "$observe" "$@" || return 1
+    [ "$status" = 0 ] || fail "the probe failed under both runtimes: $output"
+  else
+    "$observe" rt "$CID" "$BUNDLE" "$@" >/dev/null
   fi
 }
 

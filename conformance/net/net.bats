@@ -3,9 +3,8 @@
 # network namespace acting as the host; the runtime, the hooks and every client run inside it,
 # so the machine's own interfaces, routes and firewall are never touched.
 
-load bundle
-
-RUNTIME=${RUNTIME:-${HULL:-runc}}
+load ../lib/common
+load helpers
 
 setup() {
   [ "$(id -u)" -eq 0 ] || skip "needs root"
@@ -49,7 +48,7 @@ in_container() { nsenter --net="/proc/$(container_pid "$1")/ns/net" "${@:2}"; }
 lease_ip() { jq -r --arg id "$1" ".[\$id].${2:-ipv4}" "$NET_STATE/e2e/leases.json"; }
 
 @test "a container gets an address, a default route and reaches its gateway over v4 and v6" {
-  make_bundle "$TMP/a" '["sleep", "300"]'
+  net_bundle "$TMP/a" '["sleep", "300"]'
   run_container a "$TMP/a"
   run in_container a ip -o addr show dev eth0
   [[ "$output" == *"10.66.0.2/24"* ]]
@@ -61,8 +60,8 @@ lease_ip() { jq -r --arg id "$1" ".[\$id].${2:-ipv4}" "$NET_STATE/e2e/leases.jso
 }
 
 @test "two containers on one network ping each other" {
-  make_bundle "$TMP/a" '["sleep", "300"]'
-  make_bundle "$TMP/b" '["sleep", "300"]'
+  net_bundle "$TMP/a" '["sleep", "300"]'
+  net_bundle "$TMP/b" '["sleep", "300"]'
   run_container a "$TMP/a"
   run_container b "$TMP/b"
   [ "$(lease_ip a)" != "$(lease_ip b)" ]
@@ -71,9 +70,9 @@ lease_ip() { jq -r --arg id "$1" ".[\$id].${2:-ipv4}" "$NET_STATE/e2e/leases.jso
 }
 
 @test "a published port answers from the host, on 127.0.0.1 and from another container" {
-  make_bundle "$TMP/web" '["httpd", "-f", "-p", "80", "-h", "/www"]' "" \
+  net_bundle "$TMP/web" '["httpd", "-f", "-p", "80", "-h", "/www"]' "" \
     '{"hull.net.ports": "8080:80/tcp"}'
-  make_bundle "$TMP/client" '["sleep", "300"]'
+  net_bundle "$TMP/client" '["sleep", "300"]'
   run_container web "$TMP/web"
   run_container client "$TMP/client"
   local i out=""
@@ -93,7 +92,7 @@ lease_ip() { jq -r --arg id "$1" ".[\$id].${2:-ipv4}" "$NET_STATE/e2e/leases.jso
 }
 
 @test "delete runs the poststop hook: veth, port mapping and lease are gone" {
-  make_bundle "$TMP/a" '["sleep", "300"]' "" '{"hull.net.ports": "8080:80"}'
+  net_bundle "$TMP/a" '["sleep", "300"]' "" '{"hull.net.ports": "8080:80"}'
   run_container a "$TMP/a"
   local veth
   veth=$(jq -r .a.veth "$NET_STATE/e2e/leases.json")
@@ -108,7 +107,7 @@ lease_ip() { jq -r --arg id "$1" ".[\$id].${2:-ipv4}" "$NET_STATE/e2e/leases.jso
 
 @test "20 containers created concurrently get 20 addresses; deleting them releases all" {
   local i pids=()
-  make_bundle "$TMP/c" '["sleep", "300"]'
+  net_bundle "$TMP/c" '["sleep", "300"]'
   for i in $(seq 20); do
     CONTAINERS+=("c$i")
     in_host "$RUNTIME" --root "$ROOT" create --bundle "$TMP/c" "c$i" </dev/null \
@@ -129,7 +128,7 @@ lease_ip() { jq -r --arg id "$1" ".[\$id].${2:-ipv4}" "$NET_STATE/e2e/leases.jso
 }
 
 @test "a malformed port annotation fails create with a clear error and leaves nothing" {
-  make_bundle "$TMP/a" '["sleep", "300"]' "" '{"hull.net.ports": "8080:http"}'
+  net_bundle "$TMP/a" '["sleep", "300"]' "" '{"hull.net.ports": "8080:http"}'
   run run_container a "$TMP/a"
   [ "$status" -ne 0 ]
   [[ "$output" == *"hull.net.ports"*"container port must be a number"* ]]
@@ -140,7 +139,7 @@ lease_ip() { jq -r --arg id "$1" ".[\$id].${2:-ipv4}" "$NET_STATE/e2e/leases.jso
 
 @test "a malformed network file fails create naming the file and field" {
   echo '{"subnet": "10.66.0.0/24", "mtu": "big"}' >"$NET_CONFIG"
-  make_bundle "$TMP/a" '["sleep", "300"]'
+  net_bundle "$TMP/a" '["sleep", "300"]'
   run run_container a "$TMP/a"
   [ "$status" -ne 0 ]
   [[ "$output" == *"$NET_CONFIG /mtu: must be an integer"* ]]
@@ -150,8 +149,8 @@ lease_ip() { jq -r --arg id "$1" ".[\$id].${2:-ipv4}" "$NET_STATE/e2e/leases.jso
 
 @test "an exhausted network refuses the next container and leaves nothing" {
   echo '{"name": "e2e", "bridge": "hbr0", "subnet": "10.66.0.0/30"}' >"$NET_CONFIG"
-  make_bundle "$TMP/a" '["sleep", "300"]'
-  make_bundle "$TMP/b" '["sleep", "300"]'
+  net_bundle "$TMP/a" '["sleep", "300"]'
+  net_bundle "$TMP/b" '["sleep", "300"]'
   run_container a "$TMP/a"
   run run_container b "$TMP/b"
   [ "$status" -ne 0 ]
@@ -163,7 +162,7 @@ lease_ip() { jq -r --arg id "$1" ".[\$id].${2:-ipv4}" "$NET_STATE/e2e/leases.jso
 @test "--network NAME from a config dir given through the hook's env, run as prestart" {
   mkdir -p "$TMP/networks"
   mv "$NET_CONFIG" "$TMP/networks/e2e.json"
-  make_bundle "$TMP/a" '["sleep", "300"]' '["--network", "e2e"]' '{"hull.net.ip": "10.66.0.42"}' \
+  net_bundle "$TMP/a" '["sleep", "300"]' '["--network", "e2e"]' '{"hull.net.ip": "10.66.0.42"}' \
     "[\"HULL_NET_CONFIG_DIR=$TMP/networks\", \"HULL_NET_STATE_DIR=$NET_STATE\"]"
   hooks_as_prestart "$TMP/a"
   run_container a "$TMP/a"
@@ -176,7 +175,7 @@ lease_ip() { jq -r --arg id "$1" ".[\$id].${2:-ipv4}" "$NET_STATE/e2e/leases.jso
 @test "resolv.conf and hosts are written when the bundle bind-mounts them" {
   echo '{"name": "e2e", "bridge": "hbr0", "subnet": "10.66.0.0/24", "dns": ["10.66.0.1"]}' \
     >"$NET_CONFIG"
-  make_bundle "$TMP/a" '["sleep", "300"]'
+  net_bundle "$TMP/a" '["sleep", "300"]'
   bind_etc_file "$TMP/a" hosts
   bind_etc_file "$TMP/a" resolv.conf
   run_container a "$TMP/a"
@@ -189,8 +188,8 @@ lease_ip() { jq -r --arg id "$1" ".[\$id].${2:-ipv4}" "$NET_STATE/e2e/leases.jso
 }
 
 @test "ls, inspect and gc: a stopped container's lease is released by gc" {
-  make_bundle "$TMP/a" '["sleep", "300"]'
-  make_bundle "$TMP/b" '["sleep", "300"]'
+  net_bundle "$TMP/a" '["sleep", "300"]'
+  net_bundle "$TMP/b" '["sleep", "300"]'
   run_container a "$TMP/a"
   run_container b "$TMP/b"
   mkdir -p "$TMP/networks"
@@ -218,7 +217,7 @@ lease_ip() { jq -r --arg id "$1" ".[\$id].${2:-ipv4}" "$NET_STATE/e2e/leases.jso
   printf '%*s' 100000 '' | tr ' ' '[' >"$TMP/deep.json"
   printf '%*s' 100000 '' | tr ' ' ']' >>"$TMP/deep.json"
   cp "$TMP/deep.json" "$NET_CONFIG"
-  make_bundle "$TMP/a" '["sleep", "300"]'
+  net_bundle "$TMP/a" '["sleep", "300"]'
   run run_container a "$TMP/a"
   [ "$status" -ne 0 ]
   [[ "$output" == *"$NET_CONFIG: JSON nested deeper than 1000 levels"* ]]
@@ -256,7 +255,7 @@ assert_refused_left_nothing() {
 
 @test "a bridge name held by a veth or lo is refused and that link is left as it was" {
   in_host ip link add hbr0 type veth peer name hbr0p
-  make_bundle "$TMP/b" '["sleep", "300"]'
+  net_bundle "$TMP/b" '["sleep", "300"]'
   run run_container b "$TMP/b"
   [ "$status" -ne 0 ]
   output=${output//\\\"/\"}  # runc quotes the hook's stderr
@@ -279,7 +278,7 @@ assert_refused_left_nothing() {
 }
 
 @test "subnets without room or on reserved ranges and bad gateways fail naming file and field" {
-  make_bundle "$TMP/b" '["sleep", "300"]'
+  net_bundle "$TMP/b" '["sleep", "300"]'
   local n=0 case field want
   while IFS='|' read -r case field want; do
     echo "{\"name\": \"e2e\", \"bridge\": \"hbr0\", $case}" >"$NET_CONFIG"
@@ -307,7 +306,7 @@ CASES
   mkdir -p "$TMP/networks"
   echo '{"bridge": "hbr1", "subnet": "10.66.0.0/16"}' >"$TMP/networks/wide.json"
   echo '{"bridge": "hbr0", "subnet": "10.66.0.0/24"}' >"$TMP/networks/e2e.json"
-  make_bundle "$TMP/b" '["sleep", "300"]' \
+  net_bundle "$TMP/b" '["sleep", "300"]' \
     "[\"--network\", \"e2e\", \"--config-dir\", \"$TMP/networks\", \"--state-dir\", \"$NET_STATE\"]"
   run run_container b "$TMP/b"
   [ "$status" -ne 0 ]
@@ -328,8 +327,8 @@ CASES
 }
 
 @test "a host port held by another container is refused naming the port, protocol and container" {
-  make_bundle "$TMP/a" '["sleep", "300"]' "" '{"hull.net.ports": "8080:80/tcp,127.0.0.1:5353:53/udp"}'
-  make_bundle "$TMP/b" '["sleep", "300"]' "" '{"hull.net.ports": "9090:90,127.0.0.1:5353:53/udp"}'
+  net_bundle "$TMP/a" '["sleep", "300"]' "" '{"hull.net.ports": "8080:80/tcp,127.0.0.1:5353:53/udp"}'
+  net_bundle "$TMP/b" '["sleep", "300"]' "" '{"hull.net.ports": "9090:90,127.0.0.1:5353:53/udp"}'
   run_container a "$TMP/a"
   run run_container b "$TMP/b"
   [ "$status" -ne 0 ]
@@ -348,7 +347,7 @@ table inet hull {
   map ports4 { type inet_proto . inet_service : ipv4_addr . inet_service; elements = { tcp . 8080 : 10.9.9.9 . 80 } }
 }
 NFT
-  make_bundle "$TMP/b" '["sleep", "300"]' "" '{"hull.net.ports": "8080:80"}'
+  net_bundle "$TMP/b" '["sleep", "300"]' "" '{"hull.net.ports": "8080:80"}'
   run run_container b "$TMP/b"
   [ "$status" -ne 0 ]
   [[ "$output" == *"connecting container b to network e2e: nftables:"* ]]
@@ -358,8 +357,8 @@ NFT
 }
 
 @test "an address already leased to another container is refused naming it and leaves nothing" {
-  make_bundle "$TMP/a" '["sleep", "300"]'
-  make_bundle "$TMP/b" '["sleep", "300"]' "" '{"hull.net.ip": "10.66.0.2"}'
+  net_bundle "$TMP/a" '["sleep", "300"]'
+  net_bundle "$TMP/b" '["sleep", "300"]' "" '{"hull.net.ip": "10.66.0.2"}'
   run_container a "$TMP/a"
   run run_container b "$TMP/b"
   [ "$status" -ne 0 ]

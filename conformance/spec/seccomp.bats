@@ -2,6 +2,7 @@
 # linux.seccomp: engine profiles, every action, errno returns, argument comparisons, flags,
 # the notify listener, and the filter being loaded after the runtime's own work.
 
+load ../lib/common
 load helpers
 
 setup() { spec_setup; }
@@ -9,8 +10,8 @@ teardown() { spec_teardown; }
 
 @test "docker's default profile: busybox runs, unshare and mount get EPERM (as with runc)" {
   use_profile docker-run-true
-  cmd sh -c 'echo up; unshare -m true 2>&1; echo unshare=$?; mkdir -p /m; mount -t tmpfs t /m 2>&1; echo mount=$?; grep ^Seccomp: /proc/self/status'
-  same_as_reference "$ID"
+  set_args sh -c 'echo up; unshare -m true 2>&1; echo unshare=$?; mkdir -p /m; mount -t tmpfs t /m 2>&1; echo mount=$?; grep ^Seccomp: /proc/self/status'
+  same_as_runc --copy observe_run
   [ "$status" -eq 0 ]
   [[ "$output" == *"up"* ]]
   [[ "$output" == *"Operation not permitted"* ]]
@@ -21,8 +22,8 @@ teardown() { spec_teardown; }
 
 @test "podman's default profile (defaultErrnoRet 38): busybox runs, unshare is refused" {
   use_profile podman-run-true
-  cmd sh -c 'echo up; unshare -m true 2>&1; echo unshare=$?'
-  same_as_reference "$ID"
+  set_args sh -c 'echo up; unshare -m true 2>&1; echo unshare=$?'
+  same_as_runc --copy observe_run
   [ "$status" -eq 0 ]
   [[ "$output" == *"up"* ]]
   [[ "$output" == *"unshare=1"* ]]
@@ -33,8 +34,8 @@ teardown() { spec_teardown; }
   # Drop mkdir/mkdirat from the allow list: they fall to the default, EOPNOTSUPP (95).
   cfg '.linux.seccomp.defaultErrnoRet = 95 |
        .linux.seccomp.syscalls |= map(.names -= ["mkdir", "mkdirat"])'
-  cmd sh -c 'mkdir /newdir 2>&1; echo mkdir=$?; ls / >/dev/null; echo ls=$?'
-  same_as_reference "$ID"
+  set_args sh -c 'mkdir /newdir 2>&1; echo mkdir=$?; ls / >/dev/null; echo ls=$?'
+  same_as_runc --copy observe_run
   [[ "$output" == *"Operation not supported"* ]]
   [[ "$output" == *"mkdir=1"* ]]
   [[ "$output" == *"ls=0"* ]]
@@ -43,8 +44,8 @@ teardown() { spec_teardown; }
 @test "SCMP_ACT_ERRNO with errnoRet on one syscall; the rest allowed" {
   cfg '.linux.seccomp = {defaultAction: "SCMP_ACT_ALLOW", syscalls: [
         {names: ["mkdir", "mkdirat"], action: "SCMP_ACT_ERRNO", errnoRet: 18}]}'
-  cmd sh -c 'mkdir /x 2>&1; echo mkdir=$?; touch /y; echo touch=$?'
-  same_as_reference "$ID"
+  set_args sh -c 'mkdir /x 2>&1; echo mkdir=$?; touch /y; echo touch=$?'
+  same_as_runc --copy observe_run
   [[ "$output" == *"Invalid cross-device link"* ]]
   [[ "$output" == *"mkdir=1"* ]]
   [[ "$output" == *"touch=0"* ]]
@@ -53,8 +54,8 @@ teardown() { spec_teardown; }
 @test "SCMP_ACT_ERRNO without errnoRet means EPERM" {
   cfg '.linux.seccomp = {defaultAction: "SCMP_ACT_ALLOW", syscalls: [
         {names: ["mkdir", "mkdirat"], action: "SCMP_ACT_ERRNO"}]}'
-  cmd sh -c 'mkdir /x 2>&1; echo mkdir=$?'
-  same_as_reference "$ID"
+  set_args sh -c 'mkdir /x 2>&1; echo mkdir=$?'
+  same_as_runc --copy observe_run
   [[ "$output" == *"Operation not permitted"* ]]
 }
 
@@ -65,8 +66,8 @@ teardown() { spec_teardown; }
          args: [{index: 1, value: 2048, valueTwo: 2048, op: "SCMP_CMP_MASKED_EQ"}]},
         {names: ["fchmodat"], action: "SCMP_ACT_ERRNO", errnoRet: 1,
          args: [{index: 2, value: 2048, valueTwo: 2048, op: "SCMP_CMP_MASKED_EQ"}]}]}'
-  cmd sh -c 'touch /f; chmod 755 /f; echo plain=$?; chmod 4755 /f 2>/dev/null; echo suid=$?; stat -c %a /f'
-  same_as_reference "$ID"
+  set_args sh -c 'touch /f; chmod 755 /f; echo plain=$?; chmod 4755 /f 2>/dev/null; echo suid=$?; stat -c %a /f'
+  same_as_runc --copy observe_run
   [[ "$output" == *"plain=0"* ]]
   [[ "$output" == *"suid=1"* ]]
   [[ "$output" == *"755"* ]]
@@ -79,8 +80,8 @@ teardown() { spec_teardown; }
          args: [{index: 1, value: 10, op: "SCMP_CMP_EQ"}]},
         {names: ["kill"], action: "SCMP_ACT_ERRNO", errnoRet: 22,
          args: [{index: 1, value: 20, op: "SCMP_CMP_GT"}]}]}'
-  cmd sh -c 'trap "" USR1 USR2; kill -0 $$; echo zero=$?; kill -USR1 $$ 2>/dev/null; echo usr1=$?; kill -28 $$ 2>&1; echo winch=$?'
-  same_as_reference "$ID"
+  set_args sh -c 'trap "" USR1 USR2; kill -0 $$; echo zero=$?; kill -USR1 $$ 2>/dev/null; echo usr1=$?; kill -28 $$ 2>&1; echo winch=$?'
+  same_as_runc --copy observe_run
   [[ "$output" == *"zero=0"* ]]
   [[ "$output" == *"usr1=1"* ]]
   [[ "$output" == *"winch=1"* ]]
@@ -90,8 +91,8 @@ teardown() { spec_teardown; }
   cfg '.linux.seccomp = {defaultAction: "SCMP_ACT_ALLOW", syscalls: [
         {names: ["kill"], action: "SCMP_ACT_ERRNO", errnoRet: 1,
          args: [{index: 1, value: 10, op: "SCMP_CMP_EQ"}, {index: 1, value: 12, op: "SCMP_CMP_EQ"}]}]}'
-  cmd sh -c 'trap "" USR1 USR2; kill -USR1 $$ 2>/dev/null; echo usr1=$?; kill -USR2 $$ 2>/dev/null; echo usr2=$?; kill -0 $$; echo zero=$?'
-  same_as_reference "$ID"
+  set_args sh -c 'trap "" USR1 USR2; kill -USR1 $$ 2>/dev/null; echo usr1=$?; kill -USR2 $$ 2>/dev/null; echo usr2=$?; kill -0 $$; echo zero=$?'
+  same_as_runc --copy observe_run
   [[ "$output" == *"usr1=1"* ]]
   [[ "$output" == *"usr2=1"* ]]
   [[ "$output" == *"zero=0"* ]]
@@ -102,12 +103,12 @@ teardown() { spec_teardown; }
   for action in SCMP_ACT_KILL_PROCESS SCMP_ACT_KILL_THREAD SCMP_ACT_KILL SCMP_ACT_TRAP; do
     cfg '.linux.seccomp = {defaultAction: "SCMP_ACT_ALLOW", syscalls: [
           {names: ["mkdir", "mkdirat"], action: $a}]}' --arg a "$action"
-    cmd mkdir /x
-    run rt run -b "$BUNDLE" "$ID-$action"
+    set_args mkdir /x
+    run rt run -b "$BUNDLE" "$CID-$action"
     echo "$action: $status $output"
     # 128 + SIGSYS (31)
     [ "$status" -eq 159 ]
-    rt delete -f "$ID-$action" >/dev/null 2>&1 || true
+    rt delete -f "$CID-$action" >/dev/null 2>&1 || true
   done
 }
 
@@ -115,8 +116,8 @@ teardown() { spec_teardown; }
   cfg '.linux.seccomp = {defaultAction: "SCMP_ACT_ALLOW", syscalls: [
         {names: ["mkdir", "mkdirat"], action: "SCMP_ACT_LOG"},
         {names: ["rmdir"], action: "SCMP_ACT_TRACE", errnoRet: 1}]}'
-  cmd sh -c 'mkdir /x; echo mkdir=$?; rmdir /x 2>&1; echo rmdir=$?'
-  same_as_reference "$ID"
+  set_args sh -c 'mkdir /x; echo mkdir=$?; rmdir /x 2>&1; echo rmdir=$?'
+  same_as_runc --copy observe_run
   [[ "$output" == *"mkdir=0"* ]]
   [[ "$output" == *"rmdir=1"* ]]
   [[ "$output" == *"Function not implemented"* ]]
@@ -126,9 +127,9 @@ teardown() { spec_teardown; }
   cfg '.linux.seccomp = {defaultAction: "SCMP_ACT_ALLOW",
         flags: ["SECCOMP_FILTER_FLAG_LOG", "SECCOMP_FILTER_FLAG_SPEC_ALLOW"],
         syscalls: [{names: ["mkdir", "mkdirat"], action: "SCMP_ACT_ERRNO", errnoRet: 18}]}'
-  cmd sh -c 'mkdir /x 2>&1; grep ^Seccomp: /proc/self/status'
+  set_args sh -c 'mkdir /x 2>&1; grep ^Seccomp: /proc/self/status'
   # runc 1.1 refuses flags ("not yet supported"): no reference here.
-  run_ctr "$ID"
+  run_ctr "$CID"
   [ "$status" -eq 0 ]
   [[ "$output" == *"Invalid cross-device link"* ]]
   [[ "$output" == *"Seccomp:	2"* ]]
@@ -138,56 +139,56 @@ teardown() { spec_teardown; }
   cfg '.linux.seccomp = {defaultAction: "SCMP_ACT_ALLOW",
         flags: ["SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV"],
         syscalls: [{names: ["mkdir"], action: "SCMP_ACT_ERRNO"}]}'
-  run_ctr "$ID"
+  run_ctr "$CID"
   [ "$status" -ne 0 ]
   [[ "$output" == *"/linux/seccomp/flags"* ]]
-  left_nothing "$ID"
+  left_nothing "$CID"
 }
 
 @test "a syscall name unknown to libseccomp is skipped (debug line), the rest applies" {
   cfg '.linux.seccomp = {defaultAction: "SCMP_ACT_ALLOW", syscalls: [
         {names: ["no_such_syscall_hull", "mkdir", "mkdirat"], action: "SCMP_ACT_ERRNO", errnoRet: 18}]}'
-  cmd sh -c 'mkdir /x 2>&1; echo mkdir=$?'
-  run rt --debug --log "$WORK/log" run -b "$BUNDLE" "$ID"
+  set_args sh -c 'mkdir /x 2>&1; echo mkdir=$?'
+  run rt --debug --log "$TEST_TMP/log" run -b "$BUNDLE" "$CID"
   [ "$status" -eq 0 ]
   [[ "$output" == *"Invalid cross-device link"* ]]
-  if [ "$RUNTIME" != runc ]; then grep -q no_such_syscall_hull "$WORK/log"; fi
+  if [ "$RUNTIME_NAME" != runc ]; then grep -q no_such_syscall_hull "$TEST_TMP/log"; fi
 }
 
 @test "an unknown architecture is an error naming the member; nothing is left behind" {
   cfg '.linux.seccomp = {defaultAction: "SCMP_ACT_ALLOW", architectures: ["SCMP_ARCH_PDP11"]}'
-  run_ctr "$ID"
+  run_ctr "$CID"
   [ "$status" -ne 0 ]
   [[ "$output" == *"/linux/seccomp/architectures/0"* ]]
-  left_nothing "$ID"
+  left_nothing "$CID"
 }
 
 @test "an unknown action is an error naming the member; nothing is left behind" {
   cfg '.linux.seccomp = {defaultAction: "SCMP_ACT_ALLOW",
         syscalls: [{names: ["mkdir"], action: "SCMP_ACT_EXPLODE"}]}'
-  run_ctr "$ID"
+  run_ctr "$CID"
   [ "$status" -ne 0 ]
   [[ "$output" == *"/linux/seccomp/syscalls/0/action"* ]]
-  left_nothing "$ID"
+  left_nothing "$CID"
 }
 
 @test "an unknown comparison operator is an error naming the member" {
   cfg '.linux.seccomp = {defaultAction: "SCMP_ACT_ALLOW", syscalls: [{names: ["kill"],
         action: "SCMP_ACT_ERRNO", args: [{index: 1, value: 1, op: "SCMP_CMP_ROUGHLY"}]}]}'
-  run_ctr "$ID"
+  run_ctr "$CID"
   [ "$status" -ne 0 ]
   [[ "$output" == *"/linux/seccomp/syscalls/0/args/0/op"* ]]
-  left_nothing "$ID"
+  left_nothing "$CID"
 }
 
 @test "errnoRet on an action that has no errno is an error naming errnoRet" {
-  [ "$RUNTIME" != runc ] || skip "runc accepts and ignores it"
+  [ "$RUNTIME_NAME" != runc ] || skip "runc accepts and ignores it"
   cfg '.linux.seccomp = {defaultAction: "SCMP_ACT_ALLOW",
         syscalls: [{names: ["mkdir"], action: "SCMP_ACT_KILL", errnoRet: 5}]}'
-  run_ctr "$ID"
+  run_ctr "$CID"
   [ "$status" -ne 0 ]
   [[ "$output" == *"/linux/seccomp/syscalls/0/errnoRet"* ]]
-  left_nothing "$ID"
+  left_nothing "$CID"
 }
 
 @test "the filter is loaded after the runtime's own work: blocking mount/pivot_root/sethostname does not stop the container" {
@@ -195,8 +196,8 @@ teardown() { spec_teardown; }
         {names: ["mount", "umount2", "pivot_root", "sethostname", "chroot", "keyctl",
                  "openat2", "mknodat", "mknod", "symlinkat", "unshare", "setns", "clone3"],
          action: "SCMP_ACT_ERRNO"}]}'
-  cmd sh -c 'hostname; mkdir -p /m; mount -t tmpfs t /m 2>/dev/null; echo mount=$?'
-  same_as_reference "$ID"
+  set_args sh -c 'hostname; mkdir -p /m; mount -t tmpfs t /m 2>/dev/null; echo mount=$?'
+  same_as_runc --copy observe_run
   [ "$status" -eq 0 ]
   [[ "$output" == *"spec"* ]]
   [[ "$output" == *"mount=1"* ]]
@@ -205,8 +206,8 @@ teardown() { spec_teardown; }
 @test "without noNewPrivileges the filter still loads (while the process is root) and applies" {
   use_profile docker-run-true
   cfg '.process.noNewPrivileges = false | .process.user = {uid: 1000, gid: 1000}'
-  cmd sh -c 'id -u; unshare -m true 2>/dev/null; echo unshare=$?; grep ^NoNewPrivs: /proc/self/status'
-  same_as_reference "$ID"
+  set_args sh -c 'id -u; unshare -m true 2>/dev/null; echo unshare=$?; grep ^NoNewPrivs: /proc/self/status'
+  same_as_runc --copy observe_run
   [ "$status" -eq 0 ]
   [[ "$output" == *"1000"* ]]
   [[ "$output" == *"unshare=1"* ]]
@@ -214,10 +215,10 @@ teardown() { spec_teardown; }
 }
 
 start_agent() {
-  "$SECCOMP_AGENT" "$WORK/agent.sock" "$WORK/agent" "$1" &
+  "$SECCOMP_AGENT" "$TEST_TMP/agent.sock" "$TEST_TMP/agent" "$1" &
   AGENT_PID=$!
   local i
-  for i in $(seq 100); do [ -S "$WORK/agent.sock" ] && return 0; sleep 0.05; done
+  for i in $(seq 100); do [ -S "$TEST_TMP/agent.sock" ] && return 0; sleep 0.05; done
   return 1
 }
 
@@ -225,31 +226,31 @@ start_agent() {
   start_agent 18
   cfg '.linux.seccomp = {defaultAction: "SCMP_ACT_ALLOW", listenerPath: $p,
         listenerMetadata: "tenant=42", syscalls: [{names: ["mkdir", "mkdirat"], action: "SCMP_ACT_NOTIFY"}]}' \
-      --arg p "$WORK/agent.sock"
-  cmd sh -c 'mkdir /x 2>&1; echo mkdir=$?; touch /y; echo touch=$?'
-  run_ctr "$ID"
+      --arg p "$TEST_TMP/agent.sock"
+  set_args sh -c 'mkdir /x 2>&1; echo mkdir=$?; touch /y; echo touch=$?'
+  run_ctr "$CID"
   wait "$AGENT_PID"
   echo "$output"
   [ "$status" -eq 0 ]
   [[ "$output" == *"Invalid cross-device link"* ]]
   [[ "$output" == *"touch=0"* ]]
-  [ "$(cat "$WORK/agent.fds")" = 1 ]
-  run jq -r '[.fds[0], .metadata, .state.id, (.pid > 0), (.state.pid == .pid)] | @tsv' "$WORK/agent.state"
+  [ "$(cat "$TEST_TMP/agent.fds")" = 1 ]
+  run jq -r '[.fds[0], .metadata, .state.id, (.pid > 0), (.state.pid == .pid)] | @tsv' "$TEST_TMP/agent.state"
   echo "$output"
-  [ "$output" = "seccompFd	tenant=42	$ID	true	true" ]
+  [ "$output" = "seccompFd	tenant=42	$CID	true	true" ]
   # The agent saw the mkdir (83) or mkdirat (258).
-  grep -Eq '^(83|258)$' "$WORK/agent.calls"
+  grep -Eq '^(83|258)$' "$TEST_TMP/agent.calls"
 }
 
 @test "SCMP_ACT_NOTIFY with nobody listening at listenerPath fails create cleanly" {
   cfg '.linux.seccomp = {defaultAction: "SCMP_ACT_ALLOW", listenerPath: $p,
-        syscalls: [{names: ["mkdir"], action: "SCMP_ACT_NOTIFY"}]}' --arg p "$WORK/nobody.sock"
-  run_ctr "$ID"
+        syscalls: [{names: ["mkdir"], action: "SCMP_ACT_NOTIFY"}]}' --arg p "$TEST_TMP/nobody.sock"
+  run_ctr "$CID"
   [ "$status" -ne 0 ]
   [[ "$output" == *"/linux/seccomp/listenerPath"* ]]
-  [[ "$output" == *"seccomp agent $WORK/nobody.sock"* ]]
+  [[ "$output" == *"seccomp agent $TEST_TMP/nobody.sock"* ]]
   [[ "$output" != *"console socket"* ]]
-  left_nothing "$ID"
+  left_nothing "$CID"
 }
 
 # What static busybox needs for `sh -c 'echo ...'`, and the identity calls a runtime makes
@@ -272,10 +273,10 @@ allow_only() {
         syscalls: [{names: $n, action: "SCMP_ACT_ALLOW"}]}' --argjson n "$1"
 }
 
-# create + start with the container's output in $WORK/out.$1; start's in $output/$status.
+# create + start with the container's output in $TEST_TMP/out.$1; start's in $output/$status.
 create_start() {
   local id=$1
-  rt create -b "$BUNDLE" "$id" >"$WORK/out.$id" 2>&1 </dev/null
+  rt create -b "$BUNDLE" "$id" >"$TEST_TMP/out.$id" 2>&1 </dev/null
   run rt start "$id"
   local i
   for i in $(seq 1000); do
@@ -287,11 +288,11 @@ create_start() {
 @test "an allow-list without close_range runs, with and without noNewPrivileges (as with runc)" {
   use_profile docker-run-true
   cfg '.linux.seccomp.syscalls |= map(.names -= ["close_range"]) | .process.cwd = "/tmp"'
-  cmd sh -c 'echo up; id -u'
+  set_args sh -c 'echo up; id -u'
   local nnp
   for nnp in false true; do
     cfg '.process.noNewPrivileges = $v' --argjson v "$nnp"
-    same_as_reference "$ID-$nnp"
+    same_as_runc --copy observe_run
     echo "nnp=$nnp: $status $output"
     [ "$status" -eq 0 ]
     [ "$output" = "up
@@ -304,12 +305,12 @@ create_start() {
   # directory is safe"): it calls getcwd after the load. hull checks the cwd before it.
   use_profile docker-run-true
   cfg '.linux.seccomp.syscalls |= map(.names -= ["getcwd", "close_range"]) | .process.cwd = "/tmp"'
-  cmd sh -c 'echo up; id -u'
-  [ "$RUNTIME" != runc ] || skip "runc needs getcwd after the load"
+  set_args sh -c 'echo up; id -u'
+  [ "$RUNTIME_NAME" != runc ] || skip "runc needs getcwd after the load"
   local nnp
   for nnp in false true; do
     cfg '.process.noNewPrivileges = $v' --argjson v "$nnp"
-    run_ctr "$ID-$nnp"
+    run_ctr "$CID-$nnp"
     echo "nnp=$nnp: $status $output"
     [ "$status" -eq 0 ]
     [ "$output" = "up
@@ -321,29 +322,29 @@ create_start() {
   # runc cannot run under this profile: its Go init needs futex, openat, close and more
   # after the load (RUNC_EXTRA); hull needs nothing beyond the identity calls.
   allow_only "$MINIMAL"
-  cmd sh -c 'echo hi'
+  set_args sh -c 'echo hi'
   local nnp
   for nnp in false true; do
     cfg '.process.noNewPrivileges = $v | .process.user = {uid: 1000, gid: 1000}' --argjson v "$nnp"
-    run_ctr "$ID-run-$nnp"
+    run_ctr "$CID-run-$nnp"
     echo "run nnp=$nnp: $status $output"
     [ "$status" -eq 0 ]
     [ "$output" = hi ]
-    create_start "$ID-cs-$nnp"
-    echo "start nnp=$nnp: $status $output; container: $(cat "$WORK/out.$ID-cs-$nnp")"
+    create_start "$CID-cs-$nnp"
+    echo "start nnp=$nnp: $status $output; container: $(cat "$TEST_TMP/out.$CID-cs-$nnp")"
     [ "$status" -eq 0 ]
-    [ "$(cat "$WORK/out.$ID-cs-$nnp")" = hi ]
-    rt delete "$ID-cs-$nnp"
+    [ "$(cat "$TEST_TMP/out.$CID-cs-$nnp")" = hi ]
+    rt delete "$CID-cs-$nnp"
   done
 }
 
 @test "the same minimal allow-list with runc's own extra calls: hull and runc agree" {
   allow_only "$(jq -nc --argjson a "$MINIMAL" --argjson b "$RUNC_EXTRA" '$a + $b')"
-  cmd sh -c 'echo hi'
+  set_args sh -c 'echo hi'
   local nnp
   for nnp in false true; do
     cfg '.process.noNewPrivileges = $v' --argjson v "$nnp"
-    same_as_reference "$ID-$nnp"
+    same_as_runc --copy observe_run
     [ "$status" -eq 0 ]
     [ "$output" = hi ]
   done
@@ -352,21 +353,21 @@ create_start() {
 @test "an execve the filter refuses: start and run fail with the exec error, not 0" {
   cfg '.linux.seccomp = {defaultAction: "SCMP_ACT_ALLOW", syscalls: [
         {names: ["execve", "execveat"], action: "SCMP_ACT_ERRNO"}]}'
-  cmd true
-  create_start "$ID"
+  set_args true
+  create_start "$CID"
   echo "start: $status $output"
   # runc's start returns 0 here (the failure only shows in the init's stderr); hull's start
   # reports it, as an engine needs to know the process never ran.
   [ "$status" -ne 0 ]
   [[ "$output" == *"/process/args/0: exec /bin/true: Operation not permitted"* ]]
-  rt delete "$ID"
-  left_nothing "$ID"
+  rt delete "$CID"
+  left_nothing "$CID"
   # run fails as runc's does.
-  run_ctr "$ID-run"
+  run_ctr "$CID-run"
   echo "run: $status $output"
   [ "$status" -ne 0 ]
   [[ "$output" == *"exec /bin/true: Operation not permitted"* ]]
-  left_nothing "$ID-run"
+  left_nothing "$CID-run"
 }
 
 @test "an init killed by the filter before its execve: start and run fail, never 0" {
@@ -374,17 +375,17 @@ create_start() {
   cfg '.linux.seccomp = {defaultAction: "SCMP_ACT_ALLOW", syscalls: [
         {names: ["setresuid"], action: "SCMP_ACT_KILL_PROCESS"}]} |
        .process.noNewPrivileges = false | .process.user = {uid: 1000, gid: 1000}'
-  cmd true
-  create_start "$ID"
+  set_args true
+  create_start "$CID"
   echo "start: $status $output"
   [ "$status" -ne 0 ]
   [[ "$output" == *"init exited before it started the process"* ]]
-  rt delete "$ID"
-  run_ctr "$ID-run"
+  rt delete "$CID"
+  run_ctr "$CID-run"
   echo "run: $status $output"
   [ "$status" -ne 0 ]
   [[ "$output" == *"init exited before it started the process"* ]]
-  left_nothing "$ID-run"
+  left_nothing "$CID-run"
 }
 
 @test "syscalls newer than the profile's newest get ENOSYS, older unlisted ones the default (as with runc)" {
@@ -394,8 +395,8 @@ create_start() {
   local nr want
   for nr in 435:38 1000:38 95:1; do
     want=${nr#*:}
-    cmd probe --quiet --syscall "${nr%:*}"
-    same_as_reference "$ID-${nr%:*}"
+    set_args probe --quiet --syscall "${nr%:*}"
+    same_as_runc --copy observe_run
     [ "$output" = "syscall ${nr%:*}: errno $want" ]
   done
 }
@@ -403,7 +404,7 @@ create_start() {
 @test "a profile that names a syscall newer than clone3 keeps its default for clone3 (as with runc)" {
   cp "$PROBE" "$BUNDLE/rootfs/bin/probe"
   allow_only "$(jq -nc --argjson a "$MINIMAL" --argjson b "$RUNC_EXTRA" '$a + $b + ["faccessat2"]')"
-  cmd probe --quiet --syscall 435
-  same_as_reference "$ID"
+  set_args probe --quiet --syscall 435
+  same_as_runc --copy observe_run
   [ "$output" = "syscall 435: errno 1" ]
 }

@@ -1,15 +1,18 @@
 #!/usr/bin/env bash
 # Runs inside a v2 guest (see run-in-guest.sh): each selected bats file (with an optional
 # --filter on the test names) in turn, merged into one TAP stream numbered across them, the
-# plan last. V2_SUITES holds the selection, one a line, "FILE" or "FILE|REGEX", FILE relative
-# to CONFORMANCE_DIR.
+# plan last. V2_SUITES holds the selection, one a line, "FILE", "FILE|REGEX" (bats --filter on
+# the names) or "FILE@TAG" (bats --filter-tags), FILE relative to CONFORMANCE_DIR.
 set -uo pipefail
 conf=${CONFORMANCE_DIR:?}
 n=0 failed=0
 while IFS= read -r sel; do
   [ -n "$sel" ] || continue
-  file=${sel%%|*} filter=()
-  [ "$file" != "$sel" ] && filter=(--filter "${sel#*|}")
+  file=${sel%%[|@]*} filter=()
+  case ${sel:${#file}:1} in
+    "|") filter=(--filter "${sel#*|}") ;;
+    "@") filter=(--filter-tags "${sel#*@}") ;;
+  esac
   while IFS= read -r line; do
     # (a stray run of blanks has been seen before a result line: keep the line parseable)
     line=${line#"${line%%[! ]*}"}

@@ -23,8 +23,7 @@ cd "$root" || exit 1
 # selections (guest-suite.sh's format), halves of about equal time: the cgroup suites in one
 # guest, v2.bats and the lifecycle cases in the other. (exec/exec.bats's cgroup cases read v1
 # paths, ":pids:" and /sys/fs/cgroup/pids/...: they join once they know the v2 layout.)
-groups=('cgroups/cgroups.bats
-cgroups.bats|init is in|without cgroupsPath|relative cgroupsPath|cgroup-manager disabled'
+groups=('cgroups.bats@v2-guest'
   'v2/v2.bats
 lifecycle.bats|create -> created|state is OCI|kill --all|run exits with the|delete of a running')
 if [ -n "${V2_SUITES:-}" ]; then

@@ -19,8 +19,9 @@ struct DeviceRule {
   std::string access = "rwm";
 };
 
-// Validates the config's rules (type a|b|c, access from "rwm", numbers >= -1) and appends the
-// defaults: mknod of any node, null zero full random urandom tty ptmx and /dev/pts/*.
+// Validates the config's rules (type a|b|c, access from "rwm", numbers >= -1) and appends
+// default_device_rules(), runc 1.1's list: mknod of any char or block node, and rwm on null,
+// zero, full, random, urandom, tty, ptmx, /dev/pts/* and /dev/net/tun.
 // origin names the list for errors ("config.json: /linux/resources/devices").
 std::vector<DeviceRule> effective_device_rules(const std::vector<spec::LinuxDeviceCgroup>& rules,
                                                const std::string& origin);

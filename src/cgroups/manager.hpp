@@ -79,7 +79,4 @@ std::unique_ptr<Manager> reopen_manager(const std::string& path,
                                         const std::vector<std::array<std::string, 3>>& dirs,
                                         bool systemd = false);
 
-// Turns "slice:prefix:name" into the cgroupfs path systemd would use.
-std::string systemd_path(const std::string& cgroups_path, const std::string& id);
-
 }  // namespace hull::cgroups

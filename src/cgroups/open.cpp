@@ -34,10 +34,6 @@ Layout host_layout() {
   return layout;
 }
 
-std::string systemd_path(const std::string& cgroups_path, const std::string& id) {
-  return parse_systemd_path(cgroups_path, id).path;
-}
-
 namespace {
 
 // The cgroupfs manager for a path on the host's layout.

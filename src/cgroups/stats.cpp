@@ -116,13 +116,6 @@ void event_head(Writer& w, const char* type, const std::string& id) {
 
 }  // namespace
 
-std::string stats_json(const Stats& s) {
-  rapidjson::StringBuffer buf;
-  Writer w(buf);
-  write_data(w, s);
-  return buf.GetString();
-}
-
 std::string stats_event_json(const std::string& id, const Stats& s) {
   rapidjson::StringBuffer buf;
   Writer w(buf);

@@ -46,8 +46,6 @@ struct Stats {
   std::map<std::string, HugetlbEntry> hugetlb;  // page size ("2MB") -> counters
 };
 
-// The "data" object of a stats event.
-std::string stats_json(const Stats& s);
 // {"type":"stats","id":...,"data":...} / {"type":"oom","id":...}
 std::string stats_event_json(const std::string& id, const Stats& s);
 std::string oom_event_json(const std::string& id);

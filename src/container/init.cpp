@@ -16,6 +16,7 @@
 #include "linux/sys.hpp"
 #include "linux/syscalls.hpp"
 #include "process/credentials.hpp"
+#include "linux/procfs.hpp"
 #include "process/sysctl.hpp"
 #include "process/terminal.hpp"
 #include "rootfs/rootfs.hpp"
@@ -212,7 +213,7 @@ void run_intermediate(const InitConfig& cfg) {
       std::string line =
           clock + " " + std::to_string(off.secs) + " " + std::to_string(off.nanosecs);
       with_context("config.json: /linux/timeOffsets/" + clock,
-                   [&] { linux_::write_file("/proc/self/timens_offsets", line); });
+                   [&] { linux_::write_proc("self/timens_offsets", line); });
     }
   }
   linux_::CloneArgs ca;

@@ -104,10 +104,6 @@ PreparedProcess prepare_process(const ProcessContext& ctx) {
   // Whatever the caller of hull ignored or blocked (nohup's SIGHUP, a daemon's SIGPIPE, the
   // signals `run` forwards) is not the container's: it starts at the defaults, as under runc.
   linux_::reset_signals();
-  if (seccomp_of(ctx) && !ctx.seccomp) {
-    ctx.seccomp = std::make_shared<const security::SeccompProgram>(
-        security::compile_seccomp(*seccomp_of(ctx), "config.json"));
-  }
   if (p.oomScoreAdj && !ctx.oom_score_adj_done) process::set_oom_score_adj(*p.oomScoreAdj);
   out.late_rlimit = process::apply_rlimits(p.rlimits);
   // Raising priorities needs privilege the process may drop below, so these go first.

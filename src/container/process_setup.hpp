@@ -21,9 +21,9 @@ struct ProcessContext {
   // The init sets oom_score_adj before its rootfs exists, through the runtime's /proc, so
   // nothing mounted in the container can catch the write.
   bool oom_score_adj_done = false;
-  // linux.seccomp compiled ahead (create does it before the clone). When null and the spec
-  // has seccomp, prepare_process compiles it here; mutable so that it is kept for exec_process.
-  mutable std::shared_ptr<const security::SeccompProgram> seccomp;
+  // linux.seccomp, compiled by the parent before the clone (create) or the fork (exec), where
+  // a bad profile fails before anything exists; null when the spec has none.
+  std::shared_ptr<const security::SeccompProgram> seccomp;
   // For SCMP_ACT_NOTIFY: a socket already connected to listenerPath (it names a host path,
   // which the container's root no longer shows), and the container state JSON to send.
   int seccomp_listener = -1;

@@ -50,13 +50,6 @@ std::string require_string(const rapidjson::Value& obj, const char* key, const s
   return s;
 }
 
-int64_t get_int(const rapidjson::Value& obj, const char* key, const std::string& what) {
-  const auto* v = member(obj, key);
-  if (v == nullptr) return 0;
-  if (!v->IsInt64()) throw Error(what + ": field \"" + key + "\" must be an integer");
-  return v->GetInt64();
-}
-
 std::vector<std::string> get_strings(const rapidjson::Value& obj, const char* key,
                                      const std::string& what) {
   std::vector<std::string> out;

@@ -13,11 +13,10 @@ namespace hull::image {
 rapidjson::Document parse_json(const std::string& text, const std::string& what);
 std::string to_json(const rapidjson::Value& v, bool pretty = false);
 
-// Field access: a missing field is "" / 0 / empty; a field of the wrong type is an Error naming
+// Field access: a missing field is "", empty or null; a field of the wrong type is an Error naming
 // what and key.
 std::string get_string(const rapidjson::Value& obj, const char* key, const std::string& what);
 std::string require_string(const rapidjson::Value& obj, const char* key, const std::string& what);
-int64_t get_int(const rapidjson::Value& obj, const char* key, const std::string& what);
 std::vector<std::string> get_strings(const rapidjson::Value& obj, const char* key,
                                      const std::string& what);
 const rapidjson::Value* get_object(const rapidjson::Value& obj, const char* key,

@@ -19,8 +19,9 @@ struct MountOptions {
   bool bind() const;
 };
 
-// Throws hull::Error naming the option when it is unknown to mount(2) and looks like a flag
-// ("rro" with no kernel support, ...); unknown ones pass to the filesystem as data.
+// Pure, never throws. An option it does not know passes to the filesystem as data (as runc
+// does), so mount(2) is what refuses it, and the mount's error names the entry; the "r"
+// options need mount_setattr(2), whose absence is reported when the mount is made.
 MountOptions parse_mount_options(const std::vector<std::string>& options);
 
 // Every option name parse_mount_options understands itself (for `hull features`).

@@ -35,6 +35,18 @@ TEST(DeviceRules, DefaultsFollowTheConfigsRules) {
   EXPECT_TRUE(pts);
 }
 
+// The list device_rules.hpp documents (runc 1.1's defaults), every rule an allow.
+TEST(DeviceRules, DefaultsAreTheDocumentedList) {
+  std::vector<std::string> texts;
+  for (const auto& r : default_device_rules()) {
+    EXPECT_TRUE(r.allow) << v1_rule_text(r);
+    texts.push_back(v1_rule_text(r));
+  }
+  EXPECT_EQ(texts, (std::vector<std::string>{"c *:* m", "b *:* m", "c 1:3 rwm", "c 1:8 rwm",
+                                             "c 1:7 rwm", "c 5:0 rwm", "c 1:5 rwm", "c 1:9 rwm",
+                                             "c 136:* rwm", "c 5:2 rwm", "c 10:200 rwm"}));
+}
+
 TEST(DeviceRules, RendersNumbersAndWildcards) {
   auto rules = effective_device_rules({rule(true, "b", 8, {}, "r")}, "x");
   EXPECT_EQ(v1_rule_text(rules[0]), "b 8:* r");

@@ -10,7 +10,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-#include "child.hpp"
+#include "support/child.hpp"
 #include "hull/error.hpp"
 
 namespace hull::security {

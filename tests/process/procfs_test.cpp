@@ -10,7 +10,7 @@
 
 #include <fstream>
 
-#include "child.hpp"
+#include "support/child.hpp"
 #include "hull/error.hpp"
 
 namespace hull::linux_ {

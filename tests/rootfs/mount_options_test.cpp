@@ -6,6 +6,7 @@
 
 namespace {
 
+using hull::rootfs::MountOptions;
 using hull::rootfs::parse_mount_options;
 
 TEST(MountOptions, FlagsSetAndCleared) {
@@ -23,6 +24,14 @@ TEST(MountOptions, RbindIsRecursiveBind) {
 TEST(MountOptions, FilesystemOptionsBecomeData) {
   auto o = parse_mount_options({"mode=755", "nosuid", "size=65536k"});
   EXPECT_EQ(o.data, "mode=755,size=65536k");
+}
+
+TEST(MountOptions, UnknownOptionsBecomeDataWithoutThrowing) {
+  MountOptions o;
+  ASSERT_NO_THROW(o = parse_mount_options({"rnosuch", "bogus", "ro"}));
+  EXPECT_EQ(o.data, "rnosuch,bogus");
+  EXPECT_EQ(o.flags, static_cast<unsigned long>(MS_RDONLY));
+  EXPECT_FALSE(o.recursive_attrs);
 }
 
 TEST(MountOptions, PropagationInOrder) {

@@ -6,7 +6,7 @@
 #include <sched.h>
 #include <sys/personality.h>
 
-#include "child.hpp"
+#include "support/child.hpp"
 #include "hull/error.hpp"
 
 namespace hull::process {
