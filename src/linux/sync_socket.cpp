@@ -93,7 +93,8 @@ Message SyncSocket::receive() const {
 }
 
 void SyncSocket::expect_closed() const {
-  auto m = receive_or_eof();
+  auto m =
+      with_context("sync socket: waiting for the peer's execve", [&] { return receive_or_eof(); });
   if (!m) return;
   if (m->type == Msg::kError) throw Error(m->payload);
   throw Error("sync protocol: expected the process's execve, got message " +
