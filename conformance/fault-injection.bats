@@ -111,6 +111,12 @@ left_behind() {
   echo "$left"
 }
 
+# The texts of linux/sys.hpp's wrappers and of the calls linux/ reports bare.
+BARE_CALLS='open|mkdir|mknod|symlink|unlink|rename|chown|chmod|mount|umount|chroot|chdir|fchdir'
+BARE_CALLS+='|setns|unshare|sethostname|setdomainname|setresuid|setresgid|setgroups|prctl|setsid'
+BARE_CALLS+='|waitpid|kill|dup2|fcntl|ioctl|socket|pipe|mkfifo|poll|clone3|pivot_root|close_range'
+BARE_CALLS+='|sending signal [0-9]+|sync socket (send|receive)|Input/output error'
+
 # A `hull:` error line that says which step failed: more than the bare errno text, and more
 # than the name of a system call and its object.
 check_message() {
@@ -127,7 +133,7 @@ check_message() {
       problem "$what: unclear error: $line" ;;
   esac
   # A checked wrapper's own text ("open /x: Input/output error") with no step before it.
-  if grep -qE '^[a-z_0-9]+( [^:]*)?: Input/output error$' <<<"$msg"; then
+  if grep -qE "^($BARE_CALLS)( [^:]*)?: [A-Z][a-z]" <<<"$msg"; then
     problem "$what: the error names the call but not the step: $line"
   fi
 }
@@ -207,7 +213,7 @@ summary() {
     i=$((i + 1))
     id=${CID}s${i}x
     clear_markers
-    rt create -b "$BUNDLE" "$id" >"$OUT" 2>&1 || fail "start $p: plain create failed"
+    rt create -b "$BUNDLE" "$id" >"$OUT" 2>&1 || fail "start $p: plain create failed: $(cat "$OUT")"
     if hf "$p" start "$id" >"$OUT" 2>&1 </dev/null; then
       is_status "$id" running || problem "start $p: succeeded but not running"
       handled=$((handled + 1))
@@ -260,8 +266,8 @@ summary() {
     i=$((i + 1))
     id=${CID}d${i}x
     clear_markers
-    rt create -b "$BUNDLE" "$id" >"$OUT" 2>&1 || fail "delete $p: plain create failed"
-    rt start "$id" || fail "delete $p: plain start failed"
+    rt create -b "$BUNDLE" "$id" >"$OUT" 2>&1 || fail "delete $p: plain create failed: $(cat "$OUT")"
+    rt start "$id" >"$OUT" 2>&1 || fail "delete $p: plain start failed: $(cat "$OUT")"
     if hf "$p" delete --force "$id" >"$OUT" 2>&1 </dev/null; then
       handled=$((handled + 1))
     else

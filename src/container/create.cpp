@@ -319,7 +319,9 @@ Created create_container(const Globals& g, const CreateOptions& o, bool in_proce
   bool intermediate = ns.joins_any() || (ns.new_flags & CLONE_NEWTIME);
   if (intermediate && in_process_start) {
     // run waits for the init, which the intermediate leaves behind when it exits.
-    linux_::sys::prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0, "PR_SET_CHILD_SUBREAPER");
+    with_context("becoming the init's subreaper", [] {
+      linux_::sys::prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0, "PR_SET_CHILD_SUBREAPER");
+    });
   }
   linux_::CloneArgs ca;
   if (!intermediate) ca.flags = ns.new_flags & ~static_cast<unsigned long>(CLONE_NEWCGROUP);
@@ -331,7 +333,9 @@ Created create_container(const Globals& g, const CreateOptions& o, bool in_proce
     linux_::child_main(&child_end, [&] {
       // Dies with a create killed half way (the init drops this once the container is
       // recorded; an intermediate's init sees the sync socket close instead).
-      linux_::sys::prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0, "PR_SET_PDEATHSIG");
+      with_context("tying the init to its creator", [] {
+        linux_::sys::prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0, "PR_SET_PDEATHSIG");
+      });
       // The state dir's flock must not outlive this create in the waiting init.
       c.dir->unlock();
       c.sync.close();

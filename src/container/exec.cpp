@@ -99,7 +99,8 @@ struct Plan {
 [[noreturn]] void run_joiner(const Plan& p) {
   p.sync->expect(linux_::Msg::kGo);
   // Nothing in the container may ptrace or read /proc of us before the execve.
-  linux_::sys::prctl(PR_SET_DUMPABLE, 0, 0, 0, 0, "PR_SET_DUMPABLE");
+  with_context("hiding the exec from the container",
+               [] { linux_::sys::prctl(PR_SET_DUMPABLE, 0, 0, 0, 0, "PR_SET_DUMPABLE"); });
   if (p.ns_flags) {
     with_context("joining the container's namespaces",
                  [&] { linux_::sys::setns(p.init_pidfd, p.ns_flags, "of the init (pidfd)"); });
@@ -198,9 +199,13 @@ int exec_in_container(const Globals& g, const ExecOptions& o) {
     }
   }
 
-  linux_::Fd init_pidfd = linux_::pidfd_open(r.pid);
+  linux_::Fd init_pidfd;
   // Checked after the pidfd pins the process, so a reused pid cannot slip through.
-  if (!linux_::process_alive(r.pid, r.start_time)) {
+  bool alive = with_context("container \"" + o.id + "\": opening its init", [&] {
+    init_pidfd = linux_::pidfd_open(r.pid);
+    return linux_::process_alive(r.pid, r.start_time);
+  });
+  if (!alive) {
     throw Error("container \"" + o.id + "\" is not running: cannot exec in a stopped container");
   }
   std::string root_path = "/proc/" + std::to_string(r.pid) + "/root";
@@ -228,7 +233,9 @@ int exec_in_container(const Globals& g, const ExecOptions& o) {
     signals.emplace();
     plan.signals = &*signals;
     // The process's parent exits once it has forked it: we take it over to wait for it.
-    linux_::sys::prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0, "PR_SET_CHILD_SUBREAPER");
+    with_context("becoming the exec's subreaper", [] {
+      linux_::sys::prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0, "PR_SET_CHILD_SUBREAPER");
+    });
   }
 
   linux_::CloneArgs ca;
@@ -265,7 +272,8 @@ int exec_in_container(const Globals& g, const ExecOptions& o) {
   process_guard.release();
   dir.unlock();
   if (o.detach) return 0;
-  linux_::Fd pidfd = linux_::pidfd_open(pid);
+  linux_::Fd pidfd =
+      with_context("waiting for the exec'd process", [&] { return linux_::pidfd_open(pid); });
   return supervise(pid, pidfd.get(), master ? master.get() : -1);
 }
 

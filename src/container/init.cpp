@@ -86,7 +86,8 @@ void await_commit(const InitConfig& cfg) {
   } catch (...) {
     ::_exit(1);
   }
-  linux_::sys::prctl(PR_SET_PDEATHSIG, 0, 0, 0, 0, "PR_SET_PDEATHSIG (clearing it)");
+  with_context("committing the container (the init outlives its creator)",
+               [] { linux_::sys::prctl(PR_SET_PDEATHSIG, 0, 0, 0, 0, "PR_SET_PDEATHSIG"); });
   cfg.sync->send(linux_::Msg::kReady);
 }
 
@@ -124,7 +125,8 @@ PreparedProcess setup(const InitConfig& cfg, ProcessContext& pc) {
   if (cfg.ns.new_flags & CLONE_NEWCGROUP) {
     with_context("creating the cgroup namespace", [] { linux_::sys::unshare(CLONE_NEWCGROUP); });
   }
-  linux_::sys::prctl(PR_SET_DUMPABLE, 0, 0, 0, 0, "PR_SET_DUMPABLE");
+  with_context("hiding the init from the container",
+               [] { linux_::sys::prctl(PR_SET_DUMPABLE, 0, 0, 0, 0, "PR_SET_DUMPABLE"); });
   join_session_keyring(cfg);
   set_names(s, cfg.ns);
   if (cfg.ns.new_flags & CLONE_NEWNET) bring_up_loopback();
@@ -149,7 +151,7 @@ PreparedProcess setup(const InitConfig& cfg, ProcessContext& pc) {
   }
   rootfs::create_cwd(rc, p.cwd);
   if (own_mount_ns) {
-    rootfs::enter_root(rc);
+    with_context("entering the rootfs", [&] { rootfs::enter_root(rc); });
     rootfs::finalize(rc);
   } else {
     with_context("entering the rootfs (no mount namespace)", [&] {

@@ -97,7 +97,8 @@ int supervise(pid_t pid, int pidfd, int master) {
                             {pidfd, POLLIN, 0},
                             {stdin_open ? 0 : -1, POLLIN, 0},
                             {master_open ? master : -1, POLLIN, 0}};
-    linux_::sys::poll(fds, 4, -1, "the container's process and its stdio");
+    with_context("relaying signals and stdio to the container's process",
+                 [&] { linux_::sys::poll(fds, 4, -1, "the process and its stdio"); });
     if (fds[0].revents & POLLIN) {
       struct signalfd_siginfo si;
       if (linux_::kernel().read(sfd.get(), &si, sizeof(si)) == sizeof(si)) {

@@ -11,6 +11,34 @@
 #include "linux/kernel.hpp"
 
 namespace hull::linux_ {
+namespace {
+
+// For errors: which message of the protocol was on its way.
+std::string msg_name(Msg m) {
+  switch (m) {
+    case Msg::kGo:
+      return "\"go\"";
+    case Msg::kMapsWritten:
+      return "\"maps written\"";
+    case Msg::kNeedMaps:
+      return "\"need maps\"";
+    case Msg::kInitPid:
+      return "\"init pid\"";
+    case Msg::kRunHooks:
+      return "\"run hooks\"";
+    case Msg::kHooksDone:
+      return "\"hooks done\"";
+    case Msg::kReady:
+      return "\"ready\"";
+    case Msg::kStart:
+      return "\"start\"";
+    case Msg::kError:
+      return "\"error\"";
+  }
+  return std::to_string(static_cast<uint32_t>(m));
+}
+
+}  // namespace
 
 void SyncSocket::pair(SyncSocket& a, SyncSocket& b) {
   int fds[2];
@@ -32,7 +60,7 @@ void SyncSocket::send(Msg type, const std::string& payload) const {
   msg.msg_iovlen = 1;
   for (;;) {
     if (kernel().sendmsg(fd_.get(), &msg, MSG_NOSIGNAL) >= 0) return;
-    if (errno != EINTR) throw Error::sys("sync socket send");
+    if (errno != EINTR) throw Error::sys("sync socket: sending message " + msg_name(type));
   }
 }
 
@@ -65,7 +93,8 @@ Message SyncSocket::receive() const {
 }
 
 void SyncSocket::expect_closed() const {
-  auto m = receive_or_eof();
+  auto m =
+      with_context("sync socket: waiting for the peer's execve", [&] { return receive_or_eof(); });
   if (!m) return;
   if (m->type == Msg::kError) throw Error(m->payload);
   throw Error("sync protocol: expected the process's execve, got message " +
@@ -73,7 +102,8 @@ void SyncSocket::expect_closed() const {
 }
 
 Message SyncSocket::expect(Msg want) const {
-  Message m = receive();
+  Message m =
+      with_context("sync socket: waiting for message " + msg_name(want), [&] { return receive(); });
   if (m.type == Msg::kError) throw Error(m.payload);
   if (m.type != want) {
     throw Error("sync protocol: expected message " + std::to_string(static_cast<int>(want)) +
