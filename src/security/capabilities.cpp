@@ -3,6 +3,8 @@
 #include <sys/capability.h>
 #include <sys/prctl.h>
 
+#include <memory>
+
 #include "hull/error.hpp"
 #include "linux/capability_names.hpp"
 #include "linux/kernel.hpp"
@@ -60,24 +62,22 @@ void apply_bounding(const CapSets& caps) {
 }
 
 void apply_capabilities(const CapSets& caps) {
-  cap_t state = cap_init();
+  std::unique_ptr<_cap_struct, int (*)(void*)> state(cap_init(), cap_free);
   if (!state) throw Error::sys("config.json: /process/capabilities: cap_init");
   auto set = [&](cap_flag_t flag, const std::vector<int>& values) {
     if (values.empty()) return;
     std::vector<cap_value_t> v(values.begin(), values.end());
-    if (cap_set_flag(state, flag, static_cast<int>(v.size()), v.data(), CAP_SET) < 0) {
-      int err = errno;
-      cap_free(state);
-      throw Error::sys("config.json: /process/capabilities: cap_set_flag", err);
+    if (cap_set_flag(state.get(), flag, static_cast<int>(v.size()), v.data(), CAP_SET) < 0) {
+      throw Error::sys("config.json: /process/capabilities: cap_set_flag");
     }
   };
   set(CAP_EFFECTIVE, caps.effective);
   set(CAP_PERMITTED, caps.permitted);
   set(CAP_INHERITABLE, caps.inheritable);
-  int rc = linux_::kernel().cap_set_proc(state);
-  int err = errno;
-  cap_free(state);
-  if (rc < 0) throw Error::sys("config.json: /process/capabilities: setting capabilities", err);
+  if (linux_::kernel().cap_set_proc(state.get()) < 0) {
+    throw Error::sys("config.json: /process/capabilities: setting capabilities");
+  }
+  state.reset();
   linux_::Kernel& k = linux_::kernel();
   if (k.prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) < 0) {
     throw Error::sys("config.json: /process/capabilities/ambient: clearing the ambient set");
