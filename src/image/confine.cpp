@@ -12,6 +12,7 @@
 
 #include "hull/error.hpp"
 #include "image/text.hpp"
+#include "linux/in_root.hpp"
 #include "linux/syscalls.hpp"
 
 namespace hull::image {
@@ -46,12 +47,6 @@ std::pair<std::string, std::string> split_name(const std::string& name) {
 
 namespace {
 
-int openat2_in_root(int root_fd, const std::string& rel, uint64_t flags) {
-  const char* path = rel.empty() ? "." : rel.c_str();
-  return linux_::openat2_raw(root_fd, path, flags | O_CLOEXEC, 0,
-                             RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS);
-}
-
 // openat2 takes paths below PATH_MAX; longer cleaned names are opened in pieces of this size.
 constexpr size_t kPiece = 3072;
 
@@ -73,7 +68,7 @@ Fd open_dir_pieces(int root_fd, const std::string& rel, bool& later_piece_failed
     }
     std::string piece = rel.substr(start, end - start);
     if (!cur) {
-      cur = Fd(openat2_in_root(root_fd, piece, O_RDONLY | O_DIRECTORY));
+      cur = linux_::open_in_root(root_fd, piece, O_RDONLY | O_DIRECTORY);
     } else {
       int fd = linux_::openat2_raw(cur.get(), piece.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC, 0,
                                    RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS);
@@ -86,97 +81,11 @@ Fd open_dir_pieces(int root_fd, const std::string& rel, bool& later_piece_failed
   return cur;
 }
 
-std::vector<std::string> components(std::string_view path) {
-  std::vector<std::string> out;
-  size_t i = 0;
-  while (i <= path.size()) {
-    size_t j = path.find('/', i);
-    if (j == std::string_view::npos) j = path.size();
-    if (j > i) out.emplace_back(path.substr(i, j - i));
-    i = j + 1;
-  }
-  return out;
-}
-
-struct Level {
-  dev_t dev;
-  ino_t ino;
-};
-
-// The slow way, for any length: one component at a time with the semantics of
-// RESOLVE_IN_ROOT (symlinks read and resolved from root_fd, ".." stopping at it), making
-// missing directories when make is set; a dangling symlink gets its target made. At most
-// 40 symlinks, as the kernel allows. Never holds more than two descriptors, whatever the depth.
-Fd walk_in_root(int root_fd, const std::string& rel, bool make) {
-  std::vector<std::string> todo = components(rel);
-  std::reverse(todo.begin(), todo.end());  // next component at the back
-  std::vector<Level> levels;               // the directories below root_fd we are in
-  Fd cur(::fcntl(root_fd, F_DUPFD_CLOEXEC, 0));
-  if (!cur) return cur;
-  int links = 0;
-  bool just_made = false;
-  while (!todo.empty()) {
-    std::string c = std::move(todo.back());
-    todo.pop_back();
-    if (c == ".") continue;
-    if (c == "..") {
-      if (levels.empty()) continue;
-      levels.pop_back();
-      Fd up(levels.empty() ? ::fcntl(root_fd, F_DUPFD_CLOEXEC, 0)
-                           : ::openat(cur.get(), "..", O_RDONLY | O_DIRECTORY | O_CLOEXEC));
-      struct stat st;
-      if (!up || ::fstat(up.get(), &st) != 0) return Fd();
-      if (!levels.empty() && (st.st_dev != levels.back().dev || st.st_ino != levels.back().ino)) {
-        errno = EXDEV;  // moved under us: refuse rather than climb somewhere else
-        return Fd();
-      }
-      cur = std::move(up);
-      continue;
-    }
-    Fd next(::openat(cur.get(), c.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
-    if (!next) {
-      int err = errno;
-      if (err == ENOENT && make && !just_made) {
-        if (::mkdirat(cur.get(), c.c_str(), 0755) != 0 && errno != EEXIST) return Fd();
-        todo.push_back(std::move(c));
-        just_made = true;
-        continue;
-      }
-      struct stat st;
-      if ((err == ELOOP || err == ENOTDIR) &&
-          ::fstatat(cur.get(), c.c_str(), &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISLNK(st.st_mode)) {
-        if (++links > 40) {
-          errno = ELOOP;
-          return Fd();
-        }
-        std::vector<char> target(static_cast<size_t>(st.st_size) + 2);
-        ssize_t n = ::readlinkat(cur.get(), c.c_str(), target.data(), target.size());
-        if (n < 0) return Fd();
-        if (static_cast<size_t>(n) >= target.size()) {
-          errno = EAGAIN;  // changed while read: let the caller report it
-          return Fd();
-        }
-        std::string_view t(target.data(), static_cast<size_t>(n));
-        auto parts = components(t);
-        todo.insert(todo.end(), parts.rbegin(), parts.rend());
-        if (!t.empty() && t[0] == '/') {
-          levels.clear();
-          cur = Fd(::fcntl(root_fd, F_DUPFD_CLOEXEC, 0));
-          if (!cur) return cur;
-        }
-        just_made = false;
-        continue;
-      }
-      errno = err;
-      return Fd();
-    }
-    just_made = false;
-    struct stat st;
-    if (::fstat(next.get(), &st) != 0) return Fd();
-    levels.push_back(Level{st.st_dev, st.st_ino});
-    cur = std::move(next);
-  }
-  return cur;
+// An O_PATH directory from linux_::walk_in_root, opened for reading (the image code lists and
+// reads through it).
+Fd readable(Fd path_fd) {
+  if (!path_fd) return path_fd;
+  return Fd(::openat(path_fd.get(), ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC));
 }
 
 }  // namespace
@@ -186,18 +95,19 @@ Fd open_dir_in_root(int root_fd, const std::string& rel) {
   Fd fd = open_dir_pieces(root_fd, rel, slow);
   if (fd || !slow || errno != ELOOP) return fd;
   // A symlink past the first piece of a very long name.
-  return walk_in_root(root_fd, rel, false);
+  return readable(linux_::walk_in_root(root_fd, rel, linux_::Make::kNothing));
 }
 
 Fd open_file_in_root(int root_fd, const std::string& rel) {
-  Fd fd(openat2_in_root(root_fd, rel, O_RDONLY | O_NOCTTY));
+  Fd fd = linux_::open_in_root(root_fd, rel, O_RDONLY | O_NOCTTY);
   if (!fd) throw Error::sys("opening " + shown(rel) + " in the rootfs");
   return fd;
 }
 
 Fd make_dir_in_root(int root_fd, const std::string& rel) {
   Fd fd = open_dir_in_root(root_fd, rel);
-  if (!fd && errno == ENOENT && !rel.empty()) fd = walk_in_root(root_fd, rel, true);
+  if (!fd && errno == ENOENT && !rel.empty())
+    fd = readable(linux_::walk_in_root(root_fd, rel, linux_::Make::kDirs));
   if (fd) return fd;
   if (errno == ENOTDIR) throw Error(shown(rel) + ": a path component is not a directory");
   if (errno == ELOOP) throw Error(shown(rel) + ": too many levels of symbolic links");

@@ -1,8 +1,6 @@
 #include "image/fd.hpp"
 
-#include <dirent.h>
 #include <fcntl.h>
-#include <sys/stat.h>
 
 #include <cerrno>
 #include <cstdlib>
@@ -10,7 +8,7 @@
 
 #include "hull/error.hpp"
 #include "image/text.hpp"
-#include "image/walk.hpp"
+#include "linux/remove_tree.hpp"
 
 namespace hull::image {
 
@@ -39,62 +37,11 @@ TempDir::~TempDir() {
 }
 
 void remove_all_at(int dirfd, const std::string& name) {
-  struct stat st;
-  if (::fstatat(dirfd, name.c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0) {
-    if (errno == ENOENT) return;
-    throw Error::sys("inspecting " + shown(name));
-  }
-  if (!S_ISDIR(st.st_mode)) {
-    if (::unlinkat(dirfd, name.c_str(), 0) != 0 && errno != ENOENT)
-      throw Error::sys("removing " + shown(name));
-    return;
-  }
-  Fd top(::openat(dirfd, name.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
-  if (!top) throw Error::sys("opening " + shown(name));
-  auto where = [&](const std::string& rel) { return shown(name + "/" + rel); };
-  // Staying on one device: a mount below (e.g. a bundle rootfs still mounted) is an error
-  // rather than something to empty.
-  walk(
-      top.get(),
-      [&](const WalkItem& it) {
-        if (!S_ISDIR(it.st.st_mode)) {
-          if (::unlinkat(it.dirfd, it.name.c_str(), 0) != 0 && errno != ENOENT)
-            throw Error::sys("removing " + where(it.rel));
-          return false;
-        }
-        if (it.st.st_dev != st.st_dev)
-          throw Error("refusing to remove " + where(it.rel) + ": a mount point");
-        return true;
-      },
-      [&](const WalkItem& it) {
-        if (::unlinkat(it.dirfd, it.name.c_str(), AT_REMOVEDIR) != 0 && errno != ENOENT)
-          throw Error::sys("removing " + where(it.rel));
-      });
-  top = Fd();
-  if (::unlinkat(dirfd, name.c_str(), AT_REMOVEDIR) != 0 && errno != ENOENT)
-    throw Error::sys("removing " + shown(name));
+  linux_::remove_tree_at(dirfd, name, shown(name));
 }
 
 void remove_all(const std::string& path) {
-  remove_all_at(AT_FDCWD, path);
-}
-
-void make_dirs(const std::string& path, mode_t mode) {
-  // Every missing ancestor, nearest first, then made outermost first.
-  std::vector<std::string> missing;
-  for (std::string p = path; !p.empty();) {
-    struct stat st;
-    if (::stat(p.c_str(), &st) == 0) {
-      if (!S_ISDIR(st.st_mode)) throw Error(shown(p) + ": exists and is not a directory");
-      break;
-    }
-    missing.push_back(p);
-    auto slash = p.find_last_of('/');
-    p = slash == std::string::npos || slash == 0 ? std::string() : p.substr(0, slash);
-  }
-  for (auto it = missing.rbegin(); it != missing.rend(); ++it)
-    if (::mkdir(it->c_str(), mode) != 0 && errno != EEXIST)
-      throw Error::sys("making " + shown(*it));
+  linux_::remove_tree(path);
 }
 
 }  // namespace hull::image

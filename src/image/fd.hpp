@@ -40,11 +40,14 @@ class TempDir {
   std::string path_;
 };
 
-// Removes path and everything below it without following symlinks; a missing path is fine.
+// Removes path and everything below it (linux_::remove_tree: never follows a symlink, refuses
+// another mount); a missing path is fine.
 void remove_all(const std::string& path);
 // Removes name in dirfd (a file, or a directory with its contents); a missing name is fine.
 void remove_all_at(int dirfd, const std::string& name);
-// Makes path and its missing parents (mode 0755 or the one given).
-void make_dirs(const std::string& path, mode_t mode = 0755);
+// Makes path and its missing parents (linux_::mkdir_p, mode 0755 or the one given).
+inline void make_dirs(const std::string& path, mode_t mode = 0755) {
+  linux_::mkdir_p(path, mode);
+}
 
 }  // namespace hull::image

@@ -7,6 +7,7 @@
 
 #include <cstdint>
 #include <cstdio>
+#include <vector>
 
 #include "hull/error.hpp"
 #include "linux/bounded_read.hpp"
@@ -90,22 +91,35 @@ void write_file(const std::string& path, std::string_view content, bool create, 
   write_all(fd.get(), content, path);
 }
 
-void write_file_at(int dirfd, const std::string& path, std::string_view content) {
-  Fd fd(::openat(dirfd, path.c_str(), O_WRONLY | O_CLOEXEC));
-  if (!fd) throw Error::sys("opening " + path);
-  write_all(fd.get(), content, path);
-}
-
 bool mkdir_p(const std::string& path, unsigned mode) {
-  if (::mkdir(path.c_str(), mode) == 0) return true;
-  if (errno == EEXIST) return false;
-  if (errno != ENOENT) throw Error::sys("creating directory " + path);
-  auto slash = path.find_last_of('/');
-  if (slash == std::string::npos || slash == 0) throw Error::sys("creating directory " + path);
-  mkdir_p(path.substr(0, slash), mode);
-  if (::mkdir(path.c_str(), mode) == 0) return true;
-  if (errno == EEXIST) return false;
-  throw Error::sys("creating directory " + path);
+  // Every missing ancestor, nearest first, then made outermost first. Something other than a
+  // directory (after symlinks) on the way is an error naming it.
+  std::vector<std::string> missing;
+  for (std::string p = path; !p.empty();) {
+    struct stat st;
+    if (::stat(p.c_str(), &st) == 0) {
+      if (!S_ISDIR(st.st_mode)) throw Error(p + ": exists and is not a directory");
+      break;
+    }
+    if (errno != ENOENT && errno != ENOTDIR) {
+      throw Error::sys("creating directory " + path + " (at " + p + ")");
+    }
+    missing.push_back(p);
+    auto slash = p.find_last_of('/');
+    p = slash == std::string::npos || slash == 0 ? std::string() : p.substr(0, slash);
+  }
+  bool made = false;
+  for (auto it = missing.rbegin(); it != missing.rend(); ++it) {
+    made = ::mkdir(it->c_str(), mode) == 0;
+    if (made) continue;
+    struct stat st;
+    // Made meanwhile by someone else: fine if it is a directory.
+    if (errno != EEXIST) throw Error::sys("creating directory " + *it);
+    if (::stat(it->c_str(), &st) != 0 || !S_ISDIR(st.st_mode)) {
+      throw Error(*it + ": exists and is not a directory");
+    }
+  }
+  return made;
 }
 
 bool exists(const std::string& path) {

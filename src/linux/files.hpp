@@ -23,9 +23,8 @@ void write_file_atomic(const std::string& path, std::string_view content, unsign
 // The same for the file `name` in the directory dirfd; `what` names it in errors.
 void write_file_atomic_at(int dirfd, const std::string& name, std::string_view content,
                           unsigned mode, const std::string& what);
-// Writes content to a file relative to dirfd that must already exist.
-void write_file_at(int dirfd, const std::string& path, std::string_view content);
-// mkdir -p; returns true if the last component was created.
+// mkdir -p, the one for hull, oci-image and oci-bridge; returns true if the last component
+// was created. A non-directory on the way (after symlinks) is an Error naming it.
 bool mkdir_p(const std::string& path, unsigned mode = 0755);
 bool exists(const std::string& path);
 

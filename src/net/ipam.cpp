@@ -11,6 +11,7 @@
 
 #include "hull/error.hpp"
 #include "json/parse.hpp"
+#include "linux/files.hpp"
 #include "net/files.hpp"
 
 namespace hull::net {
@@ -95,12 +96,12 @@ std::vector<Lease> LeaseStore::load() const {
 }
 
 void LeaseStore::store(const std::vector<Lease>& leases) const {
-  write_file_atomic(dir_ + "/leases.json", leases_to_json(leases, false));
+  linux_::write_file_atomic(dir_ + "/leases.json", leases_to_json(leases, false));
 }
 
 Lease LeaseStore::acquire(const NetworkConfig& cfg, Lease lease,
                           const std::optional<IpAddr>& requested) {
-  make_dirs(dir_);
+  linux_::mkdir_p(dir_);
   FileLock lock(dir_ + "/lock");
   auto leases = load();
   auto mine = std::find_if(leases.begin(), leases.end(), [&](auto& l) { return l.id == lease.id; });

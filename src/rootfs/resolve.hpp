@@ -13,7 +13,8 @@ enum class Kind { kDir, kFile };
 // Opens path (absolute, inside the root) as an O_PATH fd; -1 fd with errno when missing.
 linux_::Fd open_in_root(int root_fd, const std::string& path, int flags = 0);
 
-// Opens path, creating what is missing (parents as directories, the last as `kind`).
+// Opens path, creating what is missing (parents as directories, the last as `kind`) through
+// linux_::walk_in_root; throws naming path.
 linux_::Fd ensure_in_root(int root_fd, const std::string& path, Kind kind, unsigned mode = 0755);
 
 // "/proc/self/fd/N": the name under which mount(2) reaches an O_PATH fd's object.

@@ -15,27 +15,10 @@
 #include "json/limits.hpp"
 #include "linux/bounded_read.hpp"
 #include "linux/files.hpp"
+#include "linux/remove_tree.hpp"
 
 namespace hull::state {
 namespace {
-
-void remove_tree_at(int dirfd, const char* name) {
-  if (::unlinkat(dirfd, name, 0) == 0 || errno == ENOENT) return;
-  if (errno != EISDIR) throw Error::sys(std::string("removing ") + name);
-  linux_::Fd sub(::openat(dirfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
-  if (!sub) throw Error::sys(std::string("opening ") + name);
-  DIR* d = ::fdopendir(::dup(sub.get()));
-  if (!d) throw Error::sys(std::string("listing ") + name);
-  while (auto* e = ::readdir(d)) {
-    std::string n = e->d_name;
-    if (n == "." || n == "..") continue;
-    remove_tree_at(sub.get(), n.c_str());
-  }
-  ::closedir(d);
-  if (::unlinkat(dirfd, name, AT_REMOVEDIR) < 0 && errno != ENOENT) {
-    throw Error::sys(std::string("removing ") + name);
-  }
-}
 
 // An empty Fd when the directory does not exist, or (with wait unset) is locked by another.
 linux_::Fd lock_dir(const std::string& path, bool wait = true) {
@@ -67,7 +50,7 @@ void sweep_new_dirs(const std::string& root) {
   linux_::Fd rfd(::open(root.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
   for (const auto& n : dead) {
     try {
-      remove_tree_at(rfd.get(), n.c_str());
+      linux_::remove_tree_at(rfd.get(), n, root + "/" + n);
     } catch (const Error&) {
     }
   }
@@ -114,7 +97,7 @@ void ContainerDir::remove() {
   std::string parent = path_.substr(0, slash), name = path_.substr(slash + 1);
   linux_::Fd pfd(::open(parent.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
   if (!pfd) throw Error::sys("opening " + parent);
-  remove_tree_at(pfd.get(), name.c_str());
+  linux_::remove_tree_at(pfd.get(), name, path_);
   created_ = false;
 }
 

@@ -108,6 +108,34 @@ TEST_F(TempDir, AtomicWriteFailuresNameThePathAndLeaveNothing) {
   }
 }
 
+TEST_F(TempDir, MkdirPMakesEveryMissingParentOnce) {
+  std::string deep = dir_ + "/a/b/c";
+  EXPECT_TRUE(mkdir_p(deep, 0700));
+  struct stat st;
+  ASSERT_EQ(::stat(deep.c_str(), &st), 0);
+  EXPECT_TRUE(S_ISDIR(st.st_mode));
+  EXPECT_EQ(st.st_mode & 0777, 0700u);
+  EXPECT_FALSE(mkdir_p(deep));  // already there
+  EXPECT_FALSE(mkdir_p(dir_ + "/a/b/c/"));
+  // Through a symlink to a directory, as mkdir -p goes.
+  ASSERT_EQ(::symlink("a", (dir_ + "/link").c_str()), 0);
+  EXPECT_TRUE(mkdir_p(dir_ + "/link/d"));
+  EXPECT_TRUE(exists(dir_ + "/a/d"));
+}
+
+TEST_F(TempDir, MkdirPNamesWhatIsNotADirectory) {
+  write_file(dir_ + "/file", "x", true);
+  for (const std::string& p : {dir_ + "/file", dir_ + "/file/sub/deeper"}) {
+    try {
+      mkdir_p(p);
+      FAIL() << "made " << p;
+    } catch (const hull::Error& e) {
+      EXPECT_EQ(e.message(), dir_ + "/file: exists and is not a directory");
+    }
+  }
+  EXPECT_EQ(entries(), std::vector<std::string>{"file"});
+}
+
 // Runs close_fds_from in a child with extra fds open and reports which fds it still has.
 TEST(CloseFds, OnlyFdsBelowFirstSurvive) {
   int p[2];
