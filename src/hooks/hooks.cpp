@@ -93,7 +93,7 @@ bool pump(int pidfd, linux_::Fd& in, int out_fd, const std::string& input, std::
   ::_exit(127);
 }
 
-// SIGPIPE ignored while a stage runs: a hook that closes its stdin or exits without reading
+// SIGPIPE ignored while a hook runs: a hook that closes its stdin or exits without reading
 // it must show as EPIPE on our write, not kill the runtime half way through create, start or
 // delete. The hook child restores the default before its exec.
 class IgnoreSigpipe {
@@ -145,6 +145,7 @@ class HookReaper {
 }  // namespace
 
 void run_hook(const spec::Hook& hook, const std::string& state_json, const std::string& cwd) {
+  IgnoreSigpipe ignore_sigpipe;  // a hook that exits before reading is EPIPE, for any caller
   auto [in_r, in_w, out_r, out_w] = with_context("hook " + hook.path, [] {
     auto [ir, iw] = linux_::sys::pipe2(O_CLOEXEC);
     auto [or_, ow] = linux_::sys::pipe2(O_CLOEXEC);
