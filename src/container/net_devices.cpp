@@ -10,6 +10,7 @@
 
 #include "hull/error.hpp"
 #include "linux/fd.hpp"
+#include "linux/kernel.hpp"
 #include "linux/netlink.hpp"
 
 namespace hull::container {
@@ -38,7 +39,7 @@ void check_net_devices(const spec::Spec& s) {
 void move_net_devices(const spec::Spec& s, pid_t pid) {
   if (!s.linux_ || s.linux_->netDevices.empty()) return;
   std::string ns_path = "/proc/" + std::to_string(pid) + "/ns/net";
-  linux_::Fd netns(::open(ns_path.c_str(), O_RDONLY | O_CLOEXEC));
+  linux_::Fd netns(linux_::kernel().openat(AT_FDCWD, ns_path.c_str(), O_RDONLY | O_CLOEXEC, 0));
   if (!netns) throw Error::sys("config.json: /linux/netDevices: opening " + ns_path);
   linux_::netlink::Socket sock("config.json: /linux/netDevices");
   for (const auto& [name, dev] : s.linux_->netDevices) {

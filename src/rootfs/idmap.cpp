@@ -15,6 +15,7 @@
 #include "linux/fd.hpp"
 #include "linux/kernel.hpp"
 #include "linux/procfs.hpp"
+#include "linux/sys.hpp"
 #include "linux/syscalls.hpp"
 #include "spec/id_maps.hpp"
 
@@ -23,10 +24,10 @@ namespace {
 
 pid_t pid_in_procfs(int proc_fd, int pidfd) {
   std::string rel = "self/fdinfo/" + std::to_string(pidfd);
-  linux_::Fd fd(::openat(proc_fd, rel.c_str(), O_RDONLY | O_CLOEXEC));
+  linux_::Fd fd(linux_::kernel().openat(proc_fd, rel.c_str(), O_RDONLY | O_CLOEXEC, 0));
   if (!fd) throw Error::sys("opening /proc/" + rel);
   char buf[1024];
-  ssize_t n = ::read(fd.get(), buf, sizeof(buf) - 1);
+  ssize_t n = linux_::kernel().read(fd.get(), buf, sizeof(buf) - 1);
   if (n <= 0) throw Error::sys("reading /proc/" + rel);
   buf[n] = 0;
   const char* at = std::strstr(buf, "\nPid:");
@@ -37,16 +38,15 @@ pid_t pid_in_procfs(int proc_fd, int pidfd) {
 // A user namespace with the mount's mappings, held by a helper that waits on a pipe only
 // until its namespace is open here.
 linux_::Fd mapping_userns(const spec::Mount& m) {
-  int pipefd[2];
-  if (::pipe2(pipefd, O_CLOEXEC) < 0) throw Error::sys("pipe");
-  linux_::Fd rd(pipefd[0]), wr(pipefd[1]);
+  auto [rd, wr] =
+      with_context("idmapped mount: helper pipe", [] { return linux_::sys::pipe2(O_CLOEXEC); });
   linux_::CloneArgs ca;
   ca.flags = CLONE_NEWUSER;
   auto child = linux_::clone3(ca);
   if (child.pid == 0) {
     wr.reset();
     char c;
-    (void)!::read(rd.get(), &c, 1);
+    (void)!linux_::kernel().read(rd.get(), &c, 1);
     ::_exit(0);
   }
   rd.reset();
@@ -55,7 +55,8 @@ linux_::Fd mapping_userns(const spec::Mount& m) {
     linux_::Fd& wr;
     ~Reaper() {
       wr.reset();
-      ::waitpid(pid, nullptr, 0);
+      while (linux_::kernel().waitpid(pid, nullptr, 0) < 0 && errno == EINTR) {
+      }
     }
   } reaper{child.pid, wr};
   linux_::Fd proc = linux_::open_procfs();
@@ -69,7 +70,7 @@ linux_::Fd mapping_userns(const spec::Mount& m) {
     linux_::write_proc(proc.get(), base + "/gid_map", spec::id_map_text(m.gidMappings));
   });
   std::string ns = "/proc/" + base + "/ns/user";
-  linux_::Fd fd(::open(ns.c_str(), O_RDONLY | O_CLOEXEC));
+  linux_::Fd fd(linux_::kernel().openat(AT_FDCWD, ns.c_str(), O_RDONLY | O_CLOEXEC, 0));
   if (!fd) throw Error::sys("opening " + ns);
   return fd;
 }

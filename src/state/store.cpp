@@ -15,6 +15,7 @@
 #include "json/limits.hpp"
 #include "linux/bounded_read.hpp"
 #include "linux/files.hpp"
+#include "linux/kernel.hpp"
 #include "linux/remove_tree.hpp"
 
 namespace hull::state {
@@ -22,7 +23,8 @@ namespace {
 
 // An empty Fd when the directory does not exist, or (with wait unset) is locked by another.
 linux_::Fd lock_dir(const std::string& path, bool wait = true) {
-  linux_::Fd fd(::open(path.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+  linux_::Fd fd(
+      linux_::kernel().openat(AT_FDCWD, path.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC, 0));
   if (!fd) return fd;
   while (::flock(fd.get(), LOCK_EX | (wait ? 0 : LOCK_NB)) < 0) {
     if (!wait && errno == EWOULDBLOCK) return {};
@@ -43,11 +45,13 @@ void sweep_new_dirs(const std::string& root) {
     std::string n = e->d_name;
     if (n.rfind(kNewPrefix, 0) != 0) continue;
     pid_t pid = static_cast<pid_t>(std::atoi(n.c_str() + sizeof(kNewPrefix) - 1));
-    if (pid > 0 && ::kill(pid, 0) < 0 && errno == ESRCH) dead.push_back(n);
+    if (pid > 0 && linux_::kernel().kill(pid, 0) < 0 && errno == ESRCH) dead.push_back(n);
   }
   ::closedir(d);
   if (dead.empty()) return;
-  linux_::Fd rfd(::open(root.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+  linux_::Fd rfd(
+      linux_::kernel().openat(AT_FDCWD, root.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC, 0));
+  if (!rfd) return;
   for (const auto& n : dead) {
     try {
       linux_::remove_tree_at(rfd.get(), n, root + "/" + n);
@@ -95,7 +99,8 @@ Record ContainerDir::load() const {
 void ContainerDir::remove() {
   auto slash = path_.find_last_of('/');
   std::string parent = path_.substr(0, slash), name = path_.substr(slash + 1);
-  linux_::Fd pfd(::open(parent.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+  linux_::Fd pfd(
+      linux_::kernel().openat(AT_FDCWD, parent.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC, 0));
   if (!pfd) throw Error::sys("opening " + parent);
   linux_::remove_tree_at(pfd.get(), name, path_);
   created_ = false;
@@ -113,7 +118,8 @@ ContainerDir Store::create(const std::string& id, const Record& early,
   std::string path = root_ + "/" + id;
   sweep_new_dirs(root_);
   std::string tmp = root_ + "/" + kNewPrefix + std::to_string(::getpid());
-  if (::mkdir(tmp.c_str(), 0711) < 0) throw Error::sys("creating state directory " + tmp);
+  if (linux_::kernel().mkdirat(AT_FDCWD, tmp.c_str(), 0711) < 0)
+    throw Error::sys("creating state directory " + tmp);
   linux_::Fd fd = lock_dir(tmp);
   // Owns the temporary directory until the rename, then the container's.
   ContainerDir dir(tmp, std::move(fd), true);
@@ -121,7 +127,8 @@ ContainerDir Store::create(const std::string& id, const Record& early,
     linux_::write_file_atomic_at(dir.fd(), name, content, 0600, dir.file(name));
   }
   dir.save(early);
-  if (::renameat2(AT_FDCWD, tmp.c_str(), AT_FDCWD, path.c_str(), RENAME_NOREPLACE) < 0) {
+  if (linux_::kernel().renameat2(AT_FDCWD, tmp.c_str(), AT_FDCWD, path.c_str(), RENAME_NOREPLACE) <
+      0) {
     if (errno == EEXIST || errno == ENOTEMPTY) {
       throw Error("container \"" + id + "\" already exists");
     }
