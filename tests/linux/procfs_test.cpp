@@ -10,8 +10,8 @@
 
 #include <fstream>
 
-#include "support/child.hpp"
 #include "hull/error.hpp"
+#include "support/child.hpp"
 
 namespace hull::linux_ {
 namespace {

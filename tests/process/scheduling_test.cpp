@@ -6,8 +6,8 @@
 #include <sched.h>
 #include <sys/personality.h>
 
-#include "support/child.hpp"
 #include "hull/error.hpp"
+#include "support/child.hpp"
 
 namespace hull::process {
 namespace {

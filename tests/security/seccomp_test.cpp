@@ -10,8 +10,8 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-#include "support/child.hpp"
 #include "hull/error.hpp"
+#include "support/child.hpp"
 
 namespace hull::security {
 namespace {
