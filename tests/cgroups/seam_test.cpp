@@ -11,26 +11,15 @@
 #include "cgroups/fs_util.hpp"
 #include "hull/error.hpp"
 #include "linux/fault_kernel.hpp"
+#include "support/faults.hpp"
 
 namespace hull::cgroups {
 namespace {
 
 using ::testing::HasSubstr;
 
-template <typename F>
-std::string run(linux_::FaultKernel& k, F&& f) {
-  linux_::ScopedKernel scope(k);
-  try {
-    f();
-  } catch (const Error& e) {
-    return e.message();
-  }
-  return "";
-}
-
-linux_::FaultKernel faults(std::string_view plan) {
-  return linux_::FaultKernel(nullptr, linux_::parse_fault_plan(plan));
-}
+using test::faults;
+using test::run;
 
 TEST(CgroupSeam, RemoveDirRetriesWhileBusyAndTakesAbsentAsDone) {
   auto busy = faults("unlink:1:EBUSY,unlink:2:EBUSY");

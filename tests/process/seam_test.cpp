@@ -13,6 +13,7 @@
 #include "process/credentials.hpp"
 #include "process/scheduling.hpp"
 #include "process/terminal.hpp"
+#include "support/faults.hpp"
 
 namespace hull::process {
 namespace {
@@ -21,21 +22,8 @@ using linux_::Sys;
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 
-// Runs f under a FaultKernel(nullptr) with plan; returns the error's message, "" when none.
-template <typename F>
-std::string run(linux_::FaultKernel& k, F&& f) {
-  linux_::ScopedKernel scope(k);
-  try {
-    f();
-  } catch (const Error& e) {
-    return e.message();
-  }
-  return "";
-}
-
-linux_::FaultKernel faults(std::string_view plan = "") {
-  return linux_::FaultKernel(nullptr, linux_::parse_fault_plan(plan));
-}
+using test::faults;
+using test::run;
 
 // "kind what" for each recorded call.
 std::vector<std::string> calls(const linux_::FaultKernel& k) {

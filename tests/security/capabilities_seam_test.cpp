@@ -9,6 +9,7 @@
 #include "hull/error.hpp"
 #include "linux/fault_kernel.hpp"
 #include "security/capabilities.hpp"
+#include "support/faults.hpp"
 
 namespace hull::security {
 namespace {
@@ -16,20 +17,8 @@ namespace {
 using linux_::Sys;
 using ::testing::HasSubstr;
 
-template <typename F>
-std::string run(linux_::FaultKernel& k, F&& f) {
-  linux_::ScopedKernel scope(k);
-  try {
-    f();
-  } catch (const Error& e) {
-    return e.message();
-  }
-  return "";
-}
-
-linux_::FaultKernel faults(std::string_view plan = "") {
-  return linux_::FaultKernel(nullptr, linux_::parse_fault_plan(plan));
-}
+using test::faults;
+using test::run;
 
 CapSets sets() {
   CapSets s;
