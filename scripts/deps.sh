@@ -2,7 +2,7 @@
 # Installs, from Debian's archive, what building and testing hull needs; only what is missing.
 set -euo pipefail
 pkgs=(meson ninja-build pkg-config g++ python3 rapidjson-dev libcli11-dev
-  libseccomp-dev libcap-dev libdbus-1-dev libgtest-dev libgmock-dev libarchive-dev libssl-dev libmnl-dev libnl-3-dev libnl-route-3-dev
+  libseccomp-dev libcap-dev libdbus-1-dev libgtest-dev libgmock-dev libarchive-dev libssl-dev libmnl-dev
   libnftables-dev nftables containernetworking-plugins busybox-static bats jq runc crun umoci
   skopeo iproute2 util-linux debootstrap time podman conmon catatonit netavark aardvark-dns
   containerd docker.io tini procps clang buildah user-mode-linux strace)

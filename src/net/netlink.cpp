@@ -20,17 +20,6 @@ namespace hull::net {
 
 namespace {
 
-mnl_socket* open_socket() {
-  mnl_socket* s = mnl_socket_open2(NETLINK_ROUTE, SOCK_CLOEXEC);
-  if (!s) throw Error::sys("opening rtnetlink socket");
-  if (mnl_socket_bind(s, 0, MNL_SOCKET_AUTOPID) < 0) {
-    int err = errno;
-    mnl_socket_close(s);
-    throw Error::sys("binding rtnetlink socket", err);
-  }
-  return s;
-}
-
 ifinfomsg* put_ifinfo(nlmsghdr* nlh, int family = AF_UNSPEC) {
   auto* ifi = static_cast<ifinfomsg*>(mnl_nlmsg_put_extra_header(nlh, sizeof(ifinfomsg)));
   ifi->ifi_family = static_cast<unsigned char>(family);
@@ -39,7 +28,7 @@ ifinfomsg* put_ifinfo(nlmsghdr* nlh, int family = AF_UNSPEC) {
 
 }  // namespace
 
-Netlink::Netlink() : sock_(open_socket()), portid_(mnl_socket_get_portid(sock_)) {}
+Netlink::Netlink() : sock_(std::make_unique<linux_::netlink::Socket>("rtnetlink")) {}
 
 Netlink::Netlink(const std::string& ns_path) {
   Fd target(::open(ns_path.c_str(), O_RDONLY | O_CLOEXEC));
@@ -49,61 +38,37 @@ Netlink::Netlink(const std::string& ns_path) {
   if (::setns(target.get(), CLONE_NEWNET) != 0)
     throw Error::sys("entering network namespace " + ns_path);
   try {
-    sock_ = open_socket();
+    sock_ = std::make_unique<linux_::netlink::Socket>("rtnetlink in " + ns_path);
   } catch (...) {
     if (::setns(self.get(), CLONE_NEWNET) != 0) std::abort();
     throw;
   }
   // Staying in the container's namespace would make every later step wrong; better to die.
   if (::setns(self.get(), CLONE_NEWNET) != 0) std::abort();
-  portid_ = mnl_socket_get_portid(sock_);
-}
-
-Netlink::~Netlink() {
-  if (sock_) mnl_socket_close(sock_);
 }
 
 nlmsghdr* Netlink::start(uint16_t type, uint16_t flags) {
   nlmsghdr* nlh = mnl_nlmsg_put_header(buf_);
   nlh->nlmsg_type = type;
   nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK | flags;
-  nlh->nlmsg_seq = ++seq_;
   return nlh;
 }
 
-template <typename Parse>
-int Netlink::exchange(nlmsghdr* nlh, bool one_buffer, Parse parse) {
-  if (mnl_socket_sendto(sock_, nlh, nlh->nlmsg_len) < 0) return -errno;
-  alignas(8) char reply[MNL_SOCKET_BUFFER_SIZE];
-  for (;;) {
-    ssize_t n = mnl_socket_recvfrom(sock_, reply, sizeof reply);
-    if (n < 0) return -errno;
-    int rc = parse(reply, static_cast<size_t>(n), nlh->nlmsg_seq, portid_);
-    if (rc == -EINTR && (nlh->nlmsg_flags & NLM_F_DUMP) == NLM_F_DUMP) {
-      // The dump changed under us; the rest of it is still queued.
-      while (!ends_dump(reply, static_cast<size_t>(n)))
-        if ((n = mnl_socket_recvfrom(sock_, reply, sizeof reply)) < 0) return -errno;
-      return rc;
-    }
-    if (rc <= 0 || one_buffer) return rc < 0 ? rc : 0;
-  }
-}
-
 int Netlink::request(nlmsghdr* nlh) {
-  return exchange(nlh, false, parse_ack);
+  return sock_->request(nlh);
 }
 
 std::optional<LinkInfo> Netlink::link(const std::string& name) {
   nlmsghdr* nlh = mnl_nlmsg_put_header(buf_);
   nlh->nlmsg_type = RTM_GETLINK;
   nlh->nlmsg_flags = NLM_F_REQUEST;
-  nlh->nlmsg_seq = ++seq_;
   put_ifinfo(nlh);
   mnl_attr_put_strz(nlh, IFLA_IFNAME, name.c_str());
   std::vector<LinkInfo> links;
-  int rc = exchange(nlh, true, [&](const void* buf, size_t len, unsigned seq, unsigned portid) {
-    return parse_links(buf, len, seq, portid, links);
-  });
+  int rc =
+      sock_->exchange(nlh, true, [&](const void* buf, size_t len, unsigned seq, unsigned portid) {
+        return parse_links(buf, len, seq, portid, links);
+      });
   if (rc == -ENODEV) return std::nullopt;
   if (rc < 0) throw Error::sys("asking for link " + name, -rc);
   if (links.empty()) throw Error("asking for link " + name + ": the kernel sent no link");
@@ -126,10 +91,10 @@ std::vector<AddrInfo> Netlink::addresses() {
   // again; changes come in bursts, so this ends.
   for (int rc = -EINTR;;) {
     out.clear();
-    nlh->nlmsg_seq = ++seq_;
-    rc = exchange(nlh, false, [&](const void* buf, size_t len, unsigned seq, unsigned portid) {
-      return parse_addrs(buf, len, seq, portid, out);
-    });
+    rc = sock_->exchange(nlh, false,
+                         [&](const void* buf, size_t len, unsigned seq, unsigned portid) {
+                           return parse_addrs(buf, len, seq, portid, out);
+                         });
     if (rc == 0) return out;
     if (rc != -EINTR) throw Error::sys("listing the host's addresses", -rc);
   }

@@ -1,18 +1,19 @@
-// rtnetlink through libmnl: the handful of link, address and route requests a bridge network
-// needs. One socket per network namespace; a socket made inside a container's netns keeps
-// working there after the process returns to its own.
+// rtnetlink (requests built with libmnl, sent through linux/netlink.hpp's socket): the handful of
+// link, address and route requests a bridge network needs. One socket per network namespace; a
+// socket made inside a container's netns keeps working there after the process returns to its own.
 #pragma once
 
 #include <array>
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
+#include "linux/netlink.hpp"
 #include "net/addr.hpp"
 #include "net/netlink_reply.hpp"
 
-struct mnl_socket;
 struct nlmsghdr;
 struct nlattr;
 
@@ -28,7 +29,6 @@ class Netlink {
   explicit Netlink(const std::string& ns_path);
   Netlink(const Netlink&) = delete;
   Netlink& operator=(const Netlink&) = delete;
-  ~Netlink();
 
   // 0 when there is no such link.
   int link_index(const std::string& name);
@@ -56,18 +56,13 @@ class Netlink {
  private:
   // Sends the request in buf_ and waits for its ack; returns 0 or the negative errno.
   int request(nlmsghdr* nlh);
-  // Sends the request and hands each received buffer to parse (a parse_* of netlink_reply)
-  // until it says kReplyDone or, with one_buffer, after the first; returns 0 or -errno.
-  template <typename Parse>
-  int exchange(nlmsghdr* nlh, bool one_buffer, Parse parse);
   nlmsghdr* put_addr(uint16_t type, uint16_t flags, int index, const IpAddr& addr, int prefix);
   nlmsghdr* start(uint16_t type, uint16_t flags);
   // An RTM_NEWLINK creating NAME (up) of KIND; returns the open IFLA_LINKINFO nest.
   nlattr* start_new_link(nlmsghdr*& nlh, const std::string& name, unsigned mtu, const char* kind);
 
-  mnl_socket* sock_ = nullptr;
-  unsigned seq_ = 0;
-  unsigned portid_ = 0;
+  // The socket, its sequence numbers, port id checks and acks: linux/netlink.hpp.
+  std::unique_ptr<linux_::netlink::Socket> sock_;
   alignas(8) char buf_[8192];
 };
 

@@ -118,43 +118,16 @@ int result(int rc) {
   return -err;
 }
 
-// libmnl compares a message's length to what is left as an int, so a length of 2 GiB or more
-// passes and sends it walking off the buffer. Every message is checked here first, in size_t.
-bool well_formed(const void* buf, size_t len) {
-  if (len > INT32_MAX) return false;
-  auto* p = static_cast<const char*>(buf);
-  for (size_t off = 0; len - off >= sizeof(nlmsghdr);) {
-    auto* h = reinterpret_cast<const nlmsghdr*>(p + off);
-    if (h->nlmsg_len < sizeof(nlmsghdr) || h->nlmsg_len > len - off) return false;
-    off += MNL_ALIGN(static_cast<size_t>(h->nlmsg_len));
-    if (off >= len) break;
-  }
-  return true;
-}
-
 template <typename T>
 int run(const void* buf, size_t len, unsigned seq, unsigned portid, mnl_cb_t cb,
         std::vector<T>* out) {
-  if (!well_formed(buf, len)) return -EBADMSG;
+  // libmnl compares a message's length to what is left as an int: checked first, in size_t.
+  if (!linux_::netlink::well_formed(buf, len)) return -EBADMSG;
   Walk<T> walk{static_cast<const char*>(buf) + len, out};
   return result(mnl_cb_run(buf, len, seq, portid, cb, out ? &walk : nullptr));
 }
 
 }  // namespace
-
-bool ends_dump(const void* buf, size_t len) {
-  // A malformed buffer ends what can be read of the dump too.
-  if (!well_formed(buf, len)) return true;
-  int left = static_cast<int>(len);
-  for (auto* h = static_cast<const nlmsghdr*>(buf); mnl_nlmsg_ok(h, left);
-       h = mnl_nlmsg_next(h, &left))
-    if (h->nlmsg_type == NLMSG_DONE || h->nlmsg_type == NLMSG_ERROR) return true;
-  return false;
-}
-
-int parse_ack(const void* buf, size_t len, unsigned seq, unsigned portid) {
-  return run<LinkInfo>(buf, len, seq, portid, nullptr, nullptr);
-}
 
 int parse_links(const void* buf, size_t len, unsigned seq, unsigned portid,
                 std::vector<LinkInfo>& out) {

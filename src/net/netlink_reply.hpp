@@ -10,12 +10,16 @@
 #include <string>
 #include <vector>
 
+#include "linux/netlink.hpp"
 #include "net/addr.hpp"
 
 namespace hull::net {
 
-inline constexpr int kReplyMore = 1;
-inline constexpr int kReplyDone = 0;
+// The generic part (results, acks, the end of a dump) is linux/netlink.hpp's.
+using linux_::netlink::ends_dump;
+using linux_::netlink::kReplyDone;
+using linux_::netlink::kReplyMore;
+using linux_::netlink::parse_ack;
 
 struct LinkInfo {
   int index = 0;
@@ -32,11 +36,6 @@ struct AddrInfo {
   Subnet net;     // the address with its prefix length (host bits kept in net.base)
 };
 
-// Whether the buffer holds the end of a dump (NLMSG_DONE or an error): what is left of an
-// interrupted dump is read up to there, so the next request reads its own answer.
-bool ends_dump(const void* buf, size_t len);
-
-int parse_ack(const void* buf, size_t len, unsigned seq, unsigned portid);
 // RTM_NEWLINK messages; messages of other types are skipped.
 int parse_links(const void* buf, size_t len, unsigned seq, unsigned portid,
                 std::vector<LinkInfo>& out);
