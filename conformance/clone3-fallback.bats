@@ -31,8 +31,13 @@ nc() { "$NO_CLONE3" "$RUNTIME" --root "$ROOT_DIR" "$@"; }
 }
 
 @test "clone3-fallback: run through the intermediate (a namespace joined by path)" {
+  # The host's own uts namespace: the bundle's hostname would become the host's, so none.
+  cfg 'del(.hostname)'
   add_namespace uts "/proc/$$/ns/uts"
+  local before
+  before=$(hostname)
   run_probe_with nc "$CID" test
+  [ "$(hostname)" = "$before" ] || fail "the host's hostname changed to $(hostname)"
   PROBE_JSON=$TEST_TMP/probe.test.json
   [ "$PROBE_RC" = 0 ] || fail "run under the filter: $(cat "$TEST_TMP/probe.test.err")"
   [ "$(pj .pid)" = 1 ]
