@@ -77,24 +77,24 @@ spec.example" ]
   local host_shm host_domain
   host_shm=$(cat /proc/sys/kernel/shmmni)
   host_domain=$(cat /proc/sys/kernel/domainname)
-  cmd true
+  set_args true
   cfg '.linux.namespaces |= map(select(.type != "ipc")) | .linux.sysctl = {"kernel.shmmni": "1234"}'
-  run "$REFERENCE" --root "$STATE_ROOT/ref" run -b "$BUNDLE" "$ID-ref"
-  "$REFERENCE" --root "$STATE_ROOT/ref" delete -f "$ID-ref" >/dev/null 2>&1 || true
+  run ref run -b "$BUNDLE" "$CID-ref"
+  ref delete -f "$CID-ref" >/dev/null 2>&1 || true
   [ "$status" -ne 0 ]
-  run_ctr "$ID"
+  run_ctr "$CID"
   [ "$status" -ne 0 ]
   [[ "$output" == *"/linux/sysctl/kernel.shmmni: an IPC sysctl needs an ipc namespace"* ]]
-  left_nothing "$ID"
+  left_nothing "$CID"
   cfg '.linux.namespaces |= map(select(.type != "uts")) | del(.hostname) |
        .linux.sysctl = {"kernel.domainname": "spec.example"}'
-  run "$REFERENCE" --root "$STATE_ROOT/ref" run -b "$BUNDLE" "$ID-ref"
-  "$REFERENCE" --root "$STATE_ROOT/ref" delete -f "$ID-ref" >/dev/null 2>&1 || true
+  run ref run -b "$BUNDLE" "$CID-ref"
+  ref delete -f "$CID-ref" >/dev/null 2>&1 || true
   [ "$status" -ne 0 ]
-  run_ctr "$ID"
+  run_ctr "$CID"
   [ "$status" -ne 0 ]
   [[ "$output" == *"/linux/sysctl/kernel.domainname: a UTS sysctl needs a uts namespace"* ]]
-  left_nothing "$ID"
+  left_nothing "$CID"
   [ "$(cat /proc/sys/kernel/shmmni)" = "$host_shm" ]
   [ "$(cat /proc/sys/kernel/domainname)" = "$host_domain" ]
 }

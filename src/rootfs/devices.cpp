@@ -98,14 +98,16 @@ void create_devices(const Context& ctx) {
   linux_::Fd root = open_rootfs(ctx);
   mode_t old_umask = ::umask(0);
   try {
-    for (const auto& d : kDefaultDevices) {
-      spec::LinuxDevice dev;
-      dev.path = d.path;
-      dev.type = "c";
-      dev.major = d.major;
-      dev.minor = d.minor;
-      make_device(root.get(), dev, ctx.new_userns);
-    }
+    with_context("creating the default devices in /dev", [&] {
+      for (const auto& d : kDefaultDevices) {
+        spec::LinuxDevice dev;
+        dev.path = d.path;
+        dev.type = "c";
+        dev.major = d.major;
+        dev.minor = d.minor;
+        make_device(root.get(), dev, ctx.new_userns);
+      }
+    });
     if (ctx.spec->linux_) {
       for (size_t i = 0; i < ctx.spec->linux_->devices.size(); ++i) {
         const auto& d = ctx.spec->linux_->devices[i];
@@ -113,11 +115,13 @@ void create_devices(const Context& ctx) {
                      [&] { make_device(root.get(), d, ctx.new_userns); });
       }
     }
-    make_symlink(root.get(), "/proc/self/fd", "/dev/fd");
-    make_symlink(root.get(), "/proc/self/fd/0", "/dev/stdin");
-    make_symlink(root.get(), "/proc/self/fd/1", "/dev/stdout");
-    make_symlink(root.get(), "/proc/self/fd/2", "/dev/stderr");
-    make_symlink(root.get(), "pts/ptmx", "/dev/ptmx");
+    with_context("creating the /dev symlinks", [&] {
+      make_symlink(root.get(), "/proc/self/fd", "/dev/fd");
+      make_symlink(root.get(), "/proc/self/fd/0", "/dev/stdin");
+      make_symlink(root.get(), "/proc/self/fd/1", "/dev/stdout");
+      make_symlink(root.get(), "/proc/self/fd/2", "/dev/stderr");
+      make_symlink(root.get(), "pts/ptmx", "/dev/ptmx");
+    });
     // The console is bound over this file after finalize, when /dev may be read-only.
     if (ctx.spec->process && ctx.spec->process->terminal) {
       ensure_in_root(root.get(), "/dev/console", Kind::kFile);
