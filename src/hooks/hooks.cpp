@@ -146,11 +146,21 @@ class HookReaper {
 
 void run_hook(const spec::Hook& hook, const std::string& state_json, const std::string& cwd) {
   IgnoreSigpipe ignore_sigpipe;  // a hook that exits before reading is EPIPE, for any caller
-  auto [in_r, in_w, out_r, out_w] = with_context("hook " + hook.path, [] {
-    auto [ir, iw] = linux_::sys::pipe2(O_CLOEXEC);
-    auto [or_, ow] = linux_::sys::pipe2(O_CLOEXEC);
-    return std::tuple{std::move(ir), std::move(iw), std::move(or_), std::move(ow)};
+  // Plain references, not structured bindings: lambdas below use them (clang 14 cannot
+  // capture a structured binding).
+  struct Pipes {
+    linux_::Fd in_r, in_w, out_r, out_w;
+  };
+  Pipes pipes = with_context("hook " + hook.path, [] {
+    auto in = linux_::sys::pipe2(O_CLOEXEC);
+    auto out = linux_::sys::pipe2(O_CLOEXEC);
+    return Pipes{std::move(in.first), std::move(in.second), std::move(out.first),
+                 std::move(out.second)};
   });
+  linux_::Fd& in_r = pipes.in_r;
+  linux_::Fd& in_w = pipes.in_w;
+  linux_::Fd& out_r = pipes.out_r;
+  linux_::Fd& out_w = pipes.out_w;
   std::vector<std::string> args =
       hook.args.empty() ? std::vector<std::string>{hook.path} : hook.args;
   auto argv = linux_::c_strings(args);
