@@ -79,22 +79,6 @@ points() {
     }' | sort -u -t: -k1,1 -k2,2n
 }
 
-# Processes with WORD in their command line that are neither zombies nor already hit by a
-# SIGKILL (dying, not left behind). One grep over every cmdline: a loop is too slow here.
-live_pids() {
-  local f p
-  for f in $(grep -lzF -- "$1" /proc/[0-9]*/cmdline 2>/dev/null); do
-    p=${f#/proc/}
-    p=${p%/cmdline}
-    [ "$p" = "$$" ] && continue
-    [ -r "/proc/$p/status" ] || continue
-    awk '/^State:/ { if ($2 == "Z" || $2 == "X") dead = 1 }
-         /^(SigPnd|ShdPnd):/ { if (and(strtonum("0x" $2), 256)) dead = 1 }
-         END { exit dead ? 1 : 0 }' "/proc/$p/status" 2>/dev/null && echo "$p"
-  done
-  return 0
-}
-
 # left_behind ID: what of container ID is still there (empty when nothing is).
 left_behind() {
   local id=$1 left="" cg now p

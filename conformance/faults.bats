@@ -25,23 +25,6 @@ teardown() {
 # A random delay of 0 to $1 milliseconds.
 random_sleep() { sleep "$(printf '0.%03d' $((RANDOM % $1)))"; }
 
-# Processes with ARG as one whole argument that are neither zombies nor already hit by a
-# SIGKILL (a process killed a moment ago is dying, not left behind). One grep over every
-# cmdline: a loop over /proc costs seconds per call on a loaded host.
-live_pids_with_arg() {
-  local f p
-  for f in $(grep -lzxF -f <(printf %s "$1") /proc/[0-9]*/cmdline 2>/dev/null); do
-    p=${f#/proc/}
-    p=${p%/cmdline}
-    [ "$p" = "$$" ] && continue
-    [ -r "/proc/$p/status" ] || continue
-    awk '/^State:/ { if ($2 == "Z" || $2 == "X") dead = 1 }
-         /^(SigPnd|ShdPnd):/ { if (and(strtonum("0x" $2), 256)) dead = 1 }
-         END { exit dead ? 1 : 0 }' "/proc/$p/status" 2>/dev/null && echo "$p"
-  done
-  return 0
-}
-
 # check_after_fault ID WHAT: the container is visible if anything of it exists, delete
 # --force removes every trace. Each problem is one line in $LEFT (counted, not fatal here).
 check_after_fault() {
@@ -57,15 +40,15 @@ check_after_fault() {
   cg=$(cgroups_mentioning "$id")
   [ -n "$cg" ] && problems+="cgroups: $(echo $cg); "
   local p
-  p=$(live_pids_with_arg "$id")
+  p=$(live_pids -x "$id")
   [ -n "$p" ] && problems+="processes naming the id: $(echo $p); "
-  p=$(live_pids_with_arg "$MARK")
+  p=$(live_pids -x "$MARK")
   [ -n "$p" ] && problems+="container processes: $(echo $p); "
   [ "$(mounts_under "$TEST_TMP")" = "$(cat "$TEST_TMP/mounts.before")" ] || problems+="mounts; "
   if [ -n "$problems" ]; then
     echo "$what $id: $problems" >>"$LEFT"
     # leave the next iteration a clean host whatever this one left
-    for p in $(live_pids_with_arg "$id") $(live_pids_with_arg "$MARK"); do
+    for p in $(live_pids -x "$id") $(live_pids -x "$MARK"); do
       kill -9 "$p" 2>/dev/null || true
     done
     rm -rf "${ROOT_DIR:?}/$id"

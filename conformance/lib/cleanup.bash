@@ -54,6 +54,28 @@ pids_mentioning() {
   return 0
 }
 
+# live_pids [-x] WORD: processes whose command line holds WORD (with -x: as one whole
+# argument) that are neither zombies nor already hit by a SIGKILL (a process killed a moment
+# ago is dying, not left behind). One grep over every cmdline: a loop over /proc costs
+# seconds per call on a loaded host.
+live_pids() {
+  local match=(-lzF) f p
+  if [ "$1" = -x ]; then
+    match=(-lzxF)
+    shift
+  fi
+  for f in $(grep "${match[@]}" -f <(printf %s "$1") /proc/[0-9]*/cmdline 2>/dev/null); do
+    p=${f#/proc/}
+    p=${p%/cmdline}
+    [ "$p" = "$$" ] && continue
+    [ -r "/proc/$p/status" ] || continue
+    awk '/^State:/ { if ($2 == "Z" || $2 == "X") dead = 1 }
+         /^(SigPnd|ShdPnd):/ { if (and(strtonum("0x" $2), 256)) dead = 1 }
+         END { exit dead ? 1 : 0 }' "/proc/$p/status" 2>/dev/null && echo "$p"
+  done
+  return 0
+}
+
 # cgroup dirs (any hierarchy under /sys/fs/cgroup) whose name contains WORD
 cgroups_mentioning() {
   find /sys/fs/cgroup -maxdepth 6 -type d -name "*$1*" 2>/dev/null || true
