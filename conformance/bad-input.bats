@@ -161,7 +161,7 @@ error_mentions() {
     error_mentions 'id'
   done
   [ ! -e "$TEST_TMP/escape-$CID" ]
-  [ -z "$(pids_mentioning "escape-$CID")" ]
+  [ -z "$(live_pids "escape-$CID")" ]
 }
 
 # Numbers and signals on the command line: each bad value is refused with an error that

@@ -232,5 +232,5 @@ wait_sleeping() {
   while [ "$(grep -o sleeping "$TEST_TMP/ctr.out" | wc -l)" -lt 2 ]; do sleep 0.01; done
   rt kill --all "$CID" KILL
   wait_status "$CID" stopped
-  [ -z "$(pids_mentioning "$CID")" ]
+  [ -z "$(live_pids "$CID")" ]
 }

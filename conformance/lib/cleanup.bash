@@ -44,16 +44,6 @@ cleanup_all() {
   fi
 }
 
-# pids of processes whose command line mentions WORD (a container id)
-pids_mentioning() {
-  local word=$1 p
-  for p in /proc/[0-9]*; do
-    [ "${p#/proc/}" = "$$" ] && continue
-    tr '\0' ' ' <"$p/cmdline" 2>/dev/null | grep -qF -- "$word" && echo "${p#/proc/}"
-  done
-  return 0
-}
-
 # live_pids [-x] WORD: processes whose command line holds WORD (with -x: as one whole
 # argument) that are neither zombies nor already hit by a SIGKILL (a process killed a moment
 # ago is dying, not left behind). One grep over every cmdline: a loop over /proc costs
@@ -98,7 +88,7 @@ assert_nothing_left() {
     left+="mounts: $now; "
   fi
   local p
-  p=$(pids_mentioning "$id")
+  p=$(live_pids "$id")
   [ -n "$p" ] && left+="processes: $p; "
   [ -z "$left" ] || fail "left behind after failed create of $id: $left"
 }
