@@ -12,4 +12,5 @@ fi
 # A build-asan/ configured before the fuzz harnesses existed gets them too.
 [ "$(meson introspect build-asan --buildoptions | python3 -c 'import json,sys; print([o["value"] for o in json.load(sys.stdin) if o["name"]=="fuzz"][0])')" = True ] ||
   meson configure build-asan -Dfuzz=true >/dev/null
-ninja -C build-asan
+# NINJA_JOBS limits parallel compiles (scripts/test.sh builds this beside its first pass).
+ninja -C build-asan ${NINJA_JOBS:+-j "$NINJA_JOBS"}
