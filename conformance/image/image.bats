@@ -223,6 +223,22 @@ teardown() {
   [ ! -e "$T/b" ]
 }
 
+@test "an index.json over 16 MiB is refused by name by unpack and ls, nothing made" {
+  cp -a "$LAYOUT" "$T/layout"
+  L=$T/layout
+  # valid JSON up to the limit and past it: only the size can be the reason
+  { printf '{"schemaVersion":2,"manifests":[],"x":"'; head -c $((17 << 20)) /dev/zero | tr '\0' a; printf '"}'; } >"$L/index.json"
+  for cmd in "unpack oci:$L:base $T/b" "ls $L"; do
+    run "$OCI_IMAGE" $cmd
+    [ "$status" -ne 0 ]
+    [[ "$output" == *"$L/index.json: larger than 16 MiB"* ]] || {
+      echo "$cmd: $output"
+      false
+    }
+  done
+  [ ! -e "$T/b" ]
+}
+
 @test "layers 2000 deep (every directory listed) unpack, prepare, commit, release and gc" {
   cp -a "$LAYOUT" "$T/layout"
   add_layer "$T/layout" base deep deep 2000

@@ -10,9 +10,9 @@
 #include "image/digest.hpp"
 #include "image/documents.hpp"
 #include "image/json.hpp"
+#include "image/text.hpp"
 #include "json/limits.hpp"
 #include "linux/bounded_read.hpp"
-#include "image/text.hpp"
 
 namespace hull::image {
 
@@ -107,7 +107,8 @@ std::vector<IndexEntry> parse_index(const std::string& json, const std::string& 
 }
 
 std::vector<IndexEntry> Layout::entries() const {
-  return parse_index(read_file(dir_ + "/index.json"), dir_ + "/index.json");
+  std::string file = dir_ + "/index.json";
+  return parse_index(linux_::read_file_bounded(file, json::kImageJsonBytes), file);
 }
 
 std::string Layout::read_blob(const Descriptor& d, const std::string& what) const {

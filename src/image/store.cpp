@@ -23,6 +23,8 @@
 #include "image/snapshot.hpp"
 #include "image/text.hpp"
 #include "image/walk.hpp"
+#include "json/limits.hpp"
+#include "linux/bounded_read.hpp"
 
 namespace hull::image {
 namespace {
@@ -169,7 +171,7 @@ std::set<std::string> layers_in_use(const Store& store) {
   for (const auto& name : names_in(records.get())) {
     std::string file = store.dir() + "/bundles/" + name;
     try {
-      BundleRecord rec = BundleRecord::load(read_file(file));
+      BundleRecord rec = BundleRecord::load(linux_::read_file_bounded(file, json::kImageJsonBytes));
       if (rec.mode == "overlay" && rec.store == store.dir()) {
         used.insert(rec.diff_ids.begin(), rec.diff_ids.end());
         continue;
