@@ -1,6 +1,7 @@
 #include "linux/fault_kernel.hpp"
 
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <charconv>
@@ -92,7 +93,9 @@ int FaultKernel::enter(Sys kind, std::string_view what) {
   }
   // The record is kept in memory only for in-process tests (a logging driver may run long).
   if (log_fd_ < 0) calls_.push_back({kind, nth, std::string(what), err != 0});
-  if (log_fd_ >= 0) {
+  struct stat st {};
+  if (log_fd_ >= 0 && ::fstat(log_fd_, &st) == 0 && st.st_dev == log_dev_ &&
+      st.st_ino == log_ino_) {
     // One write per line so that the lines of processes sharing the log do not interleave.
     char line[512];
     int n = std::snprintf(line, sizeof(line), "%d %s %u %.*s%s\n", static_cast<int>(::getpid()),
@@ -104,6 +107,14 @@ int FaultKernel::enter(Sys kind, std::string_view what) {
     }
   }
   return err;
+}
+
+void FaultKernel::log_to(int fd) {
+  struct stat st {};
+  if (::fstat(fd, &st) != 0) throw Error::sys("fstat of the fault log");
+  log_fd_ = fd;
+  log_dev_ = st.st_dev;
+  log_ino_ = st.st_ino;
 }
 
 int FaultKernel::fake_fd() {

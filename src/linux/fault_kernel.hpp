@@ -9,6 +9,8 @@
 // numbers, and a process that execs starts again from its plan.
 #pragma once
 
+#include <sys/types.h>
+
 #include <array>
 #include <cerrno>
 #include <cstddef>
@@ -45,7 +47,9 @@ class FaultKernel final : public Kernel {
 
   // Appends one line per call to fd ("PID KIND N WHAT [injected]\n", one write each), for a
   // driver that runs the binary once to learn its failure points. -1: no log.
-  void log_to(int fd) { log_fd_ = fd; }
+  // The log fd; lines are written only while FD still names the file it named here (a child
+  // that closed its fds, or reused the number, writes nothing there).
+  void log_to(int fd);
   const std::vector<RecordedCall>& calls() const { return calls_; }
   uint32_t count(Sys kind) const { return counts_[static_cast<size_t>(kind)]; }
   void clear() {
@@ -114,6 +118,8 @@ class FaultKernel final : public Kernel {
   std::array<uint32_t, static_cast<size_t>(Sys::count_)> counts_{};
   std::vector<RecordedCall> calls_;
   int log_fd_ = -1;
+  dev_t log_dev_ = 0;
+  ino_t log_ino_ = 0;
 };
 
 // For a test build of the CLI: installs a FaultKernel over the host's when HULL_FAULTS (the

@@ -12,7 +12,9 @@
 
 #include "hull/error.hpp"
 #include "linux/fault_kernel.hpp"
+#include "linux/files.hpp"
 #include "linux/sys.hpp"
+#include "temp_dir.hpp"
 
 namespace hull::linux_ {
 namespace {
@@ -83,6 +85,27 @@ TEST(FaultKernel, WithoutAKernelBehindItCallsSucceedWithoutEffect) {
   ASSERT_EQ(fk.calls().size(), 3u);
   EXPECT_EQ(fk.calls()[0].kind, Sys::mount);
   EXPECT_EQ(fk.calls()[0].what, "/nonexistent-hull-test");
+}
+
+TEST(FaultKernel, LogsOnlyWhileItsFdStillNamesTheLogFile) {
+  test::TempDir dir;
+  std::string log = dir.path() + "/log", other = dir.path() + "/other";
+  int fd = ::open(log.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+  ASSERT_GE(fd, 0);
+  FaultKernel fk(nullptr);
+  fk.log_to(fd);
+  ScopedKernel scope(fk);
+  sys::mount("none", "/first", "tmpfs", 0, nullptr);
+  // What a child's close_fds does, then an open that reuses the number.
+  ::close(fd);
+  int reused = ::open(other.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+  ASSERT_EQ(reused, fd);
+  sys::mount("none", "/second", "tmpfs", 0, nullptr);
+  ::close(reused);
+  std::string logged = read_file(log);
+  EXPECT_NE(logged.find("/first"), std::string::npos) << logged;
+  EXPECT_EQ(logged.find("/second"), std::string::npos) << logged;
+  EXPECT_EQ(read_file(other), "");
 }
 
 TEST(FaultPlan, ParsesNamesNumbersAndRefusesNonsense) {
