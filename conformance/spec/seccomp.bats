@@ -408,3 +408,216 @@ create_start() {
   same_as_runc --copy observe_run
   [ "$output" = "syscall 435: errno 1" ]
 }
+
+# --- the cache of compiled programs (<root>/~cache~/seccomp) ---------------------------------
+
+cache_dir() { echo "$ROOT_DIR/~cache~/seccomp"; }
+# The cache's entries (temporaries start with a dot).
+cache_entries() { ls "$(cache_dir)" 2>/dev/null | grep -v '^\.' || true; }
+
+# hf ID LOG ARGS...: the runtime over hull-fault's logging kernel, with --debug into LOG.debug;
+# every system call of the seam lands in LOG. libseccomp's compile writes its program to a
+# memfd named hull-seccomp through the seam: that line is the proof that it ran.
+hf() {
+  local log=$1
+  shift
+  HULL_FAULT_LOG=$log "$HULL_FAULT" --root "$ROOT_DIR" --debug --log "$log.debug" "$@"
+}
+compiled() { grep -q ' hull-seccomp$' "$1"; }
+
+# filter_of ID LOG: creates and starts a container from $BUNDLE (through hf, logging to LOG),
+# prints the filters its process holds as the kernel reads them back, deletes it.
+filter_of() {
+  local id=$1 log=$2 rc=0
+  hf "$log" create -b "$BUNDLE" "$id" </dev/null >/dev/null 2>"$log.err" || { cat "$log.err"; return 1; }
+  rt start "$id" || return 1
+  "$SECCOMP_DUMP" "$(rt state "$id" | jq .pid)" || rc=$?
+  rt delete -f "$id" >/dev/null
+  return "$rc"
+}
+
+cache_setup() {
+  [ -x "${HULL_FAULT:-}" ] && [ -x "${SECCOMP_DUMP:-}" ] || skip "HULL_FAULT and SECCOMP_DUMP (meson test)"
+  [ "$RUNTIME_NAME" != runc ] || skip "hull's own cache"
+  use_profile docker-run-true
+  set_args sleep 1000
+}
+
+@test "seccomp cache: the second container loads the program without compiling; the kernel holds the same bytes" {
+  cache_setup
+  filter_of "$CID-cold" "$TEST_TMP/cold" >"$TEST_TMP/cold.filter"
+  compiled "$TEST_TMP/cold" || fail "the first create did not compile"
+  grep -q "compiled and cached" "$TEST_TMP/cold.debug"
+  [ "$(cache_entries | wc -l)" = 1 ]
+  local entry
+  entry=$(cache_dir)/$(cache_entries)
+  [ "$(stat -c '%a %u %F' "$entry")" = "600 0 regular file" ]
+  [ "$(stat -c '%a' "$(cache_dir)")" = 700 ]
+  [ "$(stat -c '%a' "$ROOT_DIR/~cache~")" = 700 ]
+  grep -q '^filters 1$' "$TEST_TMP/cold.filter"
+  [ "$(grep -c '^[0-9a-f]\{4\} ' "$TEST_TMP/cold.filter")" -gt 300 ]
+
+  filter_of "$CID-warm" "$TEST_TMP/warm" >"$TEST_TMP/warm.filter"
+  ! compiled "$TEST_TMP/warm" || fail "the second create compiled again"
+  grep -q "read from the cache ($entry), not compiled" "$TEST_TMP/warm.debug"
+  ! grep -q "level=warning" "$TEST_TMP/warm.debug"
+  cmp "$TEST_TMP/cold.filter" "$TEST_TMP/warm.filter"
+
+  # exec reads it too; list shows containers only.
+  hf "$TEST_TMP/run" create -b "$BUNDLE" "$CID" </dev/null >/dev/null
+  rt start "$CID"
+  hf "$TEST_TMP/exec" exec "$CID" true
+  ! compiled "$TEST_TMP/exec" || fail "exec compiled"
+  [ "$(rt list -q)" = "$CID" ]
+  rt delete -f "$CID"
+  left_nothing "$CID"
+}
+
+@test "seccomp cache: with the program from the cache the container sees what it sees under runc" {
+  use_profile docker-run-true
+  set_args sh -c 'echo up; unshare -m true 2>&1; echo unshare=$?; mkdir -p /m; mount -t tmpfs t /m 2>&1; echo mount=$?; grep ^Seccomp: /proc/self/status'
+  rt run -b "$BUNDLE" "$CID-cold" >/dev/null 2>&1 </dev/null
+  [ -n "$(cache_entries)" ] || [ "$RUNTIME_NAME" = runc ]
+  same_as_runc --copy observe_run
+  [ "$status" -eq 0 ]
+  [[ "$output" == *"unshare=1"* ]]
+  [[ "$output" == *"mount=1"* ]]
+  # and an errno rule and an argument comparison
+  cfg '.linux.seccomp = {defaultAction: "SCMP_ACT_ALLOW", syscalls: [
+        {names: ["mkdir", "mkdirat"], action: "SCMP_ACT_ERRNO", errnoRet: 18},
+        {names: ["kill"], action: "SCMP_ACT_ERRNO", errnoRet: 1, args: [{index: 1, value: 10, op: "SCMP_CMP_EQ"}]}]}'
+  set_args sh -c 'trap "" USR1; mkdir /x 2>&1; echo mkdir=$?; kill -USR1 $$ 2>/dev/null; echo usr1=$?; kill -0 $$; echo zero=$?'
+  rt run -b "$BUNDLE" "$CID-cold2" >/dev/null 2>&1 </dev/null
+  same_as_runc --copy observe_run
+  [[ "$output" == *"Invalid cross-device link"* ]]
+  [[ "$output" == *"usr1=1"* ]]
+  [[ "$output" == *"zero=0"* ]]
+}
+
+# flip_byte FILE OFFSET: replaces the byte at OFFSET by its complement.
+flip_byte() {
+  local b
+  b=$(od -An -tu1 -j "$2" -N1 "$1" | tr -d ' ')
+  printf "\\$(printf %03o $((255 - b)))" | dd of="$1" bs=1 seek="$2" conv=notrunc status=none
+}
+
+# spoil_case NAME: damages the cache entry $ENTRY one way; prints the warning expected.
+spoil_case() {
+  case $1 in
+    truncated) truncate -s 50 "$ENTRY"; echo "truncated (50 bytes)" ;;
+    cut) truncate -s 100 "$ENTRY"; echo "100 bytes where the header says" ;;
+    extended) echo x >>"$ENTRY"; echo "$(stat -c %s "$ENTRY") bytes where the header says" ;;
+    flipped-bpf) flip_byte "$ENTRY" 200; echo "digest mismatch" ;;
+    flipped-digest) flip_byte "$ENTRY" "$(($(stat -c %s "$ENTRY") - 1))"; echo "digest mismatch" ;;
+    magic) flip_byte "$ENTRY" 0; echo "not a cache entry" ;;
+    format) flip_byte "$ENTRY" 8; echo "format" ;;
+    other-key) cp "$TEST_TMP/other.entry" "$ENTRY"; echo "made for another key" ;;
+    mode) chmod 644 "$ENTRY"; echo "mode 0644 lets others in" ;;
+    owner) chown 1000 "$ENTRY"; echo "owned by uid 1000, not by uid 0" ;;
+    hardlink) ln "$ENTRY" "$TEST_TMP/second-link"; echo "2 links, not one" ;;
+    symlink)
+      mv "$ENTRY" "$TEST_TMP/good.entry"
+      ln -s "$TEST_TMP/good.entry" "$ENTRY"
+      echo "a symlink, not followed" ;;
+    fifo) rm "$ENTRY"; mkfifo -m 600 "$ENTRY"; echo "not a regular file" ;;
+  esac
+}
+
+@test "seccomp cache: a damaged, foreign or unsafe entry is never loaded: warned, compiled, rewritten" {
+  cache_setup
+  # An entry made for another profile, to stand in for this one's.
+  cfg '.linux.seccomp.defaultErrnoRet = 95'
+  filter_of "$CID-other" "$TEST_TMP/other" >/dev/null
+  cp "$(cache_dir)/$(cache_entries)" "$TEST_TMP/other.entry"
+  rm "$(cache_dir)"/*
+  use_profile docker-run-true
+  filter_of "$CID-ref" "$TEST_TMP/ref" >"$TEST_TMP/ref.filter"
+  ENTRY=$(cache_dir)/$(cache_entries)
+  cp "$ENTRY" "$TEST_TMP/ref.entry"
+  local c want
+  for c in truncated cut extended flipped-bpf flipped-digest magic format other-key mode owner \
+      hardlink symlink fifo; do
+    echo "case $c"
+    want=$(spoil_case "$c")
+    rm -f "$TEST_TMP/$c" "$TEST_TMP/$c.debug"
+    filter_of "$CID-$c" "$TEST_TMP/$c" >"$TEST_TMP/$c.filter"
+    cat "$TEST_TMP/$c.debug"
+    grep "level=warning" "$TEST_TMP/$c.debug" | grep -F "seccomp cache: $ENTRY: $want" |
+      grep -q "not used, compiling the filter" || fail "$c: no warning \"$want\""
+    compiled "$TEST_TMP/$c" || fail "$c: not compiled again"
+    cmp "$TEST_TMP/ref.filter" "$TEST_TMP/$c.filter" || fail "$c: another filter"
+    # Rewritten whole: the same bytes, a private regular file again.
+    [ "$(stat -c '%a %u %h %F' "$ENTRY")" = "600 0 1 regular file" ] || fail "$c: $(stat "$ENTRY")"
+    cmp "$ENTRY" "$TEST_TMP/ref.entry"
+    rm -f "$TEST_TMP/second-link"
+  done
+  # The symlink's target was not written through.
+  cmp "$TEST_TMP/good.entry" "$TEST_TMP/ref.entry"
+  # The next one loads it again.
+  filter_of "$CID-after" "$TEST_TMP/after" >/dev/null
+  ! compiled "$TEST_TMP/after"
+  [ "$(cache_entries | wc -l)" = 1 ]
+}
+
+@test "seccomp cache: an unsafe cache directory is not used nor written; the container still gets its filter" {
+  cache_setup
+  filter_of "$CID-ref" "$TEST_TMP/ref" >"$TEST_TMP/ref.filter"
+  local dir entry c want
+  dir=$(cache_dir)
+  entry=$dir/$(cache_entries)
+  for c in dir-mode dir-owner top-mode top-symlink dir-symlink; do
+    echo "case $c"
+    rm -rf "$ROOT_DIR/~cache~" "$TEST_TMP/elsewhere"
+    mkdir -p "$dir" "$TEST_TMP/elsewhere"
+    chmod 700 "$ROOT_DIR/~cache~" "$dir"
+    case $c in
+      dir-mode) chmod 755 "$dir"; want="$dir: mode 0755 lets others in" ;;
+      dir-owner) chown 1000 "$dir"; want="$dir: owned by uid 1000, not by uid 0" ;;
+      top-mode) chmod 770 "$ROOT_DIR/~cache~"; want="$ROOT_DIR/~cache~: mode 0770 lets others in" ;;
+      top-symlink)
+        rm -rf "$ROOT_DIR/~cache~"
+        ln -s "$TEST_TMP/elsewhere" "$ROOT_DIR/~cache~"
+        want="$ROOT_DIR/~cache~: not a directory" ;;
+      dir-symlink)
+        rmdir "$dir"
+        ln -s "$TEST_TMP/elsewhere" "$dir"
+        want="$dir: not a directory" ;;
+    esac
+    rm -f "$TEST_TMP/$c" "$TEST_TMP/$c.debug"
+    filter_of "$CID-$c" "$TEST_TMP/$c" >"$TEST_TMP/$c.filter"
+    grep "level=warning" "$TEST_TMP/$c.debug" | grep -qF "seccomp cache: $want" ||
+      fail "$c: no warning \"$want\": $(cat "$TEST_TMP/$c.debug")"
+    compiled "$TEST_TMP/$c"
+    cmp "$TEST_TMP/ref.filter" "$TEST_TMP/$c.filter"
+    [ -z "$(ls -A "$TEST_TMP/elsewhere")" ] || fail "$c: wrote through a symlink"
+    [ ! -L "$dir" ] && [ -z "$(ls -A "$dir" 2>/dev/null)" ] || [ -L "$dir" ] || fail "$c: wrote into it"
+  done
+}
+
+@test "seccomp cache: SCMP_ACT_NOTIFY from the cache; the listener goes to this config's listenerPath" {
+  [ -x "${HULL_FAULT:-}" ] || skip "HULL_FAULT (meson test)"
+  [ "$RUNTIME_NAME" != runc ] || skip "hull's own cache"
+  local round sock
+  for round in 1 2; do
+    # Another path and other metadata the second time: neither is part of the program.
+    sock=$TEST_TMP/agent$round.sock
+    "$SECCOMP_AGENT" "$sock" "$TEST_TMP/agent$round" 18 &
+    AGENT_PID=$!
+    local i
+    for i in $(seq 100); do [ -S "$sock" ] && break; sleep 0.05; done
+    cfg '.linux.seccomp = {defaultAction: "SCMP_ACT_ALLOW", listenerPath: $p,
+          listenerMetadata: ("round=" + $r), flags: ["SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV"],
+          syscalls: [{names: ["mkdir", "mkdirat"], action: "SCMP_ACT_NOTIFY"}]}' \
+        --arg p "$sock" --arg r "$round"
+    set_args sh -c 'mkdir /x 2>&1; echo mkdir=$?'
+    run hf "$TEST_TMP/notify$round" run -b "$BUNDLE" "$CID-$round"
+    wait "$AGENT_PID"
+    echo "round $round: $status $output"
+    [ "$status" -eq 0 ]
+    [[ "$output" == *"Invalid cross-device link"* ]]
+    [ "$(jq -r .metadata "$TEST_TMP/agent$round.state")" = "round=$round" ]
+    grep -Eq '^(83|258)$' "$TEST_TMP/agent$round.calls"
+  done
+  compiled "$TEST_TMP/notify1"
+  ! compiled "$TEST_TMP/notify2" || fail "the second run compiled again"
+}

@@ -33,6 +33,7 @@
 #include "process/sysctl.hpp"
 #include "process/terminal.hpp"
 #include "security/lsm.hpp"
+#include "security/seccomp_cache.hpp"
 #include "spec/id_maps.hpp"
 #include "spec/parse.hpp"
 
@@ -87,8 +88,8 @@ void check_host_support(const spec::Spec& s) {
 std::shared_ptr<const security::SeccompProgram> compile_seccomp(const spec::Spec& s,
                                                                 const Globals& g) {
   if (!s.linux_ || !s.linux_->seccomp) return nullptr;
-  return std::make_shared<const security::SeccompProgram>(
-      security::compile_seccomp(*s.linux_->seccomp, "config.json", g.debug));
+  return std::make_shared<const security::SeccompProgram>(security::cached_compile_seccomp(
+      *s.linux_->seccomp, "config.json", state::Store(g.root).cache_dir(), g.debug));
 }
 
 // The agent at listenerPath gets the listener from the container process; the path is a

@@ -27,6 +27,7 @@
 #include "process/terminal.hpp"
 #include "security/lsm.hpp"
 #include "security/seccomp.hpp"
+#include "security/seccomp_cache.hpp"
 #include "spec/namespaces.hpp"
 #include "state/record.hpp"
 
@@ -188,8 +189,9 @@ int exec_in_container(const Globals& g, const ExecOptions& o) {
   security::check_lsm(saved, plan.process, plan.source);
   linux_::Fd listener;
   if (saved.linux_ && saved.linux_->seccomp) {
-    plan.seccomp = std::make_shared<const security::SeccompProgram>(
-        security::compile_seccomp(*saved.linux_->seccomp, "config.json", g.debug));
+    plan.seccomp =
+        std::make_shared<const security::SeccompProgram>(security::cached_compile_seccomp(
+            *saved.linux_->seccomp, "config.json", store.cache_dir(), g.debug));
     if (plan.seccomp->notify) {
       listener = with_context("config.json: /linux/seccomp/listenerPath", [&] {
         return process::connect_unix(saved.linux_->seccomp->listenerPath, "seccomp agent");

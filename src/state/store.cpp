@@ -191,7 +191,8 @@ std::vector<std::string> Store::ids() const {
   if (!d) return out;
   while (auto* e = ::readdir(d)) {
     std::string n = e->d_name;
-    if (n == "." || n == ".." || n.rfind(kNewPrefix, 0) == 0) continue;
+    // '~' starts hull's own names (creates in progress, the cache), never an id.
+    if (n == "." || n == ".." || n[0] == '~') continue;
     if (linux_::exists(root_ + "/" + n + "/state.json")) out.push_back(n);
   }
   ::closedir(d);

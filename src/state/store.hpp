@@ -69,6 +69,9 @@ class Store {
   bool exists(const std::string& id) const;
   std::vector<std::string> ids() const;
   const std::string& root() const { return root_; }
+  // <root>/~cache~: what hull keeps between containers (compiled seccomp programs). '~' is
+  // never in an id, so no container can take the name, and ids() never lists it.
+  std::string cache_dir() const { return root_ + "/~cache~"; }
 
  private:
   std::string root_;
