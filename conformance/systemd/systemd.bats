@@ -180,7 +180,7 @@ TasksMax=30"
   fi
 }
 
-@test "systemd: pause and resume work on the scope's cgroup" {
+@test "systemd: pause and resume work on the scope's cgroup, as runc" {
   create_both
   rt start "$CID"
   rt pause "$CID"
@@ -188,6 +188,15 @@ TasksMax=30"
   grep -qx 'frozen 1' "/sys/fs/cgroup/system.slice/$HUNIT/cgroup.events"
   rt resume "$CID"
   [ "$(rt state "$CID" | jq -r .status)" = running ]
+  grep -qx 'frozen 0' "/sys/fs/cgroup/system.slice/$HUNIT/cgroup.events"
+  if have_runc_reference; then
+    ref start "$RUNC_CID"
+    ref pause "$RUNC_CID"
+    [ "$(ref state "$RUNC_CID" | jq -r .status)" = paused ]
+    grep -qx 'frozen 1' "/sys/fs/cgroup/system.slice/$RUNIT/cgroup.events"
+    ref resume "$RUNC_CID"
+    grep -qx 'frozen 0' "/sys/fs/cgroup/system.slice/$RUNIT/cgroup.events"
+  fi
 }
 
 @test "systemd: an empty cgroupsPath is system.slice/hull-<id>.scope (runc: runc-<id>.scope)" {
@@ -244,17 +253,34 @@ TasksMax=30"
   [ "$status" -ne 0 ]
   [[ "$output" == *'cgroupsPath "/not/a/slice/path": expected slice:prefix:name with --systemd-cgroup'* ]] || fail "$output"
   assert_nothing_left "$CID"
+  if have_runc_reference; then
+    run ref --systemd-cgroup create -b "$BUNDLE" "$RUNC_CID"
+    [ "$status" -ne 0 ] || fail "runc accepted /not/a/slice/path"
+    [[ "$output" == *'slice:prefix:name'* ]] || fail "runc: $output"
+  fi
 }
 
-@test "systemd: memory.high from unified and the blkio weight become MemoryHigh and IOWeight, as runc" {
-  create_both '.linux.resources = {unified: {"memory.high": "50331648"}, blockIO: {weight: 500}}'
-  local want="MemoryHigh=50331648
-IOWeight=5000"
-  [ "$(sd "$HUNIT" MemoryHigh IOWeight)" = "$want" ] || fail "hull: $(sd "$HUNIT" MemoryHigh IOWeight)"
+@test "systemd: memory.high from unified is MemoryHigh, as runc; a blkio weight without io.weight fails naming the field, as runc fails" {
+  create_both '.linux.resources = {unified: {"memory.high": "50331648"}}'
+  [ "$(sd "$HUNIT" MemoryHigh)" = "MemoryHigh=50331648" ] || fail "hull: $(sd "$HUNIT" MemoryHigh)"
   [ "$(cat "/sys/fs/cgroup/system.slice/$HUNIT/memory.high")" = 50331648 ]
   if have_runc_reference; then
     [ "$(sd "$RUNIT" MemoryHigh)" = "MemoryHigh=50331648" ] || fail "runc: $(sd "$RUNIT" MemoryHigh)"
     [ "$(cat "/sys/fs/cgroup/system.slice/$RUNIT/memory.high")" = 50331648 ]
+  fi
+  # the guest's kernel has the io controller but no io.weight (no iocost, no BFQ)
+  [ ! -e "/sys/fs/cgroup/system.slice/$HUNIT/io.weight" ] || return 0
+  cfg '.linux.resources = {blockIO: {weight: 500}} | .linux.cgroupsPath = $p' --arg p "system.slice:hullsd:$CID-io"
+  snapshot_mounts
+  run rt --systemd-cgroup create -b "$BUNDLE" "$CID-io"
+  [ "$status" -ne 0 ] || fail "create with a blkio weight and no io.weight succeeded"
+  [[ "$output" == *"/linux/resources/blockIO/weight"*"io.weight"* ]] || fail "$output"
+  assert_nothing_left "$CID-io"
+  unit_gone "hullsd-$CID-io.scope" "/sys/fs/cgroup/system.slice/hullsd-$CID-io.scope"
+  if have_runc_reference; then
+    cfg '.linux.cgroupsPath = $p' --arg p "system.slice:runcsd:$RUNC_CID-io"
+    run ref --systemd-cgroup create -b "$BUNDLE" "$RUNC_CID-io"
+    [ "$status" -ne 0 ] || fail "runc's create with a blkio weight and no io.weight succeeded"
   fi
 }
 
@@ -276,14 +302,14 @@ IOWeight=5000"
 }
 
 @test "systemd: a name ending in .slice makes the container a slice of its own, as runc" {
-  cfg '.linux.cgroupsPath = "-:hullsd:hullsdtest.slice"'
+  cfg '.linux.cgroupsPath = "-.slice:hullsd:hullsdtest.slice"'
   rt --systemd-cgroup create -b "$BUNDLE" "$CID"
   local pid
   pid=$(rt state "$CID" | jq -r .pid)
   [ "$(cat "/proc/$pid/cgroup")" = "0::/hullsdtest.slice" ] || fail "hull: $(cat "/proc/$pid/cgroup")"
   [ "$(systemctl show -P ActiveState hullsdtest.slice)" = active ]
   if have_runc_reference; then
-    cfg '.linux.cgroupsPath = "-:runcsd:runcsdtest.slice"'
+    cfg '.linux.cgroupsPath = "-.slice:runcsd:runcsdtest.slice"'
     ref --systemd-cgroup create -b "$BUNDLE" "$RUNC_CID"
     pid=$(ref state "$RUNC_CID" | jq -r .pid)
     [ "$(cat "/proc/$pid/cgroup")" = "0::/runcsdtest.slice" ] || fail "runc: $(cat "/proc/$pid/cgroup")"
