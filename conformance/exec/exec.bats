@@ -19,8 +19,16 @@ start_container() {
     fail "run -d failed: $(cat "$TEST_TMP/run.out")"
 }
 init_pid() { rt state "$CID" | jq -r .pid; }
-cgroup_procs() { rt state "$CID" >/dev/null && cat "/sys/fs/cgroup/pids$(cg_path)/cgroup.procs"; }
-cg_path() { awk -F: '$2 == "pids" { print $3 }' "/proc/$(init_pid)/cgroup"; }
+# The init's cgroup: the pids hierarchy's on v1 (hybrid), the unified one on pure cgroup v2
+# (the v2 guest, conformance/v2): CG_DIR is where its hierarchies are, CG_LINE its line's prefix
+# in /proc/PID/cgroup.
+if [ -f /sys/fs/cgroup/cgroup.controllers ]; then
+  CG_DIR=/sys/fs/cgroup CG_LINE=0::
+else
+  CG_DIR=/sys/fs/cgroup/pids CG_LINE=:pids:
+fi
+cgroup_procs() { rt state "$CID" >/dev/null && cat "$CG_DIR$(cg_path)/cgroup.procs"; }
+cg_path() { grep -F "$CG_LINE" "/proc/$(init_pid)/cgroup" | sed "s/^[0-9]*$CG_LINE//"; }
 
 @test "exec: joins every namespace and the cgroup of the init, lands in its pid namespace" {
   start_container
@@ -36,7 +44,7 @@ cg_path() { awk -F: '$2 == "pids" { print $3 }' "/proc/$(init_pid)/cgroup"; }
   done
   # a small pid of the container's pid namespace, not the host's
   [ "${lines[6]}" -lt 100 ]
-  [[ "$output" == *":pids:$(cg_path)"* ]]
+  [[ "$output" == *"$CG_LINE$(cg_path)"* ]]
 }
 
 @test "exec: sees the container's root, not the host's" {
@@ -224,8 +232,8 @@ cg_path() { awk -F: '$2 == "pids" { print $3 }' "/proc/$(init_pid)/cgroup"; }
 @test "exec: --cgroup runs in an existing sub-cgroup; a missing one is an error" {
   start_container
   local d
-  for d in /sys/fs/cgroup/*"$(cg_path)"; do
-    [ -d "$d" ] && mkdir "$d/sub" && remember_cgroup "$d/sub"
+  for d in /sys/fs/cgroup/*"$(cg_path)" "$CG_DIR$(cg_path)"; do
+    [ -d "$d" ] && [ ! -d "$d/sub" ] && mkdir "$d/sub" && remember_cgroup "$d/sub"
   done
   # a new v1 cpuset cgroup is empty until given cpus and mems
   d=$(echo /sys/fs/cgroup/cpuset"$(cg_path)")
@@ -235,7 +243,7 @@ cg_path() { awk -F: '$2 == "pids" { print $3 }' "/proc/$(init_pid)/cgroup"; }
   fi
   run rt exec --cgroup sub "$CID" cat /proc/self/cgroup
   [ "$status" -eq 0 ] || fail "$output"
-  [[ "$output" == *":pids:$(cg_path)/sub"* ]]
+  [[ "$output" == *"$CG_LINE$(cg_path)/sub"* ]] || fail "$output"
   run rt exec --cgroup nosuch "$CID" true
   [ "$status" -eq 1 ]
   [[ "$output" == *nosuch* ]]

@@ -21,11 +21,11 @@ fi
 cd "$root" || exit 1
 
 # selections (guest-suite.sh's format), halves of about equal time: the cgroup suites in one
-# guest, v2.bats and the lifecycle cases in the other. (exec/exec.bats's cgroup cases read v1
-# paths, ":pids:" and /sys/fs/cgroup/pids/...: they join once they know the v2 layout.)
+# guest, v2.bats, the lifecycle cases and exec's cgroup cases in the other.
 groups=('cgroups.bats@v2-guest'
   'v2/v2.bats
-lifecycle.bats|create -> created|state is OCI|kill --all|run exits with the|delete of a running')
+lifecycle.bats|create -> created|state is OCI|kill --all|run exits with the|delete of a running
+exec/exec.bats|^exec: (joins every namespace|--cgroup runs in|a command not found)')
 if [ -n "${V2_SUITES:-}" ]; then
   groups=("$V2_SUITES")
 elif [ "${V2_GUESTS:-2}" = 1 ]; then

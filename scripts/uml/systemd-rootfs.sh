@@ -1,20 +1,24 @@
 #!/bin/bash
 # Builds (once per machine) the Debian rootfs the systemd suite boots under user-mode Linux:
 # systemd as init, dbus, and what conformance/systemd needs inside (bats, jq, busybox-static,
-# runc as the oracle). Cached outside the repository under /var/cache/hull, keyed by the
-# package list, so a second run costs nothing. Prints the rootfs path on stdout.
+# python3 for conformance/lib's bundle builder, runc as the oracle). Cached outside the
+# repository under /var/cache/hull, keyed by the package list, so a second run costs nothing.
+# Prints the rootfs path on stdout.
 #
-#   scripts/uml/systemd-rootfs.sh            build if missing, print the path
+#   scripts/uml/systemd-rootfs.sh            build if missing, print the path (status 3: the
+#                                            Debian mirror cannot be reached)
 #   HULL_UML_CACHE=/elsewhere scripts/uml/systemd-rootfs.sh
 set -euo pipefail
 
-PACKAGES=systemd,systemd-sysv,dbus,bats,jq,busybox-static,runc,procps,util-linux
+PACKAGES=systemd,systemd-sysv,dbus,bats,jq,busybox-static,runc,procps,util-linux,python3-minimal
 SUITE=bookworm
 CACHE=${HULL_UML_CACHE:-/var/cache/hull}
 key=$(printf '%s %s v1' "$SUITE" "$PACKAGES" | sha256sum | cut -c1-12)
 ROOT=$CACHE/uml-systemd-$key
 
 if [ -f "$ROOT/.hull-complete" ]; then
+  # (a cache from before the chmod below: its / was mktemp's 0700)
+  chmod 0755 "$ROOT"
   echo "$ROOT"
   exit 0
 fi
@@ -32,8 +36,11 @@ trap 'rm -rf "$tmp"' EXIT
 echo "systemd-rootfs: debootstrap $SUITE from $mirror into $ROOT (once per machine)" >&2
 debootstrap --variant=minbase --include="$PACKAGES" "$SUITE" "$tmp" "$mirror" >"$tmp.log" 2>&1 || {
   tail -20 "$tmp.log" >&2
+  # No mirror (an offline machine) is status 3, which the suite reports as a skip.
+  unreachable=0
+  grep -q 'Failed getting release file' "$tmp.log" && unreachable=3
   rm -f "$tmp.log"
-  exit 1
+  exit $((unreachable ? unreachable : 1))
 }
 rm -f "$tmp.log"
 
@@ -46,6 +53,9 @@ echo uml-systemd >"$tmp/etc/hostname"
 : >"$tmp/etc/fstab"
 mkdir -p "$tmp/mnt/host"
 rm -rf "$tmp/var/cache/apt/archives"/*.deb
+# mktemp made the directory 0700 and it becomes the guest's /: no user but root could reach
+# anything, so dbus-daemon (user messagebus) never came up and took pid 1's answers with it.
+chmod 0755 "$tmp"
 touch "$tmp/.hull-complete"
 trap - EXIT
 rm -rf "$ROOT"

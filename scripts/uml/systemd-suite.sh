@@ -22,7 +22,12 @@ skip() { echo "1..0 # SKIP $*"; exit 0; }
 why=$(uml_why_not) || skip "$why"
 command -v debootstrap >/dev/null || skip "debootstrap is not installed (scripts/deps.sh)"
 start=$SECONDS
-root=$("$here/systemd-rootfs.sh") || { echo "Bail out! building the systemd guest's rootfs failed"; exit 1; }
+root=$("$here/systemd-rootfs.sh")
+case $? in
+  0) ;;
+  3) skip "no systemd rootfs cached and the Debian mirror cannot be reached to build one" ;;
+  *) echo "Bail out! building the systemd guest's rootfs failed"; exit 1 ;;
+esac
 echo "# systemd rootfs ready in $((SECONDS - start)) s: $root" >&2
 
 # The guest's runner as a oneshot unit of the default target (cheap to refresh every run).
@@ -42,16 +47,9 @@ TTYPath=/dev/console
 UNIT
 # Nothing in the suite logs in; logind only keeps restarting while it waits for the bus.
 ln -sf /dev/null "$root/etc/systemd/system/systemd-logind.service"
-# On a loaded host dbus-daemon never reported ready in the guest (90 s start timeouts). hull (as root) needs only
-# that socket; runc needs the bus. So the bus is off unless HULL_UML_DBUS=1 asks for it, and
-# then the suite compares with runc whenever the bus is up.
-for u in dbus.service dbus.socket; do
-  if [ "${HULL_UML_DBUS:-0}" = 1 ]; then
-    rm -f "$root/etc/systemd/system/$u"
-  else
-    ln -sf /dev/null "$root/etc/systemd/system/$u"
-  fi
-done
+# runc reaches systemd only through the system bus, so dbus runs (an older run of this script
+# masked it while the rootfs's / was 0700 and dbus-daemon could not start).
+rm -f "$root/etc/systemd/system/dbus.service" "$root/etc/systemd/system/dbus.socket"
 mkdir -p "$root/etc/systemd/system/multi-user.target.wants"
 ln -sf ../hull-guest.service "$root/etc/systemd/system/multi-user.target.wants/hull-guest.service"
 

@@ -51,7 +51,10 @@ void SystemdManager::add(pid_t pid) {
 }
 
 void SystemdManager::destroy() {
-  if (started_) bus().stop_unit(unit_.name);
+  // A unit this container never started (its start failed: UnitExists) may be another
+  // container's, cgroup and all: leave both alone.
+  if (!started_) return;
+  bus().stop_unit(unit_.name);
   fs_->destroy();
 }
 

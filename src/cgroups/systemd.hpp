@@ -28,7 +28,8 @@ class SystemdManager : public Manager {
   // exists) and applied when add() starts the unit. On update: SetUnitProperties, then the
   // files.
   void apply(const spec::LinuxResources& r, const std::string& origin, bool update) override;
-  // Stops the unit (systemd kills what is left) and removes what remains of the cgroup.
+  // Stops the unit (systemd kills what is left) and removes what remains of the cgroup; does
+  // nothing when this container never started its unit (it may be another container's).
   void destroy() override;
 
   std::vector<pid_t> pids() const override { return fs_->pids(); }

@@ -4,7 +4,6 @@
 
 #include <dbus/dbus.h>
 #include <time.h>
-#include <unistd.h>
 
 #include <cstdlib>
 
@@ -17,7 +16,6 @@ namespace {
 constexpr const char* kService = "org.freedesktop.systemd1";
 constexpr const char* kObject = "/org/freedesktop/systemd1";
 constexpr const char* kManager = "org.freedesktop.systemd1.Manager";
-constexpr const char* kPrivateSocket = "/run/systemd/private";
 // systemd answers and finishes a scope's job in milliseconds when idle, but a loaded or
 // still-booting manager (seen in the UML guest) takes far longer than libdbus's 25 s default:
 // give calls and jobs two minutes before giving up with the unit's name.
@@ -146,38 +144,28 @@ SystemdBus::SystemdBus() {
     throw Error("--systemd-cgroup: systemd is not running on this host (no /run/systemd/system)");
   }
   BusError err;
-  std::string where;
-  // As root, systemd's own socket first (as systemctl does): it needs no bus daemon, so it
-  // also works while dbus.service is down or not yet up. Else the system bus.
-  if (::geteuid() == 0 && linux_::exists(kPrivateSocket)) {
-    where = std::string("unix:path=") + kPrivateSocket;
-    conn_ = dbus_connection_open_private(where.c_str(), &err.e);
-    dbus_error_free(&err.e);
-  }
-  bool direct = conn_ != nullptr;
+  // The system bus, as runc: systemd's private socket (/run/systemd/private, which systemctl
+  // uses as root) never answered libdbus's calls in the systemd guest (NoReply after the full
+  // timeout, every time), while the bus did at once.
+  const char* env = std::getenv("DBUS_SYSTEM_BUS_ADDRESS");
+  std::string where = env && *env ? env : "unix:path=/run/dbus/system_bus_socket";
+  conn_ = dbus_bus_get_private(DBUS_BUS_SYSTEM, &err.e);
   if (!conn_) {
-    const char* env = std::getenv("DBUS_SYSTEM_BUS_ADDRESS");
-    where = env && *env ? env : "unix:path=/run/dbus/system_bus_socket";
-    conn_ = dbus_bus_get_private(DBUS_BUS_SYSTEM, &err.e);
-  }
-  if (!conn_) {
-    throw Error("--systemd-cgroup: cannot reach systemd at " + std::string(kPrivateSocket) +
-                " nor on the system bus at " + where + ": " + err.text());
+    throw Error("--systemd-cgroup: cannot reach systemd on the system bus at " + where + ": " +
+                err.text());
   }
   // libdbus would _exit() the process when systemd goes away: report it as an error instead.
   dbus_connection_set_exit_on_disconnect(conn_, FALSE);
   try {
-    if (!direct) {
-      // On the bus, signals reach us only through a match.
-      dbus_bus_add_match(conn_,
-                         "type='signal',sender='org.freedesktop.systemd1',"
-                         "interface='org.freedesktop.systemd1.Manager',member='JobRemoved',"
-                         "path='/org/freedesktop/systemd1'",
-                         &err.e);
-      if (dbus_error_is_set(&err.e)) {
-        throw Error("--systemd-cgroup: subscribing to systemd's jobs on " + where + ": " +
-                    err.text());
-      }
+    // On the bus, signals reach us only through a match.
+    dbus_bus_add_match(conn_,
+                       "type='signal',sender='org.freedesktop.systemd1',"
+                       "interface='org.freedesktop.systemd1.Manager',member='JobRemoved',"
+                       "path='/org/freedesktop/systemd1'",
+                       &err.e);
+    if (dbus_error_is_set(&err.e)) {
+      throw Error("--systemd-cgroup: subscribing to systemd's jobs on " + where + ": " +
+                  err.text());
     }
     // systemd sends job signals to subscribers only.
     Message m = method("Subscribe");
