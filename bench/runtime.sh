@@ -3,7 +3,7 @@
 #
 #   bench/runtime.sh [-n ROUNDS] [-c CASES] [-k RUNS_PER_WORKER]
 #   env: HULL (default build/src/cli/hull), CRUN, RUNC (default: on PATH); an empty or missing
-#        runtime is skipped. HULL_BENCH_KEEP=1 keeps the work dir (its *.us files: raw samples).
+#        runtime is skipped. HULL_BENCH_KEEP=1 keeps the raw samples (*.us) beside the work dir.
 #
 # CASES (comma separated, default all):
 #   run       `run /bin/true` (and `unshare -fpmuin true`, the namespaces alone, as a floor)
@@ -88,7 +88,11 @@ for r in hull crun runc; do
 done
 [ "${#runtimes[@]}" -gt 0 ] || { echo "bench: no runtime to measure" >&2; exit 1; }
 
+# The state roots live on a tmpfs, as /run does for engines; container ids carry this run's
+# pid, so that cgroups (named after the id) never meet those of anything else on the host.
 work=$(mktemp -d /tmp/hull-bench.XXXXXX)
+mount -t tmpfs -o mode=0700 hull-bench "$work"
+tag=hb$$
 rt() { local r=$1; shift; "${bin[$r]}" --root "$work/root-$r" "$@"; }
 cleanup() {
   local r id
@@ -98,10 +102,10 @@ cleanup() {
     done
   done
   if [ -n "${HULL_BENCH_KEEP:-}" ]; then
-    echo "bench: samples kept in $work" >&2
-  else
-    rm -rf --one-file-system "$work"
+    mkdir -p "$work.samples" && cp "$work"/*.us "$work.samples/" 2>/dev/null || true
+    echo "bench: samples kept in $work.samples" >&2
   fi
+  umount "$work" && rmdir "$work"
 }
 trap cleanup EXIT
 
@@ -165,7 +169,7 @@ par_one() {
   for ((w = 0; w < p; w++)); do
     (
       for ((k = 0; k < per_worker; k++)); do
-        rt "$r" run -b "$work/plain" "p$p-$i-$w-$k" >/dev/null 2>>"$work/par$p-$r.err" </dev/null ||
+        rt "$r" run -b "$work/plain" "$tag-p$p-$i-$w-$k" >/dev/null 2>>"$work/par$p-$r.err" </dev/null ||
           exit 1
       done
     ) &
@@ -179,11 +183,11 @@ par_one() {
 
 for r in "${runtimes[@]}"; do
   # warm caches once per runtime so the first round is not an outlier
-  rt "$r" run -b "$work/plain" "warm-$r" >/dev/null </dev/null
-  if want exec; then rt "$r" run -d -b "$work/sleeper" "exec-$r" >/dev/null </dev/null; fi
+  rt "$r" run -b "$work/plain" "$tag-warm-$r" >/dev/null </dev/null
+  if want exec; then rt "$r" run -d -b "$work/sleeper" "$tag-exec-$r" >/dev/null </dev/null; fi
   if want state; then
-    rt "$r" create -b "$work/sleeper" "state-$r" >/dev/null </dev/null
-    rt "$r" start "state-$r"
+    rt "$r" create -b "$work/sleeper" "$tag-state-$r" >/dev/null </dev/null
+    rt "$r" start "$tag-state-$r"
   fi
 done
 
@@ -191,25 +195,25 @@ echo "bench: $rounds rounds of [$cases] for ${runtimes[*]}" >&2
 for ((i = 1; i <= rounds; i++)); do
   if want run; then time_one floor unshare -fpmuin true; fi
   for r in "${runtimes[@]}"; do
-    if want run; then time_one "run-$r" rt "$r" run -b "$work/plain" "r$i"; fi
-    if want seccomp; then time_one "seccomp-$r" rt "$r" run -b "$work/seccomp" "s$i"; fi
-    if want limits; then time_one "limits-$r" rt "$r" run -b "$work/limits" "l$i"; fi
-    if want exec; then time_one "exec-$r" rt "$r" exec "exec-$r" /bin/true; fi
+    if want run; then time_one "run-$r" rt "$r" run -b "$work/plain" "$tag-r$i"; fi
+    if want seccomp; then time_one "seccomp-$r" rt "$r" run -b "$work/seccomp" "$tag-s$i"; fi
+    if want limits; then time_one "limits-$r" rt "$r" run -b "$work/limits" "$tag-l$i"; fi
+    if want exec; then time_one "exec-$r" rt "$r" exec "$tag-exec-$r" /bin/true; fi
     if want lifecycle; then
-      time_one "create-$r" rt "$r" create -b "$work/plain" "c$i"
-      time_one "start-$r" rt "$r" start "c$i"
-      wait_stopped "$r" "c$i"
-      time_one "delete-$r" rt "$r" delete "c$i"
+      time_one "create-$r" rt "$r" create -b "$work/plain" "$tag-c$i"
+      time_one "start-$r" rt "$r" start "$tag-c$i"
+      wait_stopped "$r" "$tag-c$i"
+      time_one "delete-$r" rt "$r" delete "$tag-c$i"
     fi
     if want state; then
-      time_one "state-$r" rt "$r" state "state-$r"
+      time_one "state-$r" rt "$r" state "$tag-state-$r"
       time_one "version-$r" "${bin[$r]}" --version
     fi
     if want rss; then
-      /usr/bin/time -f %M -o "$work/time.out" "${bin[$r]}" --root "$work/root-$r" create -b "$work/plain" "m$i" \
+      /usr/bin/time -f %M -o "$work/time.out" "${bin[$r]}" --root "$work/root-$r" create -b "$work/plain" "$tag-m$i" \
         >/dev/null 2>>"$work/rss-$r.err" </dev/null || fail "rss-$r"
       tail -1 "$work/time.out" >>"$work/rss-$r.us"
-      rt "$r" delete --force "m$i" >/dev/null 2>&1
+      rt "$r" delete --force "$tag-m$i" >/dev/null 2>&1
     fi
     if want par; then
       par_one "$r" 2 "$i"
