@@ -216,7 +216,11 @@ void write_pid_file(const std::string& path, pid_t pid) {
 
 spec::Spec load_saved_spec(const state::ContainerDir& dir) {
   std::string f = dir.file("config.json");
-  return spec::parse_config(linux_::read_file_bounded(f, json::kSpecBytes), f);
+  // Checked by create before it was saved: unchanged since (the record's fingerprint), it is
+  // only parsed; changed or from another build, it is checked in full again.
+  auto saved = dir.read_saved("config.json", json::kSpecBytes);
+  return saved.intact ? spec::parse_checked_config(saved.text, f)
+                      : spec::parse_config(saved.text, f);
 }
 
 Created create_container(const Globals& g, const CreateOptions& o, bool in_process_start) {

@@ -156,7 +156,10 @@ void kill_container(const Globals& g, const std::string& id, int sig, bool all) 
 }
 
 void destroy(const state::Record& r, state::ContainerDir& dir) {
-  spec::Spec s = saved_spec_or_default(dir);
+  destroy(r, dir, saved_spec_or_default(dir));
+}
+
+void destroy(const state::Record& r, state::ContainerDir& dir, const spec::Spec& s) {
   // Processes left behind by an init that exited (a shared pid namespace) and child cgroups
   // the container made go too, unless the cgroup was shared from the start.
   if (leave_occupants(r, s)) {
@@ -179,6 +182,7 @@ void delete_container(const Globals& g, const std::string& id, bool force) {
   auto dir = store.open(id);
   state::Record r = dir.load();
   std::string status = status_of(r, dir);
+  spec::Spec s = saved_spec_or_default(dir);
   if (status == "running" || status == "paused") {
     if (!force) {
       throw Error("container \"" + id + "\" is " + status + ": stop it first or use --force");
@@ -191,14 +195,14 @@ void delete_container(const Globals& g, const std::string& id, bool force) {
       linux_::Fd pidfd = open_init(r);
       // Paused, or a child cgroup the container froze itself: the kill only lands once thawed.
       manager_of(r)->thaw_tree();
-      if (!leave_occupants(r, saved_spec_or_default(dir))) signal_all(r, SIGKILL);
+      if (!leave_occupants(r, s)) signal_all(r, SIGKILL);
       if (pidfd) {
         linux_::pidfd_send_signal(pidfd.get(), SIGKILL);
         wait_exit(pidfd.get());
       }
     });
   }
-  with_context("container \"" + id + "\"", [&] { destroy(r, dir); });
+  with_context("container \"" + id + "\"", [&] { destroy(r, dir, s); });
 }
 
 std::string state_json(const Globals& g, const std::string& id) {

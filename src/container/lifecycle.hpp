@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "container/options.hpp"
+#include "spec/model.hpp"
 #include "state/record.hpp"
 #include "state/store.hpp"
 
@@ -29,5 +30,7 @@ std::vector<ListEntry> list_containers(const Globals& g);
 
 // Runs poststop hooks, removes the cgroup and the state dir of a stopped container.
 void destroy(const state::Record& r, state::ContainerDir& dir);
+// The same with the container's saved config already loaded.
+void destroy(const state::Record& r, state::ContainerDir& dir, const spec::Spec& s);
 
 }  // namespace hull::container

@@ -25,6 +25,12 @@ Spec parse_config(std::string_view json_text, std::string_view source) {
   return spec;
 }
 
+Spec parse_checked_config(std::string_view json_text, std::string_view source) {
+  rapidjson::Document doc = parse_json(json_text, source);
+  drop_nulls(doc);
+  return to_spec(doc);
+}
+
 Process parse_process(std::string_view json_text, std::string_view source) {
   rapidjson::Document doc = parse_json(json_text, source);
   drop_nulls(doc);

@@ -17,6 +17,11 @@ Spec load_config(const std::string& bundle_dir);
 // Parses and validates a whole config; source names the file in error messages.
 Spec parse_config(std::string_view json_text, std::string_view source = "config.json");
 
+// The model of a config that parse_config accepted before, byte for byte (the runtime's own
+// copy in the state dir, its fingerprint matching): parsed and converted without the schema
+// and semantic checks, which gave their answer when it was saved. Never for other input.
+Spec parse_checked_config(std::string_view json_text, std::string_view source);
+
 // `exec --process FILE`: one process object, validated like /process of a config.
 Process parse_process(std::string_view json_text, std::string_view source);
 

@@ -12,7 +12,7 @@ namespace hull::state {
 namespace {
 
 template <typename Writer>
-void write_annotations(Writer& w, const std::map<std::string, std::string>& a) {
+void write_string_map(Writer& w, const std::map<std::string, std::string>& a) {
   w.StartObject();
   for (const auto& [k, v] : a) {
     w.Key(k.c_str(), static_cast<rapidjson::SizeType>(k.size()));
@@ -61,7 +61,7 @@ std::string to_json(const Record& r) {
   }
   w.EndArray();
   w.Key("annotations");
-  write_annotations(w, r.annotations);
+  write_string_map(w, r.annotations);
   if (r.creating) {
     w.Key("creating");
     w.Bool(true);
@@ -69,6 +69,10 @@ std::string to_json(const Record& r) {
   if (r.shared_cgroup) {
     w.Key("shared_cgroup");
     w.Bool(true);
+  }
+  if (!r.checked.empty()) {
+    w.Key("checked");
+    write_string_map(w, r.checked);
   }
   w.EndObject();
   return std::string(out.GetString(), out.GetSize());
@@ -109,9 +113,11 @@ Record from_json(const std::string& text, const std::string& source) {
       r.cgroup_dirs.push_back({h[0].GetString(), h[1].GetString(), h[2].GetString()});
     }
   }
-  if (auto it = doc.FindMember("annotations"); it != doc.MemberEnd() && it->value.IsObject()) {
-    for (const auto& m : it->value.GetObject()) {
-      if (m.value.IsString()) r.annotations[m.name.GetString()] = m.value.GetString();
+  for (auto [key, map] : {std::pair{"annotations", &r.annotations}, {"checked", &r.checked}}) {
+    if (auto it = doc.FindMember(key); it != doc.MemberEnd() && it->value.IsObject()) {
+      for (const auto& m : it->value.GetObject()) {
+        if (m.value.IsString()) (*map)[m.name.GetString()] = m.value.GetString();
+      }
     }
   }
   return r;
@@ -131,7 +137,7 @@ std::string oci_state_json(const Record& r, const std::string& status, bool pret
     if (!r.owner.empty()) str(w, "owner", r.owner);
     if (!r.annotations.empty()) {
       w.Key("annotations");
-      write_annotations(w, r.annotations);
+      write_string_map(w, r.annotations);
     }
     w.EndObject();
   };

@@ -32,6 +32,9 @@ struct Record {
   // The cgroup held processes of others when the container was created (runc warns and goes
   // on): delete and kill leave them alone where the container has its own pid namespace.
   bool shared_cgroup = false;
+  // Files beside state.json that this runtime wrote and checked (config.json): name ->
+  // fingerprint (fingerprint.hpp), so later commands can tell them unchanged.
+  std::map<std::string, std::string> checked;
 };
 
 std::string to_json(const Record& r);

@@ -17,6 +17,7 @@
 #include "linux/files.hpp"
 #include "linux/kernel.hpp"
 #include "linux/remove_tree.hpp"
+#include "state/fingerprint.hpp"
 
 namespace hull::state {
 namespace {
@@ -87,13 +88,29 @@ bool ContainerDir::fifo_exists() const {
 }
 
 void ContainerDir::save(const Record& r) const {
+  std::string text;
+  if (written_.empty()) {
+    text = to_json(r);
+  } else {
+    Record with = r;
+    for (const auto& [name, print] : written_) with.checked[name] = print;
+    text = to_json(with);
+  }
   // Through the locked dir's fd: the state dir's path cannot be swapped under the write.
-  linux_::write_file_atomic_at(fd_.get(), "state.json", to_json(r), 0600, file("state.json"));
+  linux_::write_file_atomic_at(fd_.get(), "state.json", text, 0600, file("state.json"));
 }
 
 Record ContainerDir::load() const {
   std::string f = file("state.json");
   return from_json(linux_::read_file_bounded(f, json::kStateBytes), f);
+}
+
+ContainerDir::Saved ContainerDir::read_saved(const std::string& name, size_t limit) const {
+  Record r = load();
+  Saved s{linux_::read_file_bounded(file(name), limit)};
+  auto it = r.checked.find(name);
+  if (it != r.checked.end() && !it->second.empty()) s.intact = it->second == fingerprint(s.text);
+  return s;
 }
 
 void ContainerDir::remove() {
@@ -125,6 +142,7 @@ ContainerDir Store::create(const std::string& id, const Record& early,
   ContainerDir dir(tmp, std::move(fd), true);
   for (const auto& [name, content] : files) {
     linux_::write_file_atomic_at(dir.fd(), name, content, 0600, dir.file(name));
+    dir.written_[name] = fingerprint(content);
   }
   dir.save(early);
   if (linux_::kernel().renameat2(AT_FDCWD, tmp.c_str(), AT_FDCWD, path.c_str(), RENAME_NOREPLACE) <

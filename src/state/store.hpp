@@ -1,6 +1,7 @@
 // The state directory tree under --root: one locked directory per container.
 #pragma once
 
+#include <map>
 #include <optional>
 #include <string>
 #include <utility>
@@ -28,8 +29,19 @@ class ContainerDir {
   std::string fifo_path() const { return file("exec.fifo"); }
   bool fifo_exists() const;
 
+  // Writes r as state.json; the fingerprints of the files Store::create wrote go with it.
   void save(const Record& r) const;
   Record load() const;
+
+  // A file Store::create wrote beside state.json, read whole (at most limit bytes). `intact`:
+  // its bytes are the ones this same hull build wrote, by the record's fingerprint, so what
+  // was checked before they were written still holds; false when the file changed since, or
+  // came from another build or a hull that kept no fingerprint.
+  struct Saved {
+    std::string text;
+    bool intact = false;
+  };
+  Saved read_saved(const std::string& name, size_t limit) const;
   // Removes the directory and everything in it.
   void remove();
   void keep() { created_ = false; }
@@ -42,6 +54,9 @@ class ContainerDir {
   std::string path_;
   linux_::Fd fd_;
   bool created_;
+  std::map<std::string, std::string> written_;  // name -> fingerprint, by Store::create
+
+  friend class Store;
 };
 
 class Store {
@@ -51,7 +66,8 @@ class Store {
   // Makes <root>/<id> already locked and holding `early` as its state.json: the directory is
   // filled under a temporary name and renamed into place without replacing, so an id is
   // never visible without a record, and of parallel creates of one id exactly one wins.
-  // `files` (name, content) are written beside it first, mode 0600.
+  // `files` (name, content) are written beside it first, mode 0600, and every record saved
+  // through the returned object carries their fingerprints (see read_saved).
   ContainerDir create(const std::string& id, const Record& early,
                       const std::vector<std::pair<std::string, std::string>>& files = {}) const;
   // Throws "already exists" when id is taken (create checks again, atomically).

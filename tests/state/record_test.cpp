@@ -30,6 +30,9 @@ TEST(Record, RoundTripsThroughItsJson) {
   EXPECT_EQ(back.start_time, r.start_time);
   EXPECT_EQ(back.cgroup_path, r.cgroup_path);
   EXPECT_EQ(back.annotations, r.annotations);
+  EXPECT_TRUE(back.checked.empty());
+  r.checked["config.json"] = "id:3:0123456789abcdef";
+  EXPECT_EQ(hull::state::from_json(hull::state::to_json(r), "state.json").checked, r.checked);
 }
 
 TEST(Record, CreatingAndSharedCgroupMarksRoundTrip) {

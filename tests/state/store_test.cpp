@@ -11,6 +11,7 @@
 
 #include "hull/error.hpp"
 #include "linux/files.hpp"
+#include "state/fingerprint.hpp"
 
 namespace fs = std::filesystem;
 
@@ -144,6 +145,82 @@ TEST_F(StoreTest, AStaleDirWithoutRecordIsRemovedUnlessHeld) {
   EXPECT_FALSE(store.remove_stale("old"));
   auto dir = store.create("held", {});
   EXPECT_FALSE(store.remove_stale("held"));  // has a record
+}
+
+}  // namespace
+
+namespace {
+
+class SavedFileTest : public StoreTest {
+ protected:
+  // As create leaves a container: a file beside the record, and the record saved once more.
+  void make(const std::string& content) {
+    hull::state::Store store(root_);
+    auto dir = store.create("c", {}, {{"config.json", content}});
+    dir.save(hull::state::Record{});
+    dir.keep();
+  }
+  bool intact() {
+    return hull::state::Store(root_).view("c").read_saved("config.json", 1 << 20).intact;
+  }
+  void write(const std::string& text) {
+    hull::linux_::write_file_atomic(root_ + "/c/config.json", text);
+  }
+};
+
+TEST_F(SavedFileTest, IntactWhileTheBytesAreTheOnesWritten) {
+  make("{\"a\": 1}");
+  EXPECT_TRUE(intact());
+  auto saved = hull::state::Store(root_).view("c").read_saved("config.json", 1 << 20);
+  EXPECT_EQ(saved.text, "{\"a\": 1}");
+  // Every later save keeps the fingerprint (the record loaded carries it).
+  {
+    auto dir = hull::state::Store(root_).open("c");
+    auto r = dir.load();
+    r.pid = 9;
+    dir.save(r);
+  }
+  EXPECT_TRUE(intact());
+}
+
+TEST_F(SavedFileTest, AnyChangeIsSeen) {
+  make("{\"a\": 1}");
+  for (const char* changed : {"{\"a\": 2}", "{\"a\": 1", "{\"a\": 1}\n", "", "{\"b\": 1}"}) {
+    write(changed);
+    EXPECT_FALSE(intact()) << changed;
+  }
+  write("{\"a\": 1}");
+  EXPECT_TRUE(intact());
+}
+
+TEST_F(SavedFileTest, AFingerprintOfAnotherBuildDoesNotMatch) {
+  make("{}");
+  {
+    auto dir = hull::state::Store(root_).open("c");
+    auto r = dir.load();
+    std::string& print = r.checked.at("config.json");
+    EXPECT_EQ(print.rfind(hull::state::build_id() + ":2:", 0), 0u) << print;
+    print[0] = print[0] == '0' ? '1' : '0';
+    dir.save(r);
+  }
+  EXPECT_FALSE(intact());
+}
+
+TEST_F(SavedFileTest, AMissingFileIsAnErrorNamingIt) {
+  make("{}");
+  fs::remove(root_ + "/c/config.json");
+  std::string e =
+      error_of([&] { hull::state::Store(root_).view("c").read_saved("config.json", 64); });
+  EXPECT_NE(e.find(root_ + "/c/config.json"), std::string::npos) << e;
+}
+
+TEST(Fingerprint, NamesTheBuildTheSizeAndTheBytes) {
+  ASSERT_FALSE(hull::state::build_id().empty()) << "the binary has no GNU build id";
+  std::string a = hull::state::fingerprint("abc");
+  EXPECT_EQ(a, hull::state::fingerprint("abc"));
+  EXPECT_NE(a, hull::state::fingerprint("abd"));
+  EXPECT_NE(a, hull::state::fingerprint("abc "));
+  EXPECT_EQ(a.rfind(hull::state::build_id() + ":3:", 0), 0u) << a;
 }
 
 }  // namespace
