@@ -72,6 +72,21 @@ run_as_user() {
   jq -e .ociVersionMax <<<"$output" >/dev/null || fail "features printed: $output"
 }
 
+@test "rootless: a setuid copy of hull refuses to run, naming the set-id bits" {
+  local copy=$TEST_TMP/hull-setuid
+  cp "$RUNTIME" "$copy"
+  chmod 4755 "$copy"
+  findmnt -no OPTIONS -T "$copy" | grep -qw nosuid && skip "$TEST_TMP is on a nosuid mount"
+  run as_user "$copy" --root "$UDIR/state" run -b "$BUNDLE" "$CID"
+  [ "$status" = 1 ] || fail "exit $status: $output"
+  [[ $output == *"refusing to run setuid or setgid (real uid $RL_UID, effective uid 0"*"set-id bits"* ]] ||
+    fail "message: $output"
+  [ ! -e "$UDIR/state" ] || fail "it made its state root"
+  chmod 2755 "$copy"
+  run as_user "$copy" list
+  [ "$status" = 1 ] && [[ $output == *"refusing to run setuid or setgid"* ]] || fail "setgid: $output"
+}
+
 @test "rootless: the state root defaults to \$XDG_RUNTIME_DIR/hull, 0700 and sticky, as runc's" {
   set_args sleep 1000
   rt run -d -b "$BUNDLE" "$CID" </dev/null || fail "run -d as the user failed"

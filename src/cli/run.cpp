@@ -96,6 +96,14 @@ void bind_options(CLI::App& app, Options& o) {
 }
 
 int run(int argc, char** argv) {
+  // Never setuid or setgid: a user must not gain through hull what they cannot do without it.
+  if (::getuid() != ::geteuid() || ::getgid() != ::getegid()) {
+    print_error("refusing to run setuid or setgid (real uid " + std::to_string(::getuid()) +
+                ", effective uid " + std::to_string(::geteuid()) + "; real gid " +
+                std::to_string(::getgid()) + ", effective gid " + std::to_string(::getegid()) +
+                "): remove the set-id bits from the hull binary");
+    return 1;
+  }
   try {
     linux_::protect_self_exe(argc, argv);
   } catch (const Error& e) {
