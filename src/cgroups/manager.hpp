@@ -59,6 +59,12 @@ class Manager {
   // single v2 directory.
   using Hierarchy = linux_::CgroupHierarchy;
   virtual const std::vector<Hierarchy>& hierarchies() const = 0;
+  // Whether apply() writes device rules; a rootless caller's manager turns them off (rootless.hpp).
+  bool device_rules() const { return device_rules_; }
+  void set_device_rules(bool on) { device_rules_ = on; }
+
+ private:
+  bool device_rules_ = true;
 };
 
 // Resolves the cgroupsPath of a config (absolute, relative to hull's own cgroup, empty for the

@@ -4,6 +4,7 @@
 #include "cgroups/fs_util.hpp"
 #include "cgroups/hierarchy_scan.hpp"
 #include "cgroups/manager.hpp"
+#include "cgroups/rootless.hpp"
 #include "cgroups/systemd.hpp"
 #include "cgroups/systemd_unit.hpp"
 #include "cgroups/v1.hpp"
@@ -72,6 +73,12 @@ std::unique_ptr<Manager> open_manager(const std::string& cgroups_path, const std
     SystemdUnit u = parse_systemd_path(cgroups_path, id);
     auto fs = open_fs(cgroups_path, u.path);
     return std::make_unique<SystemdManager>(std::move(u), std::move(fs), false);
+  }
+  if (rootless_caller()) {
+    std::string path = cgroups_path.empty()
+                           ? rootless_default_path(id, host_layout(), own_cgroup(""))
+                           : cgroups_path;
+    return rootless_manager(open_fs(cgroups_path, path), cgroups_path);
   }
   return open_fs(cgroups_path, cgroups_path.empty() ? "/" + id : cgroups_path);
 }
