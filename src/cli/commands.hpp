@@ -8,6 +8,7 @@
 #include <string_view>
 
 #include "cli/options.hpp"
+#include "cli/state_root.hpp"
 #include "container/events.hpp"
 #include "container/exec.hpp"
 #include "container/options.hpp"
@@ -44,7 +45,8 @@ int ps_command(const Options& o, const container::Globals& g);
 Handler handler_of(std::string_view command);
 
 // The conversions, each throwing hull::Error that names the flag.
-container::Globals globals_of(const GlobalFlags& f);
+container::Globals globals_of(const GlobalFlags& f);  // for the calling process
+container::Globals globals_of(const GlobalFlags& f, const Caller& caller);
 container::CreateOptions create_options(const CreateFlags& f);
 container::RunOptions run_options(const RunFlags& f);
 container::ExecOptions exec_options(const ExecFlags& f);

@@ -14,13 +14,13 @@
 namespace hull::cli {
 
 struct GlobalFlags {
-  std::string root = "/run/hull";
+  std::string root;  // empty: not given (cli/state_root.hpp picks the default)
   std::string log_file;
   std::string log_format = "text";
   bool debug = false;
   bool systemd_cgroup = false;
   std::string cgroup_manager;     // crun's: cgroupfs, systemd or disabled
-  std::string rootless = "auto";  // accepted for runc compatibility
+  std::string rootless = "auto";  // auto, true or false (cli/state_root.hpp)
   std::string criu;               // accepted for runc compatibility
 };
 

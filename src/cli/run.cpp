@@ -9,6 +9,7 @@
 
 #include "cli/commands.hpp"
 #include "cli/log.hpp"
+#include "cli/state_root.hpp"
 #include "hull/error.hpp"
 #include "linux/self_exe.hpp"
 
@@ -31,7 +32,14 @@ const std::pair<std::string_view, Handler> kHandlers[] = {
 // The command given: opens the log, then runs its handler.
 int run_command_line(const CLI::App& app, const Options& o) {
   log_setup(o.global.log_file, o.global.log_format, o.global.debug);
-  container::Globals g = globals_of(o.global);
+  Caller caller = current_caller();
+  container::Globals g = globals_of(o.global, caller);
+  std::string command = app.get_subcommands().front()->get_name();
+  if (o.global.root.empty() && command != "spec" && command != "features") {
+    StateRoot root = default_state_root(caller);
+    check_state_root_usable(root, caller);
+    prepare_state_root(root);
+  }
   return handler_of(app.get_subcommands().front()->get_name())(o, g);
 }
 
@@ -45,8 +53,12 @@ Handler handler_of(std::string_view command) {
 }
 
 container::Globals globals_of(const GlobalFlags& f) {
+  return globals_of(f, current_caller());
+}
+
+container::Globals globals_of(const GlobalFlags& f, const Caller& caller) {
   container::Globals g;
-  g.root = f.root;
+  g.root = f.root.empty() ? default_state_root(caller).path : f.root;
   g.systemd_cgroup = f.systemd_cgroup;
   g.debug = log_debug;
   // crun's global flag: systemd is --systemd-cgroup, disabled runs without any cgroup.
@@ -58,6 +70,7 @@ container::Globals globals_of(const GlobalFlags& f) {
   } else if (!m.empty() && m != "cgroupfs") {
     throw Error("--cgroup-manager: expected cgroupfs, systemd or disabled, got \"" + m + "\"");
   }
+  g.rootless = rootless_of(f.rootless, caller, g.systemd_cgroup);
   return g;
 }
 
@@ -66,12 +79,14 @@ void bind_options(CLI::App& app, Options& o) {
   app.set_version_flag("-v,--version",
                        std::string("hull version ") + HULL_VERSION + "\nspec: 1.2.0");
   GlobalFlags& g = o.global;
-  app.add_option("--root", g.root, "state directory")->capture_default_str();
+  app.add_option("--root", g.root,
+                 "state directory (default: /run/hull; $XDG_RUNTIME_DIR/hull when not root)");
   app.add_option("--log", g.log_file, "log file (default: none)");
   app.add_option("--log-format", g.log_format, "text or json")->capture_default_str();
   app.add_flag("--debug", g.debug, "log debug messages");
   app.add_flag("--systemd-cgroup", g.systemd_cgroup, "cgroupsPath is slice:prefix:name");
-  app.add_option("--rootless", g.rootless, "accepted for runc compatibility");
+  app.add_option("--rootless", g.rootless, "rootless cgroup rules: auto, true or false")
+      ->capture_default_str();
   app.add_option("--criu", g.criu, "accepted for runc compatibility");
   app.add_option("--cgroup-manager", g.cgroup_manager, "crun's: cgroupfs, systemd or disabled");
   bind_lifecycle_commands(app, o);

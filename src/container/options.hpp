@@ -10,7 +10,8 @@ namespace hull::container {
 struct Globals {
   std::string root = "/run/hull";
   bool systemd_cgroup = false;
-  bool no_cgroup = false;                         // crun's --cgroup-manager disabled
+  bool no_cgroup = false;  // crun's --cgroup-manager disabled
+  bool rootless = false;   // --rootless, auto resolved as runc does (cli/state_root.hpp)
   std::function<void(const std::string&)> debug;  // --debug lines for the log, when set
 };
 

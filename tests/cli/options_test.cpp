@@ -62,12 +62,15 @@ std::string cwd() {
 
 TEST(GlobalFlags, DefaultsAreRuncs) {
   auto o = parse({"state", "c1"});
-  EXPECT_EQ(o.global.root, "/run/hull");
+  EXPECT_EQ(o.global.root, "");  // not given: the caller picks (cli/state_root.hpp)
   EXPECT_EQ(o.global.log_file, "");
   EXPECT_EQ(o.global.log_format, "text");
   EXPECT_FALSE(o.global.debug);
-  auto g = globals_of(o.global);
+  Caller host_root;  // euid 0, initial user namespace
+  host_root.xdg_runtime_dir = "/run/user/0";
+  auto g = globals_of(o.global, host_root);
   EXPECT_EQ(g.root, "/run/hull");
+  EXPECT_FALSE(g.rootless);
   EXPECT_FALSE(g.systemd_cgroup);
   EXPECT_FALSE(g.no_cgroup);
   EXPECT_TRUE(g.debug);  // the log's debug writer, silent unless --debug and --log
@@ -83,8 +86,12 @@ TEST(GlobalFlags, EveryFlagLandsInItsField) {
   EXPECT_TRUE(o.global.systemd_cgroup);
   EXPECT_EQ(o.global.rootless, "true");
   EXPECT_EQ(o.global.criu, "/bin/criu");
-  auto g = globals_of(o.global);
-  EXPECT_EQ(g.root, "/tmp/r");
+  Caller user;
+  user.euid = 1000;
+  user.xdg_runtime_dir = "/run/user/1000";
+  auto g = globals_of(o.global, user);
+  EXPECT_EQ(g.root, "/tmp/r");  // --root wins over XDG_RUNTIME_DIR
+  EXPECT_TRUE(g.rootless);
   EXPECT_TRUE(g.systemd_cgroup);
 }
 
