@@ -27,7 +27,7 @@ class NoCgroup : public Manager {
   }
   void signal_all(int) override {}
   void apply(const spec::LinuxResources& r, const std::string& origin, bool update) override {
-    if (update) throw Error(origin + ": " + kNone);
+    if (update) throw Error(origin + (origin.ends_with(": ") ? "" : ": ") + kNone);
     if (rootless_why_.empty()) return;
     std::string field = first_limit(r);
     if (field.empty()) return;

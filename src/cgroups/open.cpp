@@ -68,13 +68,13 @@ std::unique_ptr<Manager> open_fs(const std::string& cgroups_path, const std::str
 }  // namespace
 
 std::unique_ptr<Manager> open_manager(const std::string& cgroups_path, const std::string& id,
-                                      bool systemd) {
+                                      bool systemd, bool rootless) {
   if (systemd) {
     SystemdUnit u = parse_systemd_path(cgroups_path, id);
     auto fs = open_fs(cgroups_path, u.path);
     return std::make_unique<SystemdManager>(std::move(u), std::move(fs), false);
   }
-  if (rootless_caller()) {
+  if (rootless) {
     std::string path = cgroups_path.empty()
                            ? rootless_default_path(id, host_layout(), own_cgroup(""))
                            : cgroups_path;
@@ -91,7 +91,7 @@ namespace {
 
 std::unique_ptr<Manager> reopen_fs(const std::string& path,
                                    const std::vector<std::array<std::string, 3>>& dirs) {
-  if (dirs.empty()) return open_manager(path, "", false);
+  if (dirs.empty()) return open_manager(path, "", false, false);
   if (dirs.size() == 1 && dirs.front()[0].empty()) {
     return std::make_unique<V2Manager>(dirs.front()[1], path);
   }

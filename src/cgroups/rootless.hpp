@@ -13,9 +13,6 @@
 
 namespace hull::cgroups {
 
-// Whether the caller is not root (runc's --rootless auto, outside a user namespace).
-bool rootless_caller();
-
 // The cgroupsPath a rootless container gets when its config names none (runc's): on v2 a
 // sibling of the caller's own cgroup, in the parent it was delegated (the caller's own
 // cgroup has processes, so it cannot hold child cgroups with controllers); on v1 relative
