@@ -4,7 +4,7 @@ set -euo pipefail
 pkgs=(meson ninja-build pkg-config g++ python3 rapidjson-dev libcli11-dev
   libseccomp-dev libcap-dev libdbus-1-dev libgtest-dev libgmock-dev libarchive-dev libssl-dev libmnl-dev
   libnftables-dev nftables containernetworking-plugins busybox-static bats jq runc crun umoci
-  skopeo iproute2 util-linux debootstrap time podman conmon catatonit netavark aardvark-dns
+  skopeo iproute2 util-linux uidmap debootstrap time podman conmon catatonit netavark aardvark-dns
   containerd docker.io tini procps clang buildah user-mode-linux strace)
 if [ "${1:-}" = "--print" ]; then printf '%s\n' "${pkgs[@]}"; exit 0; fi
 missing=()

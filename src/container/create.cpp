@@ -18,6 +18,7 @@
 #include "container/namespaces.hpp"
 #include "container/net_devices.hpp"
 #include "container/start_result.hpp"
+#include "container/userns.hpp"
 #include "hooks/hooks.hpp"
 #include "hull/error.hpp"
 #include "hull/warn.hpp"
@@ -33,7 +34,6 @@
 #include "process/sysctl.hpp"
 #include "process/terminal.hpp"
 #include "security/lsm.hpp"
-#include "spec/id_maps.hpp"
 #include "spec/parse.hpp"
 
 namespace hull::container {
@@ -54,17 +54,6 @@ std::string now_rfc3339() {
   strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%S", &tm);
   snprintf(out, sizeof(out), "%s.%09ldZ", buf, ts.tv_nsec);
   return out;
-}
-
-void write_id_maps(pid_t pid, const spec::Spec& s) {
-  linux_::Fd proc = linux_::open_procfs();
-  std::string base = std::to_string(pid);
-  with_context("config.json: /linux/uidMappings", [&] {
-    linux_::write_proc(proc.get(), base + "/uid_map", spec::id_map_text(s.linux_->uidMappings));
-  });
-  with_context("config.json: /linux/gidMappings", [&] {
-    linux_::write_proc(proc.get(), base + "/gid_map", spec::id_map_text(s.linux_->gidMappings));
-  });
 }
 
 // Checks and work that belong before the clone, where a failure leaves nothing to undo:
@@ -232,6 +221,7 @@ Created create_container(const Globals& g, const CreateOptions& o, bool in_proce
   }
 
   check_host_support(s);
+  check_bind_sources_readable(s, bundle);
   auto seccomp = compile_seccomp(s, g);
   linux_::Fd listener = connect_listener(s, seccomp.get());
 

@@ -39,6 +39,14 @@ Error exec_error(const std::string& name, int err) {
   return Error("exec: \"" + name + "\": " + text);
 }
 
+// "deny" in /proc/self/setgroups: this user namespace's gid_map was written unprivileged.
+bool setgroups_denied() {
+  int saved = errno;
+  auto text = linux_::try_read_file("/proc/self/setgroups");
+  errno = saved;
+  return text && text->rfind("deny", 0) == 0;
+}
+
 }  // namespace
 
 void set_user(const spec::User& user, bool allow_setgroups) {
@@ -51,7 +59,18 @@ void set_user(const spec::User& user, bool allow_setgroups) {
   if (allow_setgroups) {
     std::vector<gid_t> groups(user.additionalGids.begin(), user.additionalGids.end());
     if (k.setgroups(groups.size(), groups.data()) < 0) {
-      throw Error::sys("config.json: /process/user/additionalGids: setgroups");
+      // A rootless container that maps only the user's own gid has setgroups denied (the
+      // kernel's price for that map); with no groups asked for there is nothing to set.
+      bool denied = errno == EPERM && setgroups_denied();
+      if (denied && groups.empty()) {
+        // nothing to do: the groups the process has are the user's own
+      } else if (denied) {
+        throw Error(
+            "config.json: /process/user/additionalGids: setgroups is denied in this user "
+            "namespace (its gidMappings map only the caller's own gid)");
+      } else {
+        throw Error::sys("config.json: /process/user/additionalGids: setgroups");
+      }
     }
   }
   if (k.setresgid(user.gid, user.gid, user.gid) < 0) {
