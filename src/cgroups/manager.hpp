@@ -62,6 +62,9 @@ class Manager {
   // single v2 directory.
   using Hierarchy = linux_::CgroupHierarchy;
   virtual const std::vector<Hierarchy>& hierarchies() const = 0;
+  // What a cgroup mount in the container binds: hierarchies(), except for a rootless
+  // container without a cgroup of its own, which sees its caller's cgroups (as with runc).
+  virtual const std::vector<Hierarchy>& mount_view() const { return hierarchies(); }
   // Whether apply() writes device rules; a rootless caller's manager turns them off (rootless.hpp).
   bool device_rules() const { return device_rules_; }
   void set_device_rules(bool on) { device_rules_ = on; }

@@ -18,7 +18,8 @@ constexpr const char* kNone =
 class NoCgroup : public Manager {
  public:
   // rootless_why: empty for --cgroup-manager disabled; else why the caller has no cgroup.
-  explicit NoCgroup(std::string rootless_why = "") : rootless_why_(std::move(rootless_why)) {}
+  explicit NoCgroup(std::string rootless_why = "", std::vector<Hierarchy> view = {})
+      : rootless_why_(std::move(rootless_why)), view_(std::move(view)) {}
   void create() override {}
   void add(pid_t) override {}
   // Nothing lists the container's processes: ps says so rather than showing none.
@@ -42,11 +43,13 @@ class NoCgroup : public Manager {
   void destroy() override {}
   const std::string& path() const override { return path_; }
   const std::vector<Hierarchy>& hierarchies() const override { return hierarchies_; }
+  const std::vector<Hierarchy>& mount_view() const override { return view_; }
 
  private:
   std::string rootless_why_;
   std::string path_;
   std::vector<Hierarchy> hierarchies_;
+  std::vector<Hierarchy> view_;
 };
 
 }  // namespace
@@ -55,8 +58,8 @@ std::unique_ptr<Manager> no_cgroup() {
   return std::make_unique<NoCgroup>();
 }
 
-std::unique_ptr<Manager> no_writable_cgroup(std::string why) {
-  return std::make_unique<NoCgroup>(std::move(why));
+std::unique_ptr<Manager> no_writable_cgroup(std::string why, std::vector<Manager::Hierarchy> view) {
+  return std::make_unique<NoCgroup>(std::move(why), std::move(view));
 }
 
 }  // namespace hull::cgroups

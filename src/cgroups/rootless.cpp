@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include "cgroups/fs_util.hpp"
+#include "cgroups/hierarchy_scan.hpp"
 #include "hull/error.hpp"
 #include "hull/warn.hpp"
 #include "linux/files.hpp"
@@ -99,9 +100,15 @@ std::unique_ptr<Manager> rootless_manager(std::unique_ptr<Manager> fs,
     throw Error("config.json: /linux/cgroupsPath: \"" + cgroups_path + "\": " + why +
                 " (a rootless container can only use a cgroup delegated to its user)");
   }
-  warn("rootless: no writable cgroup (" + why +
-       "): the container stays in the caller's cgroups, without limits");
-  return no_writable_cgroup(why);
+  // Only to --log: runc says nothing here, and without a log stderr may be the container's.
+  log_write("warning", "rootless: no writable cgroup (" + why +
+                           "): the container stays in the caller's cgroups, without limits");
+  // The container's cgroup mount shows the caller's cgroups, where its processes are.
+  std::vector<Manager::Hierarchy> view;
+  for (const auto& h : fs->hierarchies()) {
+    view.push_back({h.name, h.mountpoint, join(h.mountpoint, own_cgroup(h.name))});
+  }
+  return no_writable_cgroup(why, std::move(view));
 }
 
 }  // namespace hull::cgroups

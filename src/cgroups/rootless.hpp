@@ -28,8 +28,10 @@ std::string unwritable_dir(const Manager& m);
 std::string first_limit(const spec::LinuxResources& r);
 
 // A manager without a cgroup for a rootless caller (none.cpp): why says what was not
-// writable; apply() fails naming the first limit the config asks for.
-std::unique_ptr<Manager> no_writable_cgroup(std::string why);
+// writable; apply() fails naming the first limit the config asks for; view: the caller's own
+// cgroups, its mount_view().
+std::unique_ptr<Manager> no_writable_cgroup(std::string why,
+                                            std::vector<Manager::Hierarchy> view = {});
 
 // What open_manager gives a rootless caller: fs itself when the caller can write its cgroup
 // (device rules off), a manager without a cgroup (with a warning) when it cannot and

@@ -113,7 +113,7 @@ PreparedProcess setup(const InitConfig& cfg, ProcessContext& pc) {
   rc.new_userns = cfg.ns.has(CLONE_NEWUSER);
   rc.new_cgroupns = cfg.ns.has(CLONE_NEWCGROUP);
   rc.no_pivot = cfg.no_pivot;
-  rc.cgroups = &cfg.cgroup->hierarchies();
+  rc.cgroups = &cfg.cgroup->mount_view();
   // Still with the caller's host credentials: bind sources only host root may traverse are
   // reachable now and not after the switch to the mapped root (runc opens them early too).
   std::vector<linux_::Fd> bind_sources;

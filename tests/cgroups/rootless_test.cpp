@@ -69,6 +69,12 @@ TEST(Rootless, WithoutACgroupALimitFailsNamingItAndDevicesPass) {
   EXPECT_THROW(m->freeze(true), Error);
   EXPECT_TRUE(m->hierarchies().empty());
   EXPECT_TRUE(m->path().empty());
+  // the container's cgroup mount shows the caller's cgroups; the record keeps none
+  auto v =
+      no_writable_cgroup("x", {{"memory", "/sys/fs/cgroup/memory", "/sys/fs/cgroup/memory/u"}});
+  ASSERT_EQ(v->mount_view().size(), 1u);
+  EXPECT_EQ(v->mount_view().front().dir, "/sys/fs/cgroup/memory/u");
+  EXPECT_TRUE(v->hierarchies().empty());
 }
 
 TEST(Rootless, CgroupManagerDisabledStillIgnoresLimits) {
