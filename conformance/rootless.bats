@@ -147,6 +147,11 @@ run_as_user() {
   run rt list --format json
   [ "$(jq -r --arg i "$CID" '.[] | select(.id == $i) | .owner' <<<"$output")" = "$RL_USER" ] ||
     fail "list json: $output"
+  run rt ps "$CID"
+  [ "$status" = 0 ] || fail "ps: $output"
+  [[ $output == *PID*"sleep 1000"* ]] || fail "ps does not list the container's sleep: $output"
+  run rt ps --format json "$CID"
+  [ "$output" = "[$pid]" ] || fail "ps --format json: $output (init $pid)"
   run rt exec "$CID" sh -c 'id -u; cat /proc/self/uid_map'
   [ "$status" = 0 ] || fail "exec: $output"
   [ "$(echo "$output" | head -1)" = 0 ] || fail "exec uid: $output"
@@ -256,7 +261,7 @@ run_as_user() {
   [ "$status" != 0 ] || fail "run succeeded: $output"
   [[ $output == *"/mounts/$n"*"$secret"* ]] || fail "message does not name /mounts/$n and $secret: $output"
   assert_rootless_nothing_left "$CID"
-  ref run -b "$BUNDLE" "$RUNC_CID" </dev/null >/dev/null 2>&1 && fail "runc mounted it" || true
+  # runc 1.1.5 mounts it (the user then cannot read it inside); hull refuses up front
 }
 
 @test "rootless: a file system only real root may mount fails naming /mounts/N, nothing left" {

@@ -1,7 +1,11 @@
 #include "container/ps.hpp"
 
+#include <dirent.h>
+#include <sys/stat.h>
+
 #include <algorithm>
 #include <charconv>
+#include <cstdlib>
 #include <sstream>
 
 #include "container/cgroup_target.hpp"
@@ -26,6 +30,36 @@ pid_t pid_field(const std::string& text) {
     throw Error("ps: PID column: invalid value \"" + text + "\"");
   }
   return pid;
+}
+
+// The processes in the init's pid namespace: where no cgroup holds the container (a rootless
+// run without a writable cgroup, --cgroup-manager disabled) the namespace still does.
+std::vector<pid_t> pid_namespace_members(pid_t init) {
+  struct stat ns;
+  if (::stat(("/proc/" + std::to_string(init) + "/ns/pid").c_str(), &ns) < 0) {
+    throw Error::sys("ps: the init's pid namespace (/proc/" + std::to_string(init) + "/ns/pid)");
+  }
+  std::vector<pid_t> out;
+  struct stat self;
+  if (::stat("/proc/self/ns/pid", &self) == 0 && self.st_dev == ns.st_dev &&
+      self.st_ino == ns.st_ino) {
+    return {init};  // the host's pid namespace: only the init is known to be the container's
+  }
+  DIR* d = ::opendir("/proc");
+  if (!d) throw Error::sys("ps: listing /proc");
+  while (struct dirent* e = ::readdir(d)) {
+    char* end = nullptr;
+    long pid = std::strtol(e->d_name, &end, 10);
+    if (pid <= 0 || *end) continue;
+    struct stat st;
+    std::string path = std::string("/proc/") + e->d_name + "/ns/pid";
+    if (::stat(path.c_str(), &st) == 0 && st.st_dev == ns.st_dev && st.st_ino == ns.st_ino) {
+      out.push_back(static_cast<pid_t>(pid));
+    }
+  }
+  ::closedir(d);
+  std::sort(out.begin(), out.end());
+  return out;
 }
 
 }  // namespace
@@ -59,6 +93,8 @@ std::string filter_ps_table(const std::string& ps_output, const std::vector<pid_
 std::string container_ps(const Globals& g, const PsRequest& r) {
   CgroupTarget t = open_cgroup_target(g, r.id);
   auto pids = t.cgroup->pids();
+  // A running container's cgroup holds at least its init; none seen means no cgroup holds it.
+  if (pids.empty() && t.record.pid > 0) pids = pid_namespace_members(t.record.pid);
   if (r.format == PsFormat::kJson) {
     if (!r.ps_args.empty()) throw Error("ps: options for ps cannot be combined with --format json");
     return ps_json(pids);
