@@ -92,9 +92,11 @@ std::string filter_ps_table(const std::string& ps_output, const std::vector<pid_
 
 std::string container_ps(const Globals& g, const PsRequest& r) {
   CgroupTarget t = open_cgroup_target(g, r.id);
-  auto pids = t.cgroup->pids();
-  // A running container's cgroup holds at least its init; none seen means no cgroup holds it.
-  if (pids.empty() && t.record.pid > 0) pids = pid_namespace_members(t.record.pid);
+  // A container no cgroup holds (no cgroup dirs recorded: a user without a writable cgroup,
+  // --cgroup-manager disabled) is what its pid namespace holds.
+  std::vector<pid_t> pids = t.record.cgroup_dirs.empty() && t.record.pid > 0
+                                ? pid_namespace_members(t.record.pid)
+                                : t.cgroup->pids();
   if (r.format == PsFormat::kJson) {
     if (!r.ps_args.empty()) throw Error("ps: options for ps cannot be combined with --format json");
     return ps_json(pids);
