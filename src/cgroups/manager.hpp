@@ -19,6 +19,9 @@ enum class Layout { kV1, kV2 };
 // Detected once per process from the filesystem type of /sys/fs/cgroup.
 Layout host_layout();
 
+// Whether the caller is not root (--rootless auto outside a user namespace); rootless.cpp.
+bool rootless_caller();
+
 class Manager {
  public:
   virtual ~Manager() = default;
@@ -59,13 +62,23 @@ class Manager {
   // single v2 directory.
   using Hierarchy = linux_::CgroupHierarchy;
   virtual const std::vector<Hierarchy>& hierarchies() const = 0;
+  // What a cgroup mount in the container binds: hierarchies(), except for a rootless
+  // container without a cgroup of its own, which sees its caller's cgroups (as with runc).
+  virtual const std::vector<Hierarchy>& mount_view() const { return hierarchies(); }
+  // Whether apply() writes device rules; a rootless caller's manager turns them off (rootless.hpp).
+  bool device_rules() const { return device_rules_; }
+  void set_device_rules(bool on) { device_rules_ = on; }
+
+ private:
+  bool device_rules_ = true;
 };
 
 // Resolves the cgroupsPath of a config (absolute, relative to hull's own cgroup, empty for the
 // default "/<id>") into a manager for the host's layout; with systemd, cgroupsPath is
-// slice:prefix:name and the manager is a transient systemd unit (systemd.hpp).
+// slice:prefix:name and the manager is a transient systemd unit (systemd.hpp). rootless
+// (--rootless, resolved as runc does): runc's rootless cgroup rules apply (rootless.hpp).
 std::unique_ptr<Manager> open_manager(const std::string& cgroups_path, const std::string& id,
-                                      bool systemd);
+                                      bool systemd, bool rootless = rootless_caller());
 
 // --cgroup-manager disabled: a manager that makes and joins nothing and has an empty path()
 // and no hierarchies, which is how the state records it.

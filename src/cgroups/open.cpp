@@ -4,6 +4,7 @@
 #include "cgroups/fs_util.hpp"
 #include "cgroups/hierarchy_scan.hpp"
 #include "cgroups/manager.hpp"
+#include "cgroups/rootless.hpp"
 #include "cgroups/systemd.hpp"
 #include "cgroups/systemd_unit.hpp"
 #include "cgroups/v1.hpp"
@@ -67,11 +68,17 @@ std::unique_ptr<Manager> open_fs(const std::string& cgroups_path, const std::str
 }  // namespace
 
 std::unique_ptr<Manager> open_manager(const std::string& cgroups_path, const std::string& id,
-                                      bool systemd) {
+                                      bool systemd, bool rootless) {
   if (systemd) {
     SystemdUnit u = parse_systemd_path(cgroups_path, id);
     auto fs = open_fs(cgroups_path, u.path);
     return std::make_unique<SystemdManager>(std::move(u), std::move(fs), false);
+  }
+  if (rootless) {
+    std::string path = cgroups_path.empty()
+                           ? rootless_default_path(id, host_layout(), own_cgroup(""))
+                           : cgroups_path;
+    return rootless_manager(open_fs(cgroups_path, path), cgroups_path);
   }
   return open_fs(cgroups_path, cgroups_path.empty() ? "/" + id : cgroups_path);
 }
@@ -84,7 +91,7 @@ namespace {
 
 std::unique_ptr<Manager> reopen_fs(const std::string& path,
                                    const std::vector<std::array<std::string, 3>>& dirs) {
-  if (dirs.empty()) return open_manager(path, "", false);
+  if (dirs.empty()) return open_manager(path, "", false, false);
   if (dirs.size() == 1 && dirs.front()[0].empty()) {
     return std::make_unique<V2Manager>(dirs.front()[1], path);
   }

@@ -31,7 +31,7 @@ class V1Apply {
     for (size_t i = 0; i < r.hugepageLimits.size(); ++i) hugetlb(r.hugepageLimits[i], i);
     if (r.network) network(*r.network);
     for (const auto& [device, limits] : r.rdma) rdma(device, limits);
-    if (!update_) devices(r.devices);
+    if (!update_ && m_.device_rules()) devices(r.devices);
   }
 
  private:

@@ -19,8 +19,8 @@ namespace {
 
 class V2Apply {
  public:
-  V2Apply(const std::string& dir, const std::string& origin, bool update)
-      : d_(dir), w_(origin), update_(update) {}
+  V2Apply(const std::string& dir, const std::string& origin, bool update, bool devices)
+      : d_(dir), w_(origin), update_(update), devices_(devices) {}
 
   void run(const spec::LinuxResources& r) {
     if (r.cpu) cpu(*r.cpu);
@@ -44,7 +44,7 @@ class V2Apply {
     }
     // Explicit v2 settings come last so they win over converted ones.
     for (const auto& [file, value] : r.unified) w_.write(d_, "unified/" + file, file, value);
-    if (!update_) devices(r.devices);
+    if (!update_ && devices_) devices(r.devices);
   }
 
  private:
@@ -174,12 +174,13 @@ class V2Apply {
   const std::string& d_;
   FieldWriter w_;
   bool update_;
+  bool devices_;
 };
 
 }  // namespace
 
 void V2Manager::apply(const spec::LinuxResources& r, const std::string& origin, bool update) {
-  V2Apply(dir(), origin, update).run(r);
+  V2Apply(dir(), origin, update, device_rules()).run(r);
 }
 
 }  // namespace hull::cgroups

@@ -235,7 +235,7 @@ Created create_container(const Globals& g, const CreateOptions& o, bool in_proce
   store.ensure_free(o.id);
   c.cgroup = g.no_cgroup ? cgroups::no_cgroup()
                          : cgroups::open_manager(s.linux_ ? s.linux_->cgroupsPath : "", o.id,
-                                                 g.systemd_cgroup);
+                                                 g.systemd_cgroup, g.rootless);
   cgroups::refuse_host_cgroup(*c.cgroup, "config.json: /linux/cgroupsPath");
   size_t occupants = cgroups::count_occupants(*c.cgroup);
   if (occupants > 0) {

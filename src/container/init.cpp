@@ -24,6 +24,13 @@
 namespace hull::container {
 namespace {
 
+// Whether hull itself runs in a user namespace other than the initial one: rootless podman
+// calls the runtime as root of its own namespace, where mknod of a device is refused too.
+bool runtime_in_userns() {
+  auto map = linux_::try_read_file("/proc/self/uid_map");
+  return map && map->find("4294967295") == std::string::npos;
+}
+
 void become_root_in_userns(const InitConfig& cfg) {
   if (!(cfg.ns.new_flags & CLONE_NEWUSER) && !cfg.ns.has(CLONE_NEWUSER)) return;
   // Files made during setup must belong to the namespace's root, not the overflow id.
@@ -110,10 +117,12 @@ PreparedProcess setup(const InitConfig& cfg, ProcessContext& pc) {
   rc.spec = &s;
   rc.bundle = cfg.bundle;
   rc.rootfs = cfg.rootfs;
-  rc.new_userns = cfg.ns.has(CLONE_NEWUSER);
+  // Devices are bind-mounted in any user namespace, a new one or the runtime's own (runc's
+  // RunningInUserNS rule).
+  rc.new_userns = cfg.ns.has(CLONE_NEWUSER) || runtime_in_userns();
   rc.new_cgroupns = cfg.ns.has(CLONE_NEWCGROUP);
   rc.no_pivot = cfg.no_pivot;
-  rc.cgroups = &cfg.cgroup->hierarchies();
+  rc.cgroups = &cfg.cgroup->mount_view();
   // Still with the caller's host credentials: bind sources only host root may traverse are
   // reachable now and not after the switch to the mapped root (runc opens them early too).
   std::vector<linux_::Fd> bind_sources;
