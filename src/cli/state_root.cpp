@@ -5,12 +5,12 @@
 #include <string.h>
 #include <unistd.h>
 
-#include <cstdio>
 #include <cstdlib>
 
 #include "hull/error.hpp"
 #include "linux/files.hpp"
 #include "linux/kernel.hpp"
+#include "linux/proc.hpp"
 
 namespace hull::cli {
 namespace {
@@ -22,20 +22,12 @@ std::optional<std::string> env(const char* name) {
 }
 
 // The initial user namespace maps every id: "0 0 4294967295".
-bool running_in_userns() {
-  auto text = linux_::try_read_file("/proc/self/uid_map");
-  if (!text) return false;
-  unsigned long inner = 1, outer = 1, count = 0;
-  if (std::sscanf(text->c_str(), "%lu %lu %lu", &inner, &outer, &count) != 3) return true;
-  return !(inner == 0 && outer == 0 && count == 4294967295UL);
-}
-
 }  // namespace
 
 Caller current_caller() {
   Caller c;
   c.euid = ::geteuid();
-  c.in_userns = running_in_userns();
+  c.in_userns = linux_::in_child_user_namespace();
   c.xdg_runtime_dir = env("XDG_RUNTIME_DIR");
   c.user = env("USER");
   return c;

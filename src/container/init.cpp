@@ -13,6 +13,7 @@
 #include "hull/error.hpp"
 #include "linux/child.hpp"
 #include "linux/files.hpp"
+#include "linux/proc.hpp"
 #include "linux/procfs.hpp"
 #include "linux/sys.hpp"
 #include "linux/syscalls.hpp"
@@ -23,13 +24,6 @@
 
 namespace hull::container {
 namespace {
-
-// Whether hull itself runs in a user namespace other than the initial one: rootless podman
-// calls the runtime as root of its own namespace, where mknod of a device is refused too.
-bool runtime_in_userns() {
-  auto map = linux_::try_read_file("/proc/self/uid_map");
-  return map && map->find("4294967295") == std::string::npos;
-}
 
 void become_root_in_userns(const InitConfig& cfg) {
   if (!(cfg.ns.new_flags & CLONE_NEWUSER) && !cfg.ns.has(CLONE_NEWUSER)) return;
@@ -119,7 +113,7 @@ PreparedProcess setup(const InitConfig& cfg, ProcessContext& pc) {
   rc.rootfs = cfg.rootfs;
   // Devices are bind-mounted in any user namespace, a new one or the runtime's own (runc's
   // RunningInUserNS rule).
-  rc.new_userns = cfg.ns.has(CLONE_NEWUSER) || runtime_in_userns();
+  rc.new_userns = cfg.ns.has(CLONE_NEWUSER) || linux_::in_child_user_namespace();
   rc.new_cgroupns = cfg.ns.has(CLONE_NEWCGROUP);
   rc.no_pivot = cfg.no_pivot;
   rc.cgroups = &cfg.cgroup->mount_view();

@@ -4,12 +4,14 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <string>
 
 #include "hull/error.hpp"
 #include "linux/fd.hpp"
+#include "linux/files.hpp"
 #include "linux/kernel.hpp"
 
 namespace hull::linux_ {
@@ -61,6 +63,14 @@ bool process_alive_with_image(pid_t pid, uint64_t start_time) {
   std::string exe = "/proc/" + std::to_string(pid) + "/exe";
   if (::readlink(exe.c_str(), target, sizeof(target)) < 0) return false;
   return process_alive(pid, start_time);
+}
+
+bool in_child_user_namespace() {
+  auto text = try_read_file("/proc/self/uid_map");
+  if (!text) return false;
+  unsigned long inner = 1, outer = 1, count = 0;
+  if (std::sscanf(text->c_str(), "%lu %lu %lu", &inner, &outer, &count) != 3) return true;
+  return !(inner == 0 && outer == 0 && count == 4294967295UL);
 }
 
 }  // namespace hull::linux_

@@ -1,4 +1,5 @@
-// Facts about processes read from /proc: start time (to guard against pid reuse) and liveness.
+// Facts about processes read from /proc: start time (to guard against pid reuse), liveness,
+// and which user namespace this process runs in.
 #pragma once
 
 #include <sys/types.h>
@@ -24,5 +25,10 @@ bool process_alive(pid_t pid, uint64_t start_time);
 // memory (and so /proc/PID/exe) before its fds are closed and before it turns zombie, so
 // this tells "killed on its way" from "alive" at the moment its close-on-exec fds close.
 bool process_alive_with_image(pid_t pid, uint64_t start_time);
+
+// True when this process runs in a user namespace other than the initial one: its uid_map is
+// not the identity map of every id ("0 0 4294967295"). Rootless podman calls the runtime as
+// root of its own namespace. No readable uid_map (a kernel without user namespaces): false.
+bool in_child_user_namespace();
 
 }  // namespace hull::linux_
