@@ -218,8 +218,14 @@ can't create /dev/z: Operation not permitted"
     [ "$(systemctl show -P DevicePolicy "$unit")" = strict ] || fail "$unit: DevicePolicy"
     allow=$(systemctl show -P DeviceAllow "$unit")
     [[ "$allow" == *"/dev/char/1:3 rwm"* ]] || fail "$unit DeviceAllow: $allow"
-    [[ "$allow" == *"/dev/char/42:0 r"* ]] || fail "$unit DeviceAllow: $allow"
-    [[ "$allow" != *"/dev/char/42:0 rw"* ]] || fail "$unit DeviceAllow: $allow"
+    if [ "$r" = rt ]; then
+      [[ "$allow" == *"/dev/char/42:0 r"* ]] || fail "$unit DeviceAllow: $allow"
+      [[ "$allow" != *"/dev/char/42:0 rw"* ]] || fail "$unit DeviceAllow: $allow"
+    else
+      # runc 1.1.5 leaves out a rule whose /dev/char/M:N node the host lacks (42:0 has none);
+      # its eBPF program still enforces it, checked below
+      [[ "$allow" != *"/dev/char/42:0"* ]] || fail "$unit DeviceAllow (runc 1.1.5 left 42:0 out): $allow"
+    fi
     "$r" start "$id"
     "$r" exec "$id" /bin/sh -c 'head -c1 /dev/null; : >/dev/null' || fail "$r: /dev/null not usable"
     [ "$(dev_access "$r" "$id")" = "$want" ] || fail "$r: $(dev_access "$r" "$id")"
