@@ -7,6 +7,13 @@
 PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
 export PATH
 say() { echo "systemd-guest: $*" >/dev/console; }
+# The poweroff job itself: `systemctl poweroff` asks logind first, and with logind masked
+# (systemd-suite.sh) that call fails ("Unit dbus-org.freedesktop.login1.service failed to load
+# properly") instead of falling back, leaving the guest up and the host waiting on it forever.
+power_off() {
+  systemctl start --no-block --job-mode=replace-irreversibly poweroff.target ||
+    systemctl poweroff --force --force
+}
 arg() { tr ' ' '\n' </proc/cmdline | sed -n "s/^$1=//p" | tail -1; }
 
 xchg=$(arg hull_xchg)
@@ -15,7 +22,7 @@ x=/run/uml-xchg
 mkdir -p "$x"
 if [ -z "$xchg" ] || ! mount -t hostfs -o "$xchg" none "$x"; then
   say "cannot mount the exchange dir '$xchg'"
-  systemctl poweroff --no-block
+  power_off
   exit 1
 fi
 for d in $(arg hull_mounts | tr ',' ' '); do
@@ -30,4 +37,4 @@ sh "$x/cmd" >"$x/out" 2>"$x/err" </dev/null
 echo $? >"$x/rc.new"
 mv "$x/rc.new" "$x/rc"
 sync
-systemctl poweroff --no-block
+power_off

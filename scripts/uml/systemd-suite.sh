@@ -14,7 +14,8 @@ repo=$(cd "$here/../.." && pwd)
 source "${HULL_UML_LIB:-$here/lib.sh}"
 
 [ $# -ge 4 ] || { echo "usage: $0 HULL PROBE RECVTTY NO_CLONE3 [BATS ARGS...]" >&2; exit 2; }
-hull=$1 probe=$2 recvtty=$3 noclone3=$4
+# Absolute: the guest runs them at their host paths from its own working directory.
+hull=$(realpath -- "$1") probe=$(realpath -- "$2") recvtty=$(realpath -- "$3") noclone3=$(realpath -- "$4")
 shift 4
 skip() { echo "1..0 # SKIP $*"; exit 0; }
 

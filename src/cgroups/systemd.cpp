@@ -12,8 +12,13 @@ SystemdBus& SystemdManager::bus() {
   return *bus_;
 }
 
+template <typename F>
+void SystemdManager::on_bus(F&& f) {
+  with_context(unit_.origin, [&] { f(bus()); });
+}
+
 void SystemdManager::create() {
-  bus();
+  on_bus([](SystemdBus&) {});
 }
 
 void SystemdManager::apply(const spec::LinuxResources& r, const std::string& origin, bool update) {
@@ -24,7 +29,7 @@ void SystemdManager::apply(const spec::LinuxResources& r, const std::string& ori
     pending_props_ = std::move(props);
     return;
   }
-  if (!props.empty()) bus().set_properties(unit_.name, props);
+  if (!props.empty()) on_bus([&](SystemdBus& b) { b.set_properties(unit_.name, props); });
   fs_->apply(r, origin, update);
 }
 
@@ -37,7 +42,7 @@ void SystemdManager::add(pid_t pid) {
       unit_properties(unit_, unit_.is_slice() ? std::vector<uint32_t>{}
                                               : std::vector<uint32_t>{static_cast<uint32_t>(pid)});
   props.insert(props.end(), pending_props_.begin(), pending_props_.end());
-  bus().start_unit(unit_.name, props);
+  on_bus([&](SystemdBus& b) { b.start_unit(unit_.name, props); });
   started_ = true;
   // systemd made the unit's cgroup where it has controllers; the cgroupfs manager adds the
   // hierarchies it left out (v1) and moves the init there too (and into a slice, which
@@ -54,7 +59,7 @@ void SystemdManager::destroy() {
   // A unit this container never started (its start failed: UnitExists) may be another
   // container's, cgroup and all: leave both alone.
   if (!started_) return;
-  bus().stop_unit(unit_.name);
+  on_bus([&](SystemdBus& b) { b.stop_unit(unit_.name); });
   fs_->destroy();
 }
 

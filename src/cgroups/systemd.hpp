@@ -43,6 +43,9 @@ class SystemdManager : public Manager {
 
  private:
   SystemdBus& bus();
+  // Runs f with the bus, its errors prefixed with the unit's origin (/linux/cgroupsPath).
+  template <typename F>
+  void on_bus(F&& f);
 
   SystemdUnit unit_;
   std::unique_ptr<Manager> fs_;

@@ -6,6 +6,8 @@
 #include <time.h>
 
 #include <cstdlib>
+#include <iterator>
+#include <variant>
 
 #include "hull/error.hpp"
 #include "linux/files.hpp"
@@ -83,7 +85,8 @@ void append_pairs(DBusMessageIter* it, const std::vector<std::pair<std::string, 
 }
 
 void append_value(DBusMessageIter* it, const PropertyValue& value) {
-  static const char* const kSignatures[] = {"b", "s", "t", "au", "ay", "a(ss)", "a(st)"};
+  static const char* const kSignatures[] = {"b", "s", "t", "au", "ay", "a(ss)", "a(st)", "as"};
+  static_assert(std::size(kSignatures) == std::variant_size_v<PropertyValue>);
   container(it, DBUS_TYPE_VARIANT, kSignatures[value.index()], [&](DBusMessageIter* var) {
     if (auto* b = std::get_if<bool>(&value)) {
       dbus_bool_t v = *b;
@@ -106,6 +109,10 @@ void append_value(DBusMessageIter* it, const PropertyValue& value) {
                                                   static_cast<int>(bytes->size()))) {
           oom();
         }
+      });
+    } else if (auto* names = std::get_if<std::vector<std::string>>(&value)) {
+      container(var, DBUS_TYPE_ARRAY, "s", [&](DBusMessageIter* arr) {
+        for (const auto& n : *names) append_string(arr, n);
       });
     } else if (auto* paths = std::get_if<DevicePaths>(&value)) {
       append_pairs(var, *paths, "(ss)");

@@ -15,8 +15,7 @@ namespace hull::cgroups {
 
 class SystemdBus {
  public:
-  // Connects to systemd: as root over its private socket /run/systemd/private (no bus daemon
-  // needed, as systemctl), else on the system bus ($DBUS_SYSTEM_BUS_ADDRESS, else
+  // Connects to systemd on the system bus, as runc ($DBUS_SYSTEM_BUS_ADDRESS, else
   // /run/dbus/system_bus_socket). Throws a --systemd-cgroup error that says where it looked.
   SystemdBus();
   ~SystemdBus();

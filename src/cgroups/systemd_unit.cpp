@@ -17,13 +17,10 @@ bool valid_unit_char(char c) {
          c == '_' || c == '.' || c == '\\' || c == '@';
 }
 
-void check_unit_name(const std::string& unit, const std::string& cgroups_path) {
+void check_unit_name(const std::string& unit) {
   bool ok = !unit.empty() && unit.size() <= 255 && unit.front() != '.' &&
             std::all_of(unit.begin(), unit.end(), valid_unit_char);
-  if (!ok) {
-    throw Error("cgroupsPath \"" + cgroups_path + "\": \"" + unit +
-                "\" is not a valid systemd unit name");
-  }
+  if (!ok) throw Error("\"" + unit + "\" is not a valid systemd unit name");
 }
 
 // Replaces (or appends) a property, so explicit unified keys win over converted fields.
@@ -166,28 +163,30 @@ std::string expand_slice(const std::string& slice) {
 }
 
 SystemdUnit parse_systemd_path(const std::string& cgroups_path, const std::string& id) {
-  std::string slice, prefix = "hull", name = id;
-  if (!cgroups_path.empty()) {
-    auto c1 = cgroups_path.find(':');
-    auto c2 = c1 == std::string::npos ? c1 : cgroups_path.find(':', c1 + 1);
-    if (c2 == std::string::npos || cgroups_path.find(':', c2 + 1) != std::string::npos) {
-      throw Error("cgroupsPath \"" + cgroups_path +
-                  "\": expected slice:prefix:name with --systemd-cgroup");
-    }
-    slice = cgroups_path.substr(0, c1);
-    prefix = cgroups_path.substr(c1 + 1, c2 - c1 - 1);
-    name = cgroups_path.substr(c2 + 1);
-  }
-  if (name.empty()) throw Error("cgroupsPath \"" + cgroups_path + "\": the name part is empty");
-  if (slice.empty()) slice = "system.slice";
-  if (slice == "-") slice = "-.slice";
   SystemdUnit u;
-  u.slice = slice;
-  // As runc: a scope is "<prefix>-<name>.scope", a name that is a slice is used as it is.
-  u.name = name.ends_with(".slice") ? name : prefix + "-" + name + ".scope";
-  check_unit_name(u.name, cgroups_path);
-  with_context("cgroupsPath \"" + cgroups_path + "\"", [&] {
-    u.path = u.is_slice() ? expand_slice(u.name) : expand_slice(slice) + "/" + u.name;
+  u.origin = std::string(kCgroupsPathField) + ": \"" + cgroups_path + "\"";
+  with_context(u.origin, [&] {
+    std::string slice, prefix = "hull", name = id;
+    if (!cgroups_path.empty()) {
+      auto c1 = cgroups_path.find(':');
+      auto c2 = c1 == std::string::npos ? c1 : cgroups_path.find(':', c1 + 1);
+      if (c2 == std::string::npos || cgroups_path.find(':', c2 + 1) != std::string::npos) {
+        throw Error("expected slice:prefix:name with --systemd-cgroup");
+      }
+      slice = cgroups_path.substr(0, c1);
+      prefix = cgroups_path.substr(c1 + 1, c2 - c1 - 1);
+      name = cgroups_path.substr(c2 + 1);
+    }
+    if (name.empty()) throw Error("the name part is empty");
+    // runc's ExpandSlice refuses "-" as it refuses any name without ".slice"; the root slice
+    // is "-.slice".
+    if (slice == "-") throw Error("\"-\" is not a slice name (the root slice is \"-.slice\")");
+    u.slice = slice.empty() ? "system.slice" : slice;
+    // As runc: a scope is "<prefix>-<name>.scope", a name that is a slice is used as it is.
+    u.name = name.ends_with(".slice") ? name : prefix + "-" + name + ".scope";
+    check_unit_name(u.name);
+    std::string parent = expand_slice(u.slice);
+    u.path = u.is_slice() ? expand_slice(u.name) : parent + "/" + u.name;
   });
   return u;
 }
@@ -270,7 +269,9 @@ std::vector<Property> resource_properties(const spec::LinuxResources& r, const s
 
 std::vector<Property> unit_properties(const SystemdUnit& u, const std::vector<uint32_t>& pids) {
   std::vector<Property> props = {{"Description", "hull container " + u.name}};
-  if (!u.is_slice()) {
+  if (u.is_slice()) {
+    props.push_back({"Wants", std::vector<std::string>{u.slice}});
+  } else {
     props.push_back({"Slice", u.slice});
     props.push_back({"Delegate", true});
     props.push_back({"PIDs", pids});
@@ -299,6 +300,8 @@ std::string to_string(const Property& p) {
             std::snprintf(hex, sizeof hex, "%02x", b);
             out += hex;
           }
+        } else if constexpr (std::is_same_v<T, std::vector<std::string>>) {
+          for (size_t i = 0; i < v.size(); ++i) out += (i ? " " : "") + v[i];
         } else if constexpr (std::is_same_v<T, std::vector<uint32_t>>) {
           for (size_t i = 0; i < v.size(); ++i) out += (i ? " " : "") + std::to_string(v[i]);
         } else if constexpr (std::is_same_v<T, DevicePaths>) {

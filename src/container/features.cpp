@@ -71,9 +71,10 @@ std::string features_json() {
   w.Bool(true);
   w.Key("v2");
   w.Bool(true);
-  // --systemd-cgroup maps slice:prefix:name to cgroupfs paths; hull never talks to systemd.
+  // --systemd-cgroup: a transient unit started over D-Bus (src/cgroups/systemd*.cpp); the
+  // user instance (--systemd-cgroup --rootless) is not reached.
   w.Key("systemd");
-  w.Bool(false);
+  w.Bool(true);
   w.Key("systemdUser");
   w.Bool(false);
   w.Key("rdma");

@@ -50,10 +50,16 @@ TEST(SystemdPath, DefaultsAsRunc) {
 TEST(SystemdPath, SlicesExpandLikeSystemd) {
   EXPECT_EQ(parse_systemd_path("a-b-c.slice:p:n", "id").path,
             "/a.slice/a-b.slice/a-b-c.slice/p-n.scope");
-  EXPECT_EQ(parse_systemd_path("-:p:n", "id").path, "/p-n.scope");
   EXPECT_EQ(parse_systemd_path("-.slice:p:n", "id").path, "/p-n.scope");
   EXPECT_EQ(expand_slice("user-1000.slice"), "/user.slice/user-1000.slice");
   EXPECT_EQ(expand_slice("-.slice"), "");
+}
+
+TEST(SystemdPath, OriginNamesTheFieldAndItsValue) {
+  EXPECT_EQ(parse_systemd_path("system.slice:p:n", "id").origin,
+            "config.json: /linux/cgroupsPath: \"system.slice:p:n\"");
+  EXPECT_EQ(parse_systemd_path("", "id").origin, "config.json: /linux/cgroupsPath: \"\"");
+  EXPECT_EQ(SystemdUnit{}.origin, "config.json: /linux/cgroupsPath");
 }
 
 TEST(SystemdPath, ContainerSlice) {
@@ -65,25 +71,39 @@ TEST(SystemdPath, ContainerSlice) {
 
 TEST(SystemdPath, ErrorsNameCgroupsPath) {
   EXPECT_EQ(error_of([] { parse_systemd_path("/a/b", "id"); }),
-            "cgroupsPath \"/a/b\": expected slice:prefix:name with --systemd-cgroup");
+            "config.json: /linux/cgroupsPath: \"/a/b\": expected slice:prefix:name with "
+            "--systemd-cgroup");
   EXPECT_EQ(error_of([] { parse_systemd_path("a:b:c:d", "id"); }),
-            "cgroupsPath \"a:b:c:d\": expected slice:prefix:name with --systemd-cgroup");
+            "config.json: /linux/cgroupsPath: \"a:b:c:d\": expected slice:prefix:name with "
+            "--systemd-cgroup");
   EXPECT_EQ(error_of([] { parse_systemd_path("system.slice:p:", "id"); }),
-            "cgroupsPath \"system.slice:p:\": the name part is empty");
+            "config.json: /linux/cgroupsPath: \"system.slice:p:\": the name part is empty");
   EXPECT_EQ(error_of([] { parse_systemd_path("a/b.slice:p:n", "id"); }),
-            "cgroupsPath \"a/b.slice:p:n\": \"a/b.slice\" is not a slice name (expected "
+            "config.json: /linux/cgroupsPath: \"a/b.slice:p:n\": \"a/b.slice\" is not a slice name "
+            "(expected "
             "NAME.slice, no \"/\")");
   EXPECT_EQ(error_of([] { parse_systemd_path("system:p:n", "id"); }),
-            "cgroupsPath \"system:p:n\": \"system\" is not a slice name (expected NAME.slice, "
+            "config.json: /linux/cgroupsPath: \"system:p:n\": \"system\" is not a slice name "
+            "(expected NAME.slice, "
             "no \"/\")");
   EXPECT_EQ(error_of([] { parse_systemd_path("a--b.slice:p:n", "id"); }),
-            "cgroupsPath \"a--b.slice:p:n\": slice \"a--b.slice\": dashes separate parent "
+            "config.json: /linux/cgroupsPath: \"a--b.slice:p:n\": slice \"a--b.slice\": dashes "
+            "separate parent "
             "slices and cannot be empty");
   EXPECT_EQ(error_of([] { parse_systemd_path("system.slice:p:a b", "id"); }),
-            "cgroupsPath \"system.slice:p:a b\": \"p-a b.scope\" is not a valid systemd unit "
+            "config.json: /linux/cgroupsPath: \"system.slice:p:a b\": \"p-a b.scope\" is not a "
+            "valid systemd unit "
             "name");
+  // runc refuses a bare "-" (not a slice name); it is not the root slice, "-.slice".
+  EXPECT_EQ(error_of([] { parse_systemd_path("-:p:n", "id"); }),
+            "config.json: /linux/cgroupsPath: \"-:p:n\": \"-\" is not a slice name (the root "
+            "slice is \"-.slice\")");
+  EXPECT_EQ(error_of([] { parse_systemd_path("-::x.slice", "id"); }),
+            "config.json: /linux/cgroupsPath: \"-::x.slice\": \"-\" is not a slice name (the "
+            "root slice is \"-.slice\")");
   EXPECT_EQ(error_of([] { parse_systemd_path("system.slice:p:../x", "id"); }),
-            "cgroupsPath \"system.slice:p:../x\": \"p-../x.scope\" is not a valid systemd unit "
+            "config.json: /linux/cgroupsPath: \"system.slice:p:../x\": \"p-../x.scope\" is not a "
+            "valid systemd unit "
             "name");
 }
 
@@ -230,10 +250,16 @@ TEST(SystemdProperties, UnitBasics) {
   EXPECT_EQ(prop(p, "Delegate"), "Delegate=yes");
   EXPECT_EQ(prop(p, "PIDs"), "PIDs=42");
   EXPECT_EQ(prop(p, "MemoryAccounting"), "MemoryAccounting=yes");
+  EXPECT_EQ(find(p, "Wants"), nullptr);
+  // A slice is placed as runc places one: Wants= its parent, no Slice=, pids or Delegate.
   SystemdUnit s = parse_systemd_path("::x.slice", "c1");
   p = unit_properties(s, {});
+  EXPECT_EQ(prop(p, "Wants"), "Wants=system.slice");
+  EXPECT_EQ(find(p, "Slice"), nullptr);
   EXPECT_EQ(find(p, "PIDs"), nullptr);
   EXPECT_EQ(find(p, "Delegate"), nullptr);
+  p = unit_properties(parse_systemd_path("-.slice:p:y.slice", "c1"), {});
+  EXPECT_EQ(prop(p, "Wants"), "Wants=-.slice");
 }
 
 }  // namespace

@@ -38,5 +38,20 @@ TEST(Features, CapabilitiesAreLibcapsNames) {
   EXPECT_EQ(strings_at(doc["linux"]["capabilities"]), linux_::capability_names());
 }
 
+TEST(Features, CgroupDriversAreTheOnesHullHas) {
+  rapidjson::Document doc;
+  doc.Parse(features_json().c_str());
+  ASSERT_FALSE(doc.HasParseError());
+  const auto& cg = doc["linux"]["cgroup"];
+  // v1 and v2 (cgroups/v1.cpp, v2.cpp), the system instance of systemd (cgroups/systemd.cpp);
+  // no user instance, no rdma controller.
+  std::vector<std::string> has;
+  for (const auto& m : cg.GetObject()) {
+    if (m.value.GetBool()) has.emplace_back(m.name.GetString());
+  }
+  EXPECT_EQ(has, (std::vector<std::string>{"v1", "v2", "systemd"}));
+  EXPECT_FALSE(cg["systemdUser"].GetBool());
+}
+
 }  // namespace
 }  // namespace hull::container
