@@ -71,7 +71,7 @@ TEST(SeccompCacheKey, EverySemanticFieldChangesItListenerFieldsDoNot) {
     s.listenerPath = "/run/agent.sock";
     s.listenerMetadata = "x";
   }));
-  EXPECT_EQ(seccomp_key_hex(base).size(), 64u);
+  EXPECT_EQ(linux_::hex(base).size(), 64u);
 }
 
 SeccompProgram sample_program() {
@@ -176,7 +176,7 @@ class SeccompCacheDir : public ::testing::Test {
   }
   std::string cache_root() const { return root_ + "/state/~cache~"; }
   std::string entry(const spec::LinuxSeccomp& s) const {
-    return cache_root() + "/seccomp/" + seccomp_key_hex(seccomp_cache_key(s));
+    return cache_root() + "/seccomp/" + linux_::hex(seccomp_cache_key(s));
   }
   static std::string slurp(const std::string& path) {
     std::ifstream f(path, std::ios::binary);
