@@ -1,6 +1,5 @@
 #include "security/seccomp_cache.hpp"
 
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/filter.h>
@@ -17,6 +16,7 @@
 #include "hull/error.hpp"
 #include "hull/warn.hpp"
 #include "linux/bounded_read.hpp"
+#include "linux/dir_names.hpp"
 #include "linux/fd.hpp"
 #include "linux/files.hpp"
 #include "linux/kernel.hpp"
@@ -165,20 +165,8 @@ std::optional<std::string> read_entry(int dirfd, const std::string& name,
 
 // Empties the directory when it holds kMaxEntries or more names.
 void keep_bounded(int dirfd, const std::string& shown) {
-  int dup = ::fcntl(dirfd, F_DUPFD_CLOEXEC, 0);
-  if (dup < 0) throw Error::sys("listing " + shown);
-  DIR* d = ::fdopendir(dup);
-  if (!d) {
-    ::close(dup);
-    throw Error::sys("listing " + shown);
-  }
   std::vector<std::string> names;
-  while (auto* e = ::readdir(d)) {
-    if (std::strcmp(e->d_name, ".") != 0 && std::strcmp(e->d_name, "..") != 0) {
-      names.emplace_back(e->d_name);
-    }
-  }
-  ::closedir(d);
+  for (linux_::DirNames d(dirfd, shown); d.next();) names.emplace_back(d.name());
   if (names.size() < kMaxEntries) return;
   for (const auto& n : names) linux_::kernel().unlinkat(dirfd, n.c_str(), 0);
 }
