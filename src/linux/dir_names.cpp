@@ -19,7 +19,10 @@ DIR* DirNames::open_fd(int dirfd) {
     int err = errno;
     ::close(dup);
     errno = err;
+    return nullptr;
   }
+  // The duplicate shares dirfd's offset, which an earlier walk left at the end.
+  ::rewinddir(d);
   return d;
 }
 

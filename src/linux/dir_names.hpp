@@ -16,7 +16,7 @@ class DirNames {
   // Opens path; throws Error::sys("listing <what>") (what: path when empty).
   explicit DirNames(const std::string& path, std::string what = {});
   // Opens the directory dirfd refers to through a close-on-exec duplicate (dirfd stays the
-  // caller's, its offset shared: list a directory through one walker at a time); throws
+  // caller's) and lists it from the start, whatever was read through dirfd before; throws
   // Error::sys("listing <what>").
   DirNames(int dirfd, std::string what);
   // nullopt, errno set, where the directory cannot be opened.
