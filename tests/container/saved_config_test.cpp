@@ -16,6 +16,7 @@
 #include "spec/parse.hpp"
 #include "state/fingerprint.hpp"
 #include "state/store.hpp"
+#include "support/error_of.hpp"
 
 namespace fs = std::filesystem;
 
@@ -44,12 +45,7 @@ class SavedConfig : public ::testing::Test {
     std::ofstream(root_ + "/c/config.json", std::ios::trunc) << text;
   }
   std::string error_of_load() {
-    try {
-      load_saved_spec(state::Store(root_).view("c"));
-    } catch (const Error& e) {
-      return e.message();
-    }
-    return "";
+    return hull::test::error_of([&] { load_saved_spec(state::Store(root_).view("c")); });
   }
   std::string root_;
 };

@@ -17,6 +17,7 @@
 
 #include "hull/error.hpp"
 #include "hull/warn.hpp"
+#include "support/error_of.hpp"
 
 namespace hull::security {
 namespace {
@@ -83,12 +84,7 @@ SeccompProgram sample_program() {
 
 std::string decode_error(const std::string& bytes, const SeccompKey& key) {
   std::vector<std::string> notes;
-  try {
-    decode_seccomp_entry(bytes, key, notes);
-  } catch (const Error& e) {
-    return e.message();
-  }
-  return "";
+  return hull::test::error_of([&] { decode_seccomp_entry(bytes, key, notes); });
 }
 
 TEST(SeccompCacheEntry, RoundTripsTheProgramAndTheNotes) {

@@ -12,6 +12,7 @@
 #include "hull/error.hpp"
 #include "linux/files.hpp"
 #include "state/fingerprint.hpp"
+#include "support/error_of.hpp"
 
 namespace fs = std::filesystem;
 
@@ -28,14 +29,7 @@ class StoreTest : public ::testing::Test {
   std::string root_;
 };
 
-std::string error_of(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const hull::Error& e) {
-    return e.message();
-  }
-  return "";
-}
+using hull::test::error_of;
 
 TEST_F(StoreTest, CreateSaveLoadList) {
   hull::state::Store store(root_ + "/sub/");
