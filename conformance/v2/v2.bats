@@ -4,7 +4,8 @@
 # CLONE_INTO_CGROUP, the cgroupns view, nested and relative paths, and the clear errors for
 # what the guest's kernel lacks. runc is the oracle where it behaves the same.
 
-load ../cgroups/helpers
+load ../lib/cgroups
+load helpers
 
 setup() {
   is_v2 || skip "needs a pure cgroup v2 host (run through the v2 suite's guest)"

@@ -10,6 +10,7 @@
 #include <sstream>
 
 #include "hull/error.hpp"
+#include "linux/dir_names.hpp"
 #include "linux/files.hpp"
 #include "linux/kernel.hpp"
 
@@ -47,18 +48,18 @@ void remove_dir(const std::string& dir) {
 namespace {
 
 void collect(const std::string& dir, std::vector<std::string>& out) {
-  DIR* d = ::opendir(dir.c_str());
+  auto d = linux_::DirNames::try_open(dir);
   if (!d) {
     if (errno == ENOENT) return;
     throw Error::sys("listing cgroup " + dir);
   }
   std::vector<std::string> children;
-  while (struct dirent* e = ::readdir(d)) {
+  while (d->next()) {
     // In a cgroup filesystem every directory is a child cgroup.
-    if (e->d_type != DT_DIR || e->d_name[0] == '.') continue;
-    children.push_back(dir + "/" + e->d_name);
+    if (d->type() != DT_DIR || d->name()[0] == '.') continue;
+    children.push_back(dir + "/" + d->name());
   }
-  ::closedir(d);
+  d.reset();  // closed before recursing: one open directory at a time
   for (const auto& c : children) collect(c, out);
   out.push_back(dir);
 }

@@ -1,11 +1,10 @@
 #include "cgroups/stats_read.hpp"
 
-#include <dirent.h>
-
 #include <cstdlib>
 #include <sstream>
 
 #include "hull/error.hpp"
+#include "linux/dir_names.hpp"
 #include "linux/files.hpp"
 
 namespace hull::cgroups {
@@ -34,17 +33,16 @@ std::vector<uint64_t> read_u64_list(const std::string& path) {
 
 std::vector<std::string> hugetlb_sizes(const std::string& dir, const std::string& suffix) {
   std::vector<std::string> out;
-  DIR* d = ::opendir(dir.c_str());
+  auto d = linux_::DirNames::try_open(dir);
   if (!d) return out;
   const std::string prefix = "hugetlb.";
-  while (struct dirent* e = ::readdir(d)) {
-    std::string name = e->d_name;
+  while (d->next()) {
+    std::string name = d->name();
     if (name.rfind(prefix, 0) != 0 || !name.ends_with(suffix)) continue;
     std::string size = name.substr(prefix.size(), name.size() - prefix.size() - suffix.size());
     // Skip the reservation counters (hugetlb.2MB.rsvd.max).
     if (!size.empty() && size.find('.') == std::string::npos) out.push_back(size);
   }
-  ::closedir(d);
   return out;
 }
 

@@ -1,6 +1,5 @@
 #include "container/ps.hpp"
 
-#include <dirent.h>
 #include <sys/stat.h>
 
 #include <algorithm>
@@ -10,6 +9,7 @@
 
 #include "container/cgroup_target.hpp"
 #include "hull/error.hpp"
+#include "linux/dir_names.hpp"
 #include "linux/program_output.hpp"
 
 namespace hull::container {
@@ -45,19 +45,16 @@ std::vector<pid_t> pid_namespace_members(pid_t init) {
       self.st_ino == ns.st_ino) {
     return {init};  // the host's pid namespace: only the init is known to be the container's
   }
-  DIR* d = ::opendir("/proc");
-  if (!d) throw Error::sys("ps: listing /proc");
-  while (struct dirent* e = ::readdir(d)) {
+  for (linux_::DirNames d("/proc"); d.next();) {
     char* end = nullptr;
-    long pid = std::strtol(e->d_name, &end, 10);
+    long pid = std::strtol(d.name(), &end, 10);
     if (pid <= 0 || *end) continue;
     struct stat st;
-    std::string path = std::string("/proc/") + e->d_name + "/ns/pid";
+    std::string path = std::string("/proc/") + d.name() + "/ns/pid";
     if (::stat(path.c_str(), &st) == 0 && st.st_dev == ns.st_dev && st.st_ino == ns.st_ino) {
       out.push_back(static_cast<pid_t>(pid));
     }
   }
-  ::closedir(d);
   std::sort(out.begin(), out.end());
   return out;
 }

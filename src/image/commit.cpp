@@ -132,7 +132,7 @@ Descriptor copy_layer(Layout& out, const Image& img, const Layer& l) {
     if (n < 0) throw Error::sys("copying layer " + l.file);
   }
   Descriptor d = l.blob;
-  std::string got = hash.finish();
+  std::string got = oci_digest(hash.finish());
   if (!d.digest.empty() && got != d.digest) {
     ::unlink(tmp.c_str());
     throw Error("base layer " + d.digest + ": digest mismatch: the blob hashes to " + got);

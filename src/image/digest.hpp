@@ -1,28 +1,17 @@
 // Content addresses: "sha256:<64 hex>" digests of blobs and of uncompressed layers (diff_ids).
 #pragma once
 
-#include <cstddef>
-#include <memory>
 #include <string>
+
+#include "linux/sha256.hpp"
 
 namespace hull::image {
 
-// An incremental sha256 over a stream (OpenSSL's EVP interface).
-class Sha256 {
- public:
-  Sha256();
-  ~Sha256();
-  Sha256(const Sha256&) = delete;
-  Sha256& operator=(const Sha256&) = delete;
-  void update(const void* data, size_t len);
-  // "sha256:<hex>" of everything given so far; the hasher cannot be used afterwards.
-  std::string finish();
+// Streams are hashed with the runtime's one SHA-256; oci_digest() gives the OCI form.
+using linux_::Sha256;
 
- private:
-  struct Ctx;
-  std::unique_ptr<Ctx> ctx_;
-};
-
+// "sha256:<hex>".
+std::string oci_digest(const linux_::Sha256Digest& d);
 std::string sha256_digest(const std::string& data);
 // Checks that a digest is "sha256:" and 64 lowercase hex digits, so it can name a file safely.
 // Throws an Error naming what (e.g. "manifest layers[2].digest") otherwise.

@@ -173,8 +173,8 @@ WrittenLayer LayerWriter::finish() {
   check(s.tar, archive_write_close(s.tar), "finishing the tar stream");
   check(s.gzip, archive_write_close(s.gzip), "finishing the gzip stream");
   WrittenLayer out;
-  out.digest = s.blob_hash.finish();
-  out.diff_id = s.tar_hash.finish();
+  out.digest = oci_digest(s.blob_hash.finish());
+  out.diff_id = oci_digest(s.tar_hash.finish());
   out.size = s.blob_size;
   return out;
 }

@@ -1,6 +1,5 @@
 #include "image/mounts.hpp"
 
-#include <dirent.h>
 #include <sys/stat.h>
 
 #include <cctype>
@@ -8,6 +7,7 @@
 
 #include "hull/error.hpp"
 #include "image/fd.hpp"
+#include "linux/dir_names.hpp"
 
 namespace hull::image {
 namespace {
@@ -99,12 +99,9 @@ std::vector<std::string> overlay_dirs_in_use() {
     out.insert(out.end(), dirs.begin(), dirs.end());
   };
   read_ns("/proc/self");
-  DIR* d = ::opendir("/proc");
-  if (d == nullptr) throw Error::sys("listing /proc");
   std::vector<std::string> pids;
-  while (dirent* e = ::readdir(d))
-    if (std::isdigit(static_cast<unsigned char>(e->d_name[0]))) pids.emplace_back(e->d_name);
-  ::closedir(d);
+  for (linux_::DirNames d("/proc"); d.next();)
+    if (std::isdigit(static_cast<unsigned char>(d.name()[0]))) pids.emplace_back(d.name());
   for (const auto& pid : pids) read_ns("/proc/" + pid);
   return out;
 }

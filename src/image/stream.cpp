@@ -208,7 +208,7 @@ struct LayerReader::State {
       throw Error("size mismatch: the descriptor says " + std::to_string(check.size) +
                   " bytes, the blob has " + std::to_string(file.size));
     if (!check.digest.empty()) {
-      std::string got = file.hash.finish();
+      std::string got = oci_digest(file.hash.finish());
       if (got != check.digest) throw Error("digest mismatch: the blob hashes to " + got);
     }
   }
@@ -268,7 +268,7 @@ void LayerReader::finish() {
   std::string err = s_->queue.error();
   if (!err.empty()) throw Error(s_->what + ": " + err);
   if (!s_->check.diff_id.empty()) {
-    std::string got = s_->diff_hash.finish();
+    std::string got = oci_digest(s_->diff_hash.finish());
     if (got != s_->check.diff_id)
       throw Error(s_->what + ": diff_id mismatch: the config says " + s_->check.diff_id +
                   ", the uncompressed layer hashes to " + got);

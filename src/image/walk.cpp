@@ -1,6 +1,5 @@
 #include "image/walk.hpp"
 
-#include <dirent.h>
 #include <fcntl.h>
 #include <unistd.h>
 
@@ -11,23 +10,16 @@
 #include "hull/error.hpp"
 #include "image/fd.hpp"
 #include "image/text.hpp"
+#include "linux/dir_names.hpp"
 
 namespace hull::image {
 namespace {
 
 std::vector<std::string> list(int dirfd, const std::string& rel) {
-  int dup = ::fcntl(dirfd, F_DUPFD_CLOEXEC, 0);
-  DIR* d = dup < 0 ? nullptr : ::fdopendir(dup);
-  if (d == nullptr) {
-    if (dup >= 0) ::close(dup);
-    throw Error::sys("listing " + shown(rel.empty() ? "/" : rel));
-  }
   std::vector<std::string> names;
-  while (dirent* e = ::readdir(d)) {
-    std::string n = e->d_name;
-    if (n != "." && n != "..") names.push_back(std::move(n));
+  for (linux_::DirNames d(dirfd, shown(rel.empty() ? "/" : rel)); d.next();) {
+    names.emplace_back(d.name());
   }
-  ::closedir(d);
   std::sort(names.begin(), names.end());
   return names;
 }

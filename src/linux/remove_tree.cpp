@@ -1,6 +1,5 @@
 #include "linux/remove_tree.hpp"
 
-#include <dirent.h>
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -10,6 +9,7 @@
 #include <vector>
 
 #include "hull/error.hpp"
+#include "linux/dir_names.hpp"
 #include "linux/fd.hpp"
 
 namespace hull::linux_ {
@@ -74,26 +74,8 @@ class Remover {
 
   // Unlinks every non-directory in dir and returns the names of its directories.
   std::vector<std::string> empty_files(int dir, const std::string& rel) {
-    int dup = ::fcntl(dir, F_DUPFD_CLOEXEC, 0);
-    DIR* d = dup < 0 ? nullptr : ::fdopendir(dup);
-    if (d == nullptr) {
-      if (dup >= 0) ::close(dup);
-      throw Error::sys("listing " + where(rel));
-    }
     std::vector<std::string> names;
-    for (;;) {
-      errno = 0;
-      dirent* e = ::readdir(d);
-      if (e == nullptr) {
-        if (errno == EINTR) continue;
-        int err = errno;
-        ::closedir(d);
-        if (err != 0) throw Error::sys("listing " + where(rel), err);
-        break;
-      }
-      std::string n = e->d_name;
-      if (n != "." && n != "..") names.push_back(std::move(n));
-    }
+    for (DirNames d(dir, where(rel)); d.next();) names.emplace_back(d.name());
     std::vector<std::string> dirs;
     for (auto& n : names) {
       if (unlink_eintr(dir, n.c_str(), 0) == 0 || errno == ENOENT) continue;

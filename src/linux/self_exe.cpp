@@ -1,6 +1,5 @@
 #include "linux/self_exe.hpp"
 
-#include <dirent.h>
 #include <fcntl.h>
 #include <sys/file.h>
 #include <sys/mman.h>
@@ -17,6 +16,7 @@
 #include <string_view>
 
 #include "hull/error.hpp"
+#include "linux/dir_names.hpp"
 #include "linux/fd.hpp"
 #include "linux/kernel.hpp"
 
@@ -88,21 +88,22 @@ bool make_view(int self_fd, int dir, const std::string& leaf, const std::string&
 // Views of binaries since deleted (an upgrade, a rebuild) pin those files; nothing can start
 // them any more, and processes still running one keep their file when its mount is detached.
 void drop_stale_views(int dir, const std::string& keep) {
-  Fd it(::dup(dir));
-  DIR* d = it ? ::fdopendir(it.get()) : nullptr;
+  auto d = DirNames::try_open(dir, kSelfViewDir);
   if (!d) return;
-  it.release();
-  while (auto* e = ::readdir(d)) {
-    std::string name = e->d_name;
-    if (name == "." || name == ".." || name == keep) continue;
-    Fd f(kernel().openat(dir, name.c_str(), O_PATH | O_NOFOLLOW | O_CLOEXEC, 0));
-    struct stat st;
-    if (!f || ::fstat(f.get(), &st) < 0 || !S_ISREG(st.st_mode) || st.st_nlink != 0) continue;
-    std::string path = std::string(kSelfViewDir) + "/" + name;
-    kernel().umount2(path.c_str(), MNT_DETACH | UMOUNT_NOFOLLOW);
-    kernel().unlinkat(dir, name.c_str(), 0);
+  try {
+    while (d->next()) {
+      std::string name = d->name();
+      if (name == keep) continue;
+      Fd f(kernel().openat(dir, name.c_str(), O_PATH | O_NOFOLLOW | O_CLOEXEC, 0));
+      struct stat st;
+      if (!f || ::fstat(f.get(), &st) < 0 || !S_ISREG(st.st_mode) || st.st_nlink != 0) continue;
+      std::string path = std::string(kSelfViewDir) + "/" + name;
+      kernel().umount2(path.c_str(), MNT_DETACH | UMOUNT_NOFOLLOW);
+      kernel().unlinkat(dir, name.c_str(), 0);
+    }
+  } catch (const Error&) {
+    // A sweep cut short by a read error: the stale views wait for the next create.
   }
-  ::closedir(d);
 }
 
 // The read-only view of the binary, made on first use; an invalid Fd where it cannot be made.

@@ -1,14 +1,9 @@
 #include "security/seccomp_cache.hpp"
 
-// The one-shot SHA256_* calls are deprecated in OpenSSL 3 in favour of EVP, but EVP brings the
-// provider machinery into the static binary; the block functions alone add ~25 kB.
-#define OPENSSL_SUPPRESS_DEPRECATED
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/filter.h>
 #include <linux/seccomp.h>
-#include <openssl/sha.h>
 #include <seccomp.h>
 #include <sys/stat.h>
 #include <sys/utsname.h>
@@ -21,9 +16,11 @@
 #include "hull/error.hpp"
 #include "hull/warn.hpp"
 #include "linux/bounded_read.hpp"
+#include "linux/dir_names.hpp"
 #include "linux/fd.hpp"
 #include "linux/files.hpp"
 #include "linux/kernel.hpp"
+#include "linux/sha256.hpp"
 
 namespace hull::security {
 namespace {
@@ -31,7 +28,7 @@ namespace {
 // Bumped whenever the entry layout or the meaning of the key changes.
 constexpr uint32_t kFormat = 1;
 constexpr char kMagic[8] = {'H', 'U', 'L', 'L', 'S', 'C', 'M', 'P'};
-constexpr size_t kDigestSize = SHA256_DIGEST_LENGTH;
+constexpr size_t kDigestSize = sizeof(linux_::Sha256Digest);
 constexpr size_t kMaxNotes = 64 * 1024;
 // More entries than any host has profiles; past it the directory is emptied before a write,
 // so a stream of one-off profiles cannot fill the (usually tmpfs) state root.
@@ -54,17 +51,8 @@ static_assert(sizeof(Header) == 64);
 constexpr size_t kMaxEntrySize =
     sizeof(Header) + BPF_MAXINSNS * sizeof(sock_filter) + kMaxNotes + kDigestSize;
 
-using Digest = std::array<uint8_t, kDigestSize>;
-
-Digest sha256(std::string_view data) {
-  Digest out;
-  SHA256_CTX ctx;
-  if (SHA256_Init(&ctx) != 1 || SHA256_Update(&ctx, data.data(), data.size()) != 1 ||
-      SHA256_Final(out.data(), &ctx) != 1) {
-    throw Error("seccomp cache: hashing failed");
-  }
-  return out;
-}
+using Digest = linux_::Sha256Digest;
+using linux_::sha256;
 
 // The canonical text: every value length-prefixed, so no two sections write the same bytes.
 class Canon {
@@ -100,7 +88,7 @@ void append(std::string& out, const void* p, size_t n) {
 }
 
 std::string key_path(const std::string& dir, const SeccompKey& key) {
-  return dir + "/" + seccomp_key_hex(key);
+  return dir + "/" + linux_::hex(key);
 }
 
 std::string octal(unsigned mode) {
@@ -177,20 +165,8 @@ std::optional<std::string> read_entry(int dirfd, const std::string& name,
 
 // Empties the directory when it holds kMaxEntries or more names.
 void keep_bounded(int dirfd, const std::string& shown) {
-  int dup = ::fcntl(dirfd, F_DUPFD_CLOEXEC, 0);
-  if (dup < 0) throw Error::sys("listing " + shown);
-  DIR* d = ::fdopendir(dup);
-  if (!d) {
-    ::close(dup);
-    throw Error::sys("listing " + shown);
-  }
   std::vector<std::string> names;
-  while (auto* e = ::readdir(d)) {
-    if (std::strcmp(e->d_name, ".") != 0 && std::strcmp(e->d_name, "..") != 0) {
-      names.emplace_back(e->d_name);
-    }
-  }
-  ::closedir(d);
+  for (linux_::DirNames d(dirfd, shown); d.next();) names.emplace_back(d.name());
   if (names.size() < kMaxEntries) return;
   for (const auto& n : names) linux_::kernel().unlinkat(dirfd, n.c_str(), 0);
 }
@@ -227,16 +203,6 @@ SeccompKey seccomp_cache_key(const spec::LinuxSeccomp& s) {
     }
   }
   return sha256(c.text());
-}
-
-std::string seccomp_key_hex(const SeccompKey& key) {
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string out;
-  for (uint8_t b : key) {
-    out.push_back(kHex[b >> 4]);
-    out.push_back(kHex[b & 15]);
-  }
-  return out;
 }
 
 std::string encode_seccomp_entry(const SeccompKey& key, const SeccompProgram& program,
@@ -330,7 +296,7 @@ SeccompProgram cached_compile_seccomp(const spec::LinuxSeccomp& s, const std::st
       dirfd = open_cache(cache_root, dir, false);
       writable = true;
       std::optional<std::string> bytes;
-      if (dirfd) bytes = read_entry(dirfd.get(), seccomp_key_hex(key), path);
+      if (dirfd) bytes = read_entry(dirfd.get(), linux_::hex(key), path);
       if (bytes) {
         std::vector<std::string> notes;
         SeccompProgram p =
@@ -356,8 +322,8 @@ SeccompProgram cached_compile_seccomp(const spec::LinuxSeccomp& s, const std::st
   try {
     if (!dirfd) dirfd = open_cache(cache_root, dir, true);
     keep_bounded(dirfd.get(), dir);
-    linux_::write_file_atomic_at(dirfd.get(), seccomp_key_hex(key),
-                                 encode_seccomp_entry(key, p, notes), 0600, path);
+    linux_::write_file_atomic_at(dirfd.get(), linux_::hex(key), encode_seccomp_entry(key, p, notes),
+                                 0600, path);
     if (debug) {
       debug("seccomp: filter of " + std::to_string(p.bpf.size()) +
             " instructions compiled and cached (" + path + ")");

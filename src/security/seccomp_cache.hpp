@@ -12,22 +12,21 @@
 // --log, and the program is compiled and the entry written again (atomically, 0600).
 #pragma once
 
-#include <array>
-#include <cstdint>
 #include <functional>
 #include <string>
 #include <vector>
 
+#include "linux/sha256.hpp"
 #include "security/seccomp.hpp"
 #include "spec/model.hpp"
 
 namespace hull::security {
 
-using SeccompKey = std::array<uint8_t, 32>;
+// A SHA-256 (linux_::hex names its entry).
+using SeccompKey = linux_::Sha256Digest;
 
 // The cache key of a section on this host (architecture, libseccomp, kernel).
 SeccompKey seccomp_cache_key(const spec::LinuxSeccomp& seccomp);
-std::string seccomp_key_hex(const SeccompKey& key);
 
 // An entry's bytes: the program, the debug lines its compilation printed (replayed on a hit),
 // and the key it was made for.

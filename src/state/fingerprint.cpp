@@ -3,9 +3,10 @@
 #include <elf.h>
 #include <link.h>
 
-#include <cstdint>
 #include <cstdio>
 #include <cstring>
+
+#include "linux/sha256.hpp"
 
 namespace hull::state {
 namespace {
@@ -39,15 +40,6 @@ int find_build_id(struct dl_phdr_info* info, size_t, void* out_ptr) {
   return 1;  // only the program itself
 }
 
-uint64_t fnv1a64(std::string_view data) {
-  uint64_t h = 0xcbf29ce484222325ULL;
-  for (unsigned char c : data) {
-    h ^= c;
-    h *= 0x100000001b3ULL;
-  }
-  return h;
-}
-
 }  // namespace
 
 const std::string& build_id() {
@@ -61,9 +53,8 @@ const std::string& build_id() {
 
 std::string fingerprint(std::string_view content) {
   if (build_id().empty()) return {};
-  char hash[17];
-  std::snprintf(hash, sizeof(hash), "%016llx", static_cast<unsigned long long>(fnv1a64(content)));
-  return build_id() + ":" + std::to_string(content.size()) + ":" + hash;
+  return build_id() + ":" + std::to_string(content.size()) +
+         ":sha256:" + linux_::sha256_hex(content);
 }
 
 }  // namespace hull::state

@@ -1,6 +1,5 @@
 #include "state/store.hpp"
 
-#include <dirent.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <sys/file.h>
@@ -14,6 +13,7 @@
 #include "hull/error.hpp"
 #include "json/limits.hpp"
 #include "linux/bounded_read.hpp"
+#include "linux/dir_names.hpp"
 #include "linux/files.hpp"
 #include "linux/kernel.hpp"
 #include "linux/remove_tree.hpp"
@@ -39,16 +39,15 @@ constexpr char kNewPrefix[] = "~new~";
 
 // Removes the temporary directories of creates killed before their rename.
 void sweep_new_dirs(const std::string& root) {
-  DIR* d = ::opendir(root.c_str());
-  if (!d) return;
   std::vector<std::string> dead;
-  while (auto* e = ::readdir(d)) {
-    std::string n = e->d_name;
-    if (n.rfind(kNewPrefix, 0) != 0) continue;
-    pid_t pid = static_cast<pid_t>(std::atoi(n.c_str() + sizeof(kNewPrefix) - 1));
-    if (pid > 0 && linux_::kernel().kill(pid, 0) < 0 && errno == ESRCH) dead.push_back(n);
+  if (auto d = linux_::DirNames::try_open(root)) {
+    while (d->next()) {
+      std::string n = d->name();
+      if (n.rfind(kNewPrefix, 0) != 0) continue;
+      pid_t pid = static_cast<pid_t>(std::atoi(n.c_str() + sizeof(kNewPrefix) - 1));
+      if (pid > 0 && linux_::kernel().kill(pid, 0) < 0 && errno == ESRCH) dead.push_back(n);
+    }
   }
-  ::closedir(d);
   if (dead.empty()) return;
   linux_::Fd rfd(
       linux_::kernel().openat(AT_FDCWD, root.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC, 0));
@@ -205,15 +204,14 @@ bool Store::exists(const std::string& id) const {
 
 std::vector<std::string> Store::ids() const {
   std::vector<std::string> out;
-  DIR* d = ::opendir(root_.c_str());
+  auto d = linux_::DirNames::try_open(root_);
   if (!d) return out;
-  while (auto* e = ::readdir(d)) {
-    std::string n = e->d_name;
+  while (d->next()) {
+    std::string n = d->name();
     // '~' starts hull's own names (creates in progress, the cache), never an id.
-    if (n == "." || n == ".." || n[0] == '~') continue;
+    if (n[0] == '~') continue;
     if (linux_::exists(root_ + "/" + n + "/state.json")) out.push_back(n);
   }
-  ::closedir(d);
   std::sort(out.begin(), out.end());
   return out;
 }

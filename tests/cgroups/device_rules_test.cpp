@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "hull/error.hpp"
+#include "support/error_of.hpp"
 
 namespace hull::cgroups {
 namespace {
@@ -13,12 +14,8 @@ spec::LinuxDeviceCgroup rule(bool allow, std::string type, std::optional<int64_t
 }
 
 std::string error_of(const std::vector<spec::LinuxDeviceCgroup>& rules) {
-  try {
-    effective_device_rules(rules, "config.json: /linux/resources/devices");
-  } catch (const Error& e) {
-    return e.message();
-  }
-  return "";
+  return hull::test::error_of(
+      [&] { effective_device_rules(rules, "config.json: /linux/resources/devices"); });
 }
 
 }  // namespace

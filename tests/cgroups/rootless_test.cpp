@@ -7,18 +7,14 @@
 
 #include "cgroups/v2.hpp"
 #include "hull/error.hpp"
+#include "support/error_of.hpp"
 #include "temp_tree.hpp"
 
 namespace hull::cgroups {
 namespace {
 
 std::string error_of(Manager& m, const spec::LinuxResources& r, bool update) {
-  try {
-    m.apply(r, "config.json: /linux/resources", update);
-  } catch (const Error& e) {
-    return e.what();
-  }
-  return "";
+  return hull::test::error_of([&] { m.apply(r, "config.json: /linux/resources", update); });
 }
 
 }  // namespace

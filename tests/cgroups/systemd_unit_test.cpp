@@ -4,18 +4,12 @@
 #include <gtest/gtest.h>
 
 #include "hull/error.hpp"
+#include "support/error_of.hpp"
 
 namespace hull::cgroups {
 namespace {
 
-std::string error_of(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const Error& e) {
-    return e.what();
-  }
-  return "";
-}
+using hull::test::error_of;
 
 const Property* find(const std::vector<Property>& props, const std::string& name) {
   for (const auto& p : props) {

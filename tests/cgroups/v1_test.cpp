@@ -9,6 +9,7 @@
 #include "cgroups/fs_util.hpp"
 #include "hull/error.hpp"
 #include "linux/files.hpp"
+#include "support/error_of.hpp"
 
 namespace hull::cgroups {
 namespace {
@@ -32,12 +33,7 @@ class V1 : public ::testing::Test {
     return trim(linux_::read_file(v1->find(controller)->dir + "/" + name));
   }
   std::string error_of(const spec::LinuxResources& r) {
-    try {
-      m_->apply(r, "config.json: /linux/resources", false);
-    } catch (const Error& e) {
-      return e.message();
-    }
-    return "";
+    return hull::test::error_of([&] { m_->apply(r, "config.json: /linux/resources", false); });
   }
   std::unique_ptr<Manager> m_;
 };

@@ -9,6 +9,7 @@
 #include "cgroups/fs_util.hpp"
 #include "cgroups/v2.hpp"
 #include "hull/error.hpp"
+#include "support/error_of.hpp"
 #include "temp_tree.hpp"
 
 namespace hull::cgroups {
@@ -34,12 +35,7 @@ class V2Fake : public ::testing::Test {
   }
   std::string file(const std::string& name) { return trim(t_.read("pod/ctr/" + name)); }
   std::string error_of(const spec::LinuxResources& r, bool update = true) {
-    try {
-      m_->apply(r, "config.json: /linux/resources", update);
-    } catch (const Error& e) {
-      return e.message();
-    }
-    return "";
+    return hull::test::error_of([&] { m_->apply(r, "config.json: /linux/resources", update); });
   }
   test::TempTree t_;
   std::unique_ptr<V2Manager> m_;

@@ -6,22 +6,14 @@
 #include <string>
 
 #include "hull/error.hpp"
+#include "support/error_of.hpp"
 
 namespace {
 
 using namespace hull::cli;
 using std::chrono::milliseconds;
 
-// The error text of f, or "" when it does not throw.
-template <typename F>
-std::string error_of(F f) {
-  try {
-    f();
-  } catch (const hull::Error& e) {
-    return e.message();
-  }
-  return "";
-}
+using hull::test::error_of;
 
 TEST(ParseInt, WholeDecimalInRange) {
   EXPECT_EQ(parse_int("42", "--n", 0, 100), 42);

@@ -13,6 +13,7 @@
 
 #include "cli/commands.hpp"
 #include "hull/error.hpp"
+#include "support/error_of.hpp"
 
 namespace {
 
@@ -43,16 +44,7 @@ std::string command_of(std::vector<std::string> args) {
   return app.get_subcommands().front()->get_name();
 }
 
-// The error text of f, or "" when it does not throw hull::Error.
-template <typename F>
-std::string error_of(F f) {
-  try {
-    f();
-  } catch (const hull::Error& e) {
-    return e.message();
-  }
-  return "";
-}
+using hull::test::error_of;
 
 std::string cwd() {
   char buf[PATH_MAX];

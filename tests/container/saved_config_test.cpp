@@ -5,6 +5,8 @@
 #include <gtest/gtest.h>
 #include <stdlib.h>
 
+#include <cstdint>
+#include <cstdio>
 #include <filesystem>
 #include <fstream>
 
@@ -12,7 +14,9 @@
 #include "hull/error.hpp"
 #include "spec/defaults.hpp"
 #include "spec/parse.hpp"
+#include "state/fingerprint.hpp"
 #include "state/store.hpp"
+#include "support/error_of.hpp"
 
 namespace fs = std::filesystem;
 
@@ -41,12 +45,7 @@ class SavedConfig : public ::testing::Test {
     std::ofstream(root_ + "/c/config.json", std::ios::trunc) << text;
   }
   std::string error_of_load() {
-    try {
-      load_saved_spec(state::Store(root_).view("c"));
-    } catch (const Error& e) {
-      return e.message();
-    }
-    return "";
+    return hull::test::error_of([&] { load_saved_spec(state::Store(root_).view("c")); });
   }
   std::string root_;
 };
@@ -111,6 +110,57 @@ TEST_F(SavedConfig, ARecordWithoutFingerprintsIsCheckedInFull) {
     r.checked.clear();
     dir.save(r);
   }
+  EXPECT_FALSE(state::Store(root_).view("c").read_saved("config.json", 1 << 20).intact);
+  std::string e = error_of_load();
+  EXPECT_NE(e.find(root_ + "/c/config.json: /process/cwd"), std::string::npos) << e;
+}
+
+// The fingerprint hulls before SHA-256 wrote: "<build id>:<size>:<16 hex digits of FNV-1a>".
+std::string old_fingerprint(const std::string& content) {
+  uint64_t h = 0xcbf29ce484222325ULL;
+  for (unsigned char c : content) {
+    h ^= c;
+    h *= 0x100000001b3ULL;
+  }
+  char hash[17];
+  std::snprintf(hash, sizeof(hash), "%016llx", static_cast<unsigned long long>(h));
+  return state::build_id() + ":" + std::to_string(content.size()) + ":" + hash;
+}
+
+TEST_F(SavedConfig, AnOldFormatFingerprintIsCheckedInFull) {
+  for (bool valid : {true, false}) {
+    SCOPED_TRACE(valid);
+    std::string text = valid ? with_args("\"/bin/echo\", \"old\"")
+                             : edited("\"cwd\": \"/\"", "\"cwd\": \"relative\"");
+    make(text);
+    {
+      auto dir = state::Store(root_).open("c");
+      state::Record r = dir.load();
+      ASSERT_EQ(r.checked.count("config.json"), 1u);
+      EXPECT_NE(r.checked["config.json"].find(":sha256:"), std::string::npos);
+      r.checked["config.json"] = old_fingerprint(text);
+      dir.save(r);
+    }
+    EXPECT_FALSE(state::Store(root_).view("c").read_saved("config.json", 1 << 20).intact);
+    if (valid) {
+      spec::Spec s = load_saved_spec(state::Store(root_).view("c"));
+      ASSERT_TRUE(s.process);
+      EXPECT_EQ(s.process->args, (std::vector<std::string>{"/bin/echo", "old"}));
+    } else {
+      std::string e = error_of_load();
+      EXPECT_NE(e.find(root_ + "/c/config.json: /process/cwd"), std::string::npos) << e;
+    }
+    fs::remove_all(root_ + "/c");
+  }
+}
+
+TEST_F(SavedConfig, ATamperedCopyOfTheSameSizeIsCheckedInFull) {
+  std::string text = spec::default_spec_json(false);
+  make(text);
+  // One byte changed, the size kept: "/" becomes "x", a relative cwd the full check refuses.
+  std::string tampered = edited("\"cwd\": \"/\"", "\"cwd\": \"x\"");
+  ASSERT_EQ(tampered.size(), text.size());
+  overwrite(tampered);
   EXPECT_FALSE(state::Store(root_).view("c").read_saved("config.json", 1 << 20).intact);
   std::string e = error_of_load();
   EXPECT_NE(e.find(root_ + "/c/config.json: /process/cwd"), std::string::npos) << e;

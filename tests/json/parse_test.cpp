@@ -3,10 +3,10 @@
 
 #include <gtest/gtest.h>
 
-#include <functional>
 #include <string>
 
 #include "hull/error.hpp"
+#include "support/error_of.hpp"
 
 namespace {
 
@@ -14,14 +14,7 @@ using hull::json::find_too_deep;
 using hull::json::kMaxDepth;
 using hull::json::parse;
 
-std::string error_of(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const hull::Error& e) {
-    return e.message();
-  }
-  return "(no error)";
-}
+using hull::test::error_of;
 
 std::string nested(size_t n, char open = '[', char close = ']') {
   return std::string(n, open) + std::string(n, close);

@@ -13,6 +13,7 @@
 
 #include "hull/error.hpp"
 #include "linux/fd.hpp"
+#include "support/error_of.hpp"
 
 namespace {
 
@@ -37,14 +38,7 @@ class BoundedRead : public ::testing::Test {
   std::string dir_;
 };
 
-std::string error_of(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const hull::Error& e) {
-    return e.message();
-  }
-  return "(no error)";
-}
+using hull::test::error_of;
 
 TEST_F(BoundedRead, ReadsAFileUpToTheLimit) {
   std::string path = write("f", "0123456789");

@@ -9,6 +9,7 @@
 #include <cctype>
 
 #include "hull/error.hpp"
+#include "support/error_of.hpp"
 
 namespace hull::linux_ {
 namespace {
@@ -19,12 +20,7 @@ std::string lower(std::string s) {
 }
 
 std::string error_of(std::string_view name) {
-  try {
-    signal_number(name);
-  } catch (const Error& e) {
-    return e.message();
-  }
-  return "(no error)";
+  return hull::test::error_of([&] { signal_number(name); }, "(no error)");
 }
 
 TEST(Signals, EveryNamedSignalRoundTrips) {

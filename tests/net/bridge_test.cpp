@@ -14,6 +14,7 @@
 #include "net/nat.hpp"
 #include "net/netlink.hpp"
 #include "netns.hpp"
+#include "support/error_of.hpp"
 
 using namespace hull::net;
 using hull::net::testing::FakeContainer;
@@ -241,12 +242,7 @@ namespace {
 
 // The error setup throws, or "" when it succeeds.
 std::string setup_error(const Paths& paths, const NetworkConfig& cfg, const ContainerState& st) {
-  try {
-    setup(paths, cfg, st);
-  } catch (const hull::Error& e) {
-    return e.what();
-  }
-  return "";
+  return hull::test::error_of([&] { setup(paths, cfg, st); });
 }
 
 }  // namespace

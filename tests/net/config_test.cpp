@@ -6,6 +6,7 @@
 
 #include "hull/error.hpp"
 #include "netns.hpp"
+#include "support/error_of.hpp"
 
 using hull::net::parse_network;
 
@@ -13,12 +14,7 @@ namespace {
 
 // The message of the error parse_network throws, or "" when it accepts the document.
 std::string error_of(const std::string& json) {
-  try {
-    parse_network(json, "net.json", "dflt");
-  } catch (const hull::Error& e) {
-    return e.what();
-  }
-  return "";
+  return hull::test::error_of([&] { parse_network(json, "net.json", "dflt"); });
 }
 
 }  // namespace

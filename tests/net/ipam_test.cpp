@@ -8,6 +8,7 @@
 
 #include "hull/error.hpp"
 #include "netns.hpp"
+#include "support/error_of.hpp"
 
 using hull::net::IpAddr;
 using hull::net::Lease;
@@ -36,12 +37,8 @@ NetworkConfig net(const std::string& json) {
 
 std::string error_of(LeaseStore& store, const NetworkConfig& cfg, const std::string& id,
                      const char* requested) {
-  try {
-    store.acquire(cfg, want(id), requested ? IpAddr::parse(requested) : std::nullopt);
-  } catch (const hull::Error& e) {
-    return e.what();
-  }
-  return "";
+  return hull::test::error_of(
+      [&] { store.acquire(cfg, want(id), requested ? IpAddr::parse(requested) : std::nullopt); });
 }
 
 }  // namespace

@@ -7,6 +7,7 @@
 
 #include "hull/error.hpp"
 #include "process/credentials.hpp"
+#include "support/error_of.hpp"
 
 namespace fs = std::filesystem;
 
@@ -25,12 +26,7 @@ class ExecutableTest : public ::testing::Test {
   }
   void TearDown() override { fs::remove_all(dir_); }
   std::string message(const std::string& name) {
-    try {
-      hull::process::find_executable(name, {"PATH=" + dir_});
-    } catch (const hull::Error& e) {
-      return e.message();
-    }
-    return "";
+    return hull::test::error_of([&] { hull::process::find_executable(name, {"PATH=" + dir_}); });
   }
   std::string dir_;
 };

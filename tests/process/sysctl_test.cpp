@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include "hull/error.hpp"
+#include "support/error_of.hpp"
 
 namespace hull::process {
 namespace {
@@ -20,12 +21,7 @@ spec::Spec with(std::vector<spec::LinuxNamespace> nss, const std::string& key) {
 }
 
 std::string error_of(const spec::Spec& s) {
-  try {
-    check_sysctls(s);
-  } catch (const Error& e) {
-    return e.message();
-  }
-  return "";
+  return hull::test::error_of([&] { check_sysctls(s); });
 }
 
 TEST(Sysctl, NamespacedKeysWithTheirNamespaceAreAllowed) {

@@ -11,6 +11,7 @@
 #include "hull/error.hpp"
 #include "recorder.hpp"
 #include "rootfs/rootfs.hpp"
+#include "support/error_of.hpp"
 
 namespace hull::rootfs {
 namespace {
@@ -45,12 +46,7 @@ class Rootfs : public ::testing::Test {
   template <typename F>
   std::string run(test::Recorder& rec, F&& f) {
     linux_::ScopedKernel scope(rec);
-    try {
-      f();
-    } catch (const Error& e) {
-      return e.message();
-    }
-    return "";
+    return test::error_of(f);
   }
 
   std::string bundle_;

@@ -17,6 +17,7 @@
 
 #include "hull/error.hpp"
 #include "hull/warn.hpp"
+#include "support/error_of.hpp"
 
 namespace hull::security {
 namespace {
@@ -71,7 +72,7 @@ TEST(SeccompCacheKey, EverySemanticFieldChangesItListenerFieldsDoNot) {
     s.listenerPath = "/run/agent.sock";
     s.listenerMetadata = "x";
   }));
-  EXPECT_EQ(seccomp_key_hex(base).size(), 64u);
+  EXPECT_EQ(linux_::hex(base).size(), 64u);
 }
 
 SeccompProgram sample_program() {
@@ -83,12 +84,7 @@ SeccompProgram sample_program() {
 
 std::string decode_error(const std::string& bytes, const SeccompKey& key) {
   std::vector<std::string> notes;
-  try {
-    decode_seccomp_entry(bytes, key, notes);
-  } catch (const Error& e) {
-    return e.message();
-  }
-  return "";
+  return hull::test::error_of([&] { decode_seccomp_entry(bytes, key, notes); });
 }
 
 TEST(SeccompCacheEntry, RoundTripsTheProgramAndTheNotes) {
@@ -176,7 +172,7 @@ class SeccompCacheDir : public ::testing::Test {
   }
   std::string cache_root() const { return root_ + "/state/~cache~"; }
   std::string entry(const spec::LinuxSeccomp& s) const {
-    return cache_root() + "/seccomp/" + seccomp_key_hex(seccomp_cache_key(s));
+    return cache_root() + "/seccomp/" + linux_::hex(seccomp_cache_key(s));
   }
   static std::string slurp(const std::string& path) {
     std::ifstream f(path, std::ios::binary);

@@ -12,6 +12,7 @@
 
 #include "hull/error.hpp"
 #include "support/child.hpp"
+#include "support/error_of.hpp"
 
 namespace hull::security {
 namespace {
@@ -29,12 +30,7 @@ spec::LinuxSeccomp allow_but(const std::string& name, const std::string& action)
 }
 
 std::string error_of(const spec::LinuxSeccomp& s) {
-  try {
-    compile_seccomp(s, "config.json");
-  } catch (const Error& e) {
-    return e.message();
-  }
-  return "";
+  return hull::test::error_of([&] { compile_seccomp(s, "config.json"); });
 }
 
 TEST(Seccomp, UnknownDefaultActionNamesTheMember) {

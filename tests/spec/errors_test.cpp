@@ -6,11 +6,11 @@
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
-#include <functional>
 #include <string>
 
 #include "hull/error.hpp"
 #include "spec/parse.hpp"
+#include "support/error_of.hpp"
 
 namespace hull::spec {
 namespace {
@@ -51,17 +51,10 @@ std::string edited(const char* pointer, const char* value) {
   return buf.GetString();
 }
 
-std::string error_of(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const Error& e) {
-    return e.what();
-  }
-  return "(no error)";
-}
+using hull::test::error_of;
 
 std::string config_error(const std::string& text) {
-  return error_of([&] { parse_config(text); });
+  return error_of([&] { parse_config(text); }, "(no error)");
 }
 
 TEST(ConfigErrors, BaseIsValid) {

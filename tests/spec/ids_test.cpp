@@ -6,17 +6,13 @@
 #include <string>
 
 #include "hull/error.hpp"
+#include "support/error_of.hpp"
 
 namespace hull::spec {
 namespace {
 
 std::string parse_error(const char* text) {
-  try {
-    parse_id(text, "--user");
-  } catch (const Error& e) {
-    return e.what();
-  }
-  return "(no error)";
+  return hull::test::error_of([&] { parse_id(text, "--user"); }, "(no error)");
 }
 
 TEST(Ids, ParseTakesTheWholeRange) {
@@ -38,12 +34,11 @@ TEST(Ids, ParseRefusesWhatWouldWrap) {
 
 TEST(Ids, MappingsMayNotWrap) {
   auto err = [](uint32_t c, uint32_t h, uint32_t n) -> std::string {
-    try {
-      check_id_mapping({c, h, n}, "config.json", "/linux/uidMappings/0");
-    } catch (const Error& e) {
-      return e.what();
-    }
-    return "(no error)";
+    return hull::test::error_of(
+        [&] {
+          check_id_mapping({c, h, n}, "config.json", "/linux/uidMappings/0");
+        },
+        "(no error)");
   };
   EXPECT_EQ(err(0, 0, 4294967295u), "(no error)");  // the full identity map
   EXPECT_EQ(err(0, 100000, 65536), "(no error)");

@@ -6,8 +6,8 @@
 #include <string>
 #include <string_view>
 
-#include "hull/error.hpp"
 #include "linux/fault_kernel.hpp"
+#include "support/error_of.hpp"
 
 namespace hull::test {
 
@@ -20,12 +20,7 @@ inline linux_::FaultKernel faults(std::string_view plan = "") {
 template <typename F>
 std::string run(linux_::FaultKernel& k, F&& f) {
   linux_::ScopedKernel scope(k);
-  try {
-    f();
-  } catch (const Error& e) {
-    return e.message();
-  }
-  return "";
+  return error_of(f);
 }
 
 }  // namespace hull::test
