@@ -109,13 +109,16 @@ cleanup() {
 }
 trap cleanup EXIT
 
-# One busybox-static rootfs for all; one config dir per case, from runc's spec (crun's, then
-# hull's, as fallbacks), pointing at it. The root is read-only, so parallel runs can share it.
+# One busybox-static rootfs for all; one config dir per case, from the installed runc's spec
+# (then crun's, then hull's), pointing at it. Not ${bin[runc]}: RUNC may name another build of
+# hull, whose ociVersion (1.2.0) crun 1.8.1 refuses. The root is read-only, so parallel runs
+# can share it.
 rootfs=$work/rootfs
 mkdir -p "$rootfs/bin" "$rootfs/proc" "$rootfs/sys" "$rootfs/dev"
 cp "$(command -v busybox)" "$rootfs/bin/busybox"
 for t in true sleep; do ln -s busybox "$rootfs/bin/$t"; done
-spec_tool=${bin[runc]:-${bin[crun]:-${bin[hull]}}}
+spec_tool=$(command -v runc || true)
+spec_tool=${spec_tool:-${bin[crun]:-${bin[hull]}}}
 mkdir -p "$work/spec"
 (cd "$work/spec" && "$spec_tool" spec)
 make_config() { # NAME JQ_FILTER [jq args...]
