@@ -55,6 +55,22 @@ int namespaces_to_join(pid_t pid) {
   return flags;
 }
 
+// Moves the calling child (one thread) into the cgroup. On v1 it writes 0 to each hierarchy's
+// `tasks`: moving the caller's own thread is the one migration that does not take the kernel's
+// threadgroup rwsem for writing (Linux 6.0), whose RCU grace period was most of an exec's time
+// on a hybrid host (13-22 ms of ~20-30, bench/README.md); a pid in cgroup.procs takes it. Where
+// a tasks file cannot be written (a delegated cgroup, a v2 hierarchy) the manager adds the pid.
+void join_cgroup(cgroups::Manager& m) {
+  if (cgroups::host_layout() == cgroups::Layout::kV1) {
+    try {
+      for (const auto& h : m.hierarchies()) linux_::write_file(h.dir + "/tasks", "0");
+      return;
+    } catch (const Error&) {
+    }
+  }
+  m.add(::getpid());
+}
+
 // Everything the children need; they run straight after clone3, no re-exec.
 struct Plan {
   const spec::Spec* spec = nullptr;
@@ -103,7 +119,7 @@ struct Plan {
 // shows a process that still has the host's mounts or root.
 [[noreturn]] void run_child(const Plan& p) {
   if (p.join_cgroup) {
-    with_context("joining the container's cgroup", [&] { p.join_cgroup->add(::getpid()); });
+    with_context("joining the container's cgroup", [&] { join_cgroup(*p.join_cgroup); });
   }
   // Nothing in the container may ptrace or read /proc of us before the execve.
   with_context("hiding the exec from the container",
