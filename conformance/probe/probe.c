@@ -602,8 +602,8 @@ static int hold_exe(const char* pid) {
  * over and compares every other process's /proc/PID/ns/mnt and /proc/PID/root with its own;
  * then prints one JSON line: how many new pids it saw, how many it could not inspect (run it
  * with CAP_SYS_PTRACE, or a runtime's non-dumpable setup hides from it), and every pid seen
- * with another mount namespace or root. Pids there at the start (the init, itself) are not
- * counted. */
+ * with another mount namespace or root (once each). Pids there at the start (the init,
+ * itself) are not counted. */
 #define WATCH_MAX 65536
 static int watch_link(long pid, const char* what, char* out, size_t outsz) {
   char path[64];
@@ -618,7 +618,8 @@ static int watch_link(long pid, const char* what, char* out, size_t outsz) {
 }
 
 static int watch_mnt(const char* stop) {
-  static unsigned char known[WATCH_MAX]; /* 1: there at the start, 2: seen since */
+  /* 1: there at the start, 2: seen since, 3: reported */
+  static unsigned char known[WATCH_MAX];
   char own_mnt[128], mnt[128], path[64];
   struct stat own_root, root;
   long seen = 0, denied = 0, foreign = 0;
@@ -641,7 +642,7 @@ static int watch_mnt(const char* stop) {
         known[pid] = 1;
         continue;
       }
-      if (known[pid] == 1) continue;
+      if (known[pid] == 1 || known[pid] == 3) continue; /* 3: already reported */
       if (!known[pid]) {
         known[pid] = 2;
         seen++;
@@ -657,6 +658,7 @@ static int watch_mnt(const char* stop) {
       int other_root =
           !root_err && (root.st_dev != own_root.st_dev || root.st_ino != own_root.st_ino);
       if (!other_mnt && !other_root) continue;
+      known[pid] = 3;
       printf("%s{\"pid\":%ld,\"mnt\":\"%s\",\"other_root\":%s}", foreign++ ? "," : "", pid,
              other_mnt ? mnt : own_mnt, other_root ? "true" : "false");
     }
