@@ -83,7 +83,8 @@ struct Plan {
   // The container has a pid namespace of its own: the child joins the others and forks the
   // process into it (a process is never in that namespace before it has the mount namespace).
   bool fork_into_pid_ns = false;
-  // Set when clone3 could not place the child in the cgroup: it joins it itself, first.
+  // Set when clone3 did not place the child in the cgroup (v1, the clone(2) fallback): it
+  // joins it itself, first.
   cgroups::Manager* join_cgroup = nullptr;
   int console_fd = -1;
   const linux_::SyncSocket* sync = nullptr;
@@ -298,10 +299,10 @@ int exec_in_container(const Globals& g, const ExecOptions& o) {
   linux_::CloneArgs ca;
   ca.cgroup_fd = cgroup->clone_into_fd();
   ca.want_pidfd = false;
-  if (ca.cgroup_fd < 0) plan.join_cgroup = cgroup.get();
   auto child = with_context("creating the exec's process", [&] { return linux_::clone3(ca); });
   if (child.pid == 0) {
     linux_::child_main(&child_end, [&] {
+      if (!child.in_cgroup) plan.join_cgroup = cgroup.get();
       dir.unlock();
       sync.close();
       run_child(plan);
