@@ -47,6 +47,29 @@ cg_path() { grep -F "$CG_LINE" "/proc/$(init_pid)/cgroup" | sed "s/^[0-9]*$CG_LI
   [[ "$output" == *"$CG_LINE$(cg_path)"* ]]
 }
 
+@test "exec: without a pid namespace of its own, one process joins the rest; errors still arrive" {
+  cfg '.linux.namespaces |= map(select(.type != "pid"))'
+  start_container
+  local pid
+  pid=$(init_pid)
+  run rt exec "$CID" sh -c 'for n in mnt pid net ipc uts; do readlink /proc/self/ns/$n; done; cat /proc/self/cgroup; exit 7'
+  [ "$status" -eq 7 ] || fail "$output"
+  [ "${lines[0]}" = "$(readlink "/proc/$pid/ns/mnt")" ]
+  [ "${lines[1]}" = "$(readlink /proc/self/ns/pid)" ]
+  [ "${lines[2]}" = "$(readlink "/proc/$pid/ns/net")" ]
+  [ "${lines[3]}" = "$(readlink "/proc/$pid/ns/ipc")" ]
+  [ "${lines[4]}" = "$(readlink "/proc/$pid/ns/uts")" ]
+  [[ "$output" == *"$CG_LINE$(cg_path)"* ]]
+  local before
+  before=$(cgroup_procs | sort)
+  run rt exec "$CID" no-such-command
+  [ "$status" -eq 1 ]
+  [[ "$output" == *'exec: "no-such-command": executable file not found in $PATH'* ]]
+  [ "$(cgroup_procs | sort)" = "$before" ]
+  rt exec -d --pid-file "$TEST_TMP/pid" "$CID" sleep 1000
+  [ "$(readlink "/proc/$(cat "$TEST_TMP/pid")/ns/mnt")" = "$(readlink "/proc/$pid/ns/mnt")" ]
+}
+
 @test "exec: sees the container's root, not the host's" {
   start_container
   echo marker >"$BUNDLE/rootfs/only-in-container"
@@ -54,6 +77,34 @@ cg_path() { grep -F "$CG_LINE" "/proc/$(init_pid)/cgroup" | sed "s/^[0-9]*$CG_LI
   [ "$status" -eq 0 ]
   [ "${lines[0]}" = marker ]
   [ "${lines[1]}" = / ]
+}
+
+@test "exec: nothing shows in the container's /proc before it has the container's mount namespace" {
+  # A process in the container's pid namespace that still has the host's mount namespace or
+  # root is a way out: a container with CAP_SYS_PTRACE could open its /proc/PID/root. The
+  # init watches /proc (with CAP_SYS_PTRACE, so a non-dumpable setup cannot hide from it)
+  # while exec runs again and again; it reports every pid it saw with another mount
+  # namespace or root. The same case passes under runc.
+  [ "$(jq '[.linux.namespaces[] | select(.type == "pid")] | length' "$BUNDLE/config.json")" = 1 ]
+  set_args /probe --watch-mnt /watch-stop
+  cfg '.process.capabilities.bounding += ["CAP_SYS_PTRACE"]
+       | .process.capabilities.effective += ["CAP_SYS_PTRACE"]
+       | .process.capabilities.permitted += ["CAP_SYS_PTRACE"]'
+  start_container
+  while ! grep -q '^probe: watching' "$TEST_TMP/run.out"; do sleep 0.02; done
+  local i n=40 report
+  for ((i = 0; i < n; i++)); do
+    rt exec "$CID" /bin/sleep 0.05 || fail "exec $i failed"
+  done
+  touch "$BUNDLE/rootfs/watch-stop"
+  while ! grep -q '"seen"' "$TEST_TMP/run.out"; do sleep 0.02; done
+  report=$(grep '"seen"' "$TEST_TMP/run.out")
+  echo "# $report" >&3
+  [ "$(jq -c .foreign <<<"$report")" = "[]" ] ||
+    fail "in the container's /proc with another mount namespace or root: $report"
+  [ "$(jq .denied <<<"$report")" = 0 ] || fail "the watcher could not inspect a process: $report"
+  # the watcher saw the exec'd processes at all (each lives 50 ms)
+  [ "$(jq .seen <<<"$report")" -ge $((n / 2)) ] || fail "the watcher missed the execs: $report"
 }
 
 @test "exec: the exit code comes back, 128+N when signal N ends the process" {

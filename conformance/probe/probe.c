@@ -586,15 +586,93 @@ static int hold_exe(const char* pid) {
       if (w < 0) continue;
       char first;
       int r = open(via, O_RDONLY | O_CLOEXEC);
-      if (r >= 0 && pread(r, &first, 1, 0) == 1)
-        werr = pwrite(w, &first, 1, 0) == 1 ? 0 : errno;
+      if (r >= 0 && pread(r, &first, 1, 0) == 1) werr = pwrite(w, &first, 1, 0) == 1 ? 0 : errno;
       if (r >= 0) close(r);
       close(w);
     }
-    printf("{\"step\":%d,\"wronly_errno\":%d,\"rdwr_errno\":%d,\"write_errno\":%d}\n", step,
-           err[0], err[1], werr);
+    printf("{\"step\":%d,\"wronly_errno\":%d,\"rdwr_errno\":%d,\"write_errno\":%d}\n", step, err[0],
+           err[1], werr);
     fflush(stdout);
   }
+  return 0;
+}
+
+/* --watch-mnt STOPFILE: the watcher of the exec test "nothing shows in the container's /proc
+ * before it has the container's mount namespace". Until STOPFILE exists, scans /proc over and
+ * over and compares every other process's /proc/PID/ns/mnt and /proc/PID/root with its own;
+ * then prints one JSON line: how many new pids it saw, how many it could not inspect (run it
+ * with CAP_SYS_PTRACE, or a runtime's non-dumpable setup hides from it), and every pid seen
+ * with another mount namespace or root (once each). Pids there at the start (the init,
+ * itself) are not counted. */
+#define WATCH_MAX 65536
+static int watch_link(long pid, const char* what, char* out, size_t outsz) {
+  char path[64];
+  if (pid)
+    snprintf(path, sizeof path, "/proc/%ld/%s", pid, what);
+  else
+    snprintf(path, sizeof path, "/proc/self/%s", what);
+  ssize_t n = readlink(path, out, outsz - 1);
+  if (n < 0) return -1;
+  out[n] = 0;
+  return 0;
+}
+
+static int watch_mnt(const char* stop) {
+  /* 1: there at the start, 2: seen since, 3: reported */
+  static unsigned char known[WATCH_MAX];
+  char own_mnt[128], mnt[128], path[64];
+  struct stat own_root, root;
+  long seen = 0, denied = 0, foreign = 0;
+  if (watch_link(0, "ns/mnt", own_mnt, sizeof own_mnt) < 0 || stat("/", &own_root) < 0) {
+    perror("probe: --watch-mnt");
+    return 1;
+  }
+  for (int pass = 0;; pass++) {
+    DIR* d = opendir("/proc");
+    if (!d) {
+      perror("probe: --watch-mnt: /proc");
+      return 1;
+    }
+    struct dirent* e;
+    while ((e = readdir(d))) {
+      char* end;
+      long pid = strtol(e->d_name, &end, 10);
+      if (*end || pid <= 0 || pid >= WATCH_MAX) continue;
+      if (pass == 0) {
+        known[pid] = 1;
+        continue;
+      }
+      if (known[pid] == 1 || known[pid] == 3) continue; /* 3: already reported */
+      if (!known[pid]) {
+        known[pid] = 2;
+        seen++;
+      }
+      int mnt_err = watch_link(pid, "ns/mnt", mnt, sizeof mnt) < 0 ? errno : 0;
+      snprintf(path, sizeof path, "/proc/%ld/root/", pid);
+      int root_err = stat(path, &root) < 0 ? errno : 0;
+      if (mnt_err == EACCES || mnt_err == EPERM || root_err == EACCES || root_err == EPERM) {
+        denied++;
+        continue;
+      }
+      int other_mnt = !mnt_err && strcmp(mnt, own_mnt) != 0;
+      int other_root =
+          !root_err && (root.st_dev != own_root.st_dev || root.st_ino != own_root.st_ino);
+      if (!other_mnt && !other_root) continue;
+      known[pid] = 3;
+      printf("%s{\"pid\":%ld,\"mnt\":\"%s\",\"other_root\":%s}", foreign++ ? "," : "", pid,
+             other_mnt ? mnt : own_mnt, other_root ? "true" : "false");
+    }
+    closedir(d);
+    if (pass == 0) {
+      /* tells a test that what runs from now on is watched */
+      fputs("probe: watching\n{\"foreign\":[", stdout);
+      fflush(stdout);
+    } else if (access(stop, F_OK) == 0) {
+      break;
+    }
+  }
+  printf("],\"seen\":%ld,\"denied\":%ld}\n", seen, denied);
+  fflush(stdout);
   return 0;
 }
 
@@ -605,6 +683,8 @@ static void usage(void) {
       "             [--syscall NR] [-- ARGS]\n"
       "       probe --hold-exe PID   (holds /proc/PID/exe; each stdin line: try to reopen it\n"
       "                               for writing)\n"
+      "       probe --watch-mnt STOPFILE   (until STOPFILE exists: every new pid in /proc with\n"
+      "                               another mount namespace or root, as one JSON line)\n"
       "Prints what the process sees as one JSON object, then sleeps, exits or signals itself.\n"
       "--syscall NR calls raw syscall NR with zero arguments and prints a line\n"
       "\"syscall NR: errno E\" (E 0 when it returned >= 0).\n",
@@ -617,6 +697,7 @@ int main(int argc, char** argv, char** envp) {
   long sleep_s = -1;
   const char* self_signal = NULL;
   if (argc == 3 && !strcmp(argv[1], "--hold-exe")) return hold_exe(argv[2]);
+  if (argc == 3 && !strcmp(argv[1], "--watch-mnt")) return watch_mnt(argv[2]);
   long raw_syscall = -1;
   for (int i = 1; i < argc; i++) {
     const char* a = argv[i];

@@ -55,7 +55,23 @@ int namespaces_to_join(pid_t pid) {
   return flags;
 }
 
-// Everything the two children need; they run straight after clone3, no re-exec.
+// Moves the calling child (one thread) into the cgroup. On v1 it writes 0 to each hierarchy's
+// `tasks`: moving the caller's own thread is the one migration that does not take the kernel's
+// threadgroup rwsem for writing (Linux 6.0), whose RCU grace period was most of an exec's time
+// on a hybrid host (13-22 ms of ~20-30, bench/README.md); a pid in cgroup.procs takes it. Where
+// a tasks file cannot be written (a delegated cgroup, a v2 hierarchy) the manager adds the pid.
+void join_cgroup(cgroups::Manager& m) {
+  if (cgroups::host_layout() == cgroups::Layout::kV1) {
+    try {
+      for (const auto& h : m.hierarchies()) linux_::write_file(h.dir + "/tasks", "0");
+      return;
+    } catch (const Error&) {
+    }
+  }
+  m.add(::getpid());
+}
+
+// Everything the children need; they run straight after clone3, no re-exec.
 struct Plan {
   const spec::Spec* spec = nullptr;
   spec::Process process;
@@ -64,6 +80,12 @@ struct Plan {
   int init_pidfd = -1;
   int root_fd = -1;  // /proc/<init>/root, opened before any setns
   int ns_flags = 0;
+  // The container has a pid namespace of its own: the child joins the others and forks the
+  // process into it (a process is never in that namespace before it has the mount namespace).
+  bool fork_into_pid_ns = false;
+  // Set when clone3 did not place the child in the cgroup (v1, the clone(2) fallback): it
+  // joins it itself, first.
+  cgroups::Manager* join_cgroup = nullptr;
   int console_fd = -1;
   const linux_::SyncSocket* sync = nullptr;
   const ForwardedSignals* signals = nullptr;
@@ -72,10 +94,9 @@ struct Plan {
   std::string container_state;
 };
 
-// The grandchild, inside the PID namespace: terminal, process setup, execve.
+// The process, inside every namespace of the container: terminal, process setup, execve.
+// Nothing goes back to `exec` but an error: the socket closes at the execve.
 [[noreturn]] void run_process(const Plan& p) {
-  // The joiner reports our pid on the same socket: nothing of ours may overtake it.
-  p.sync->expect(linux_::Msg::kGo);
   if (p.signals) p.signals->restore_in_child();
   if (p.process.terminal) {
     // The container's /dev/ptmx: the pty belongs to its devpts instance.
@@ -89,16 +110,18 @@ struct Plan {
   pc.source = p.source;
   pc.container_state = p.container_state;
   PreparedProcess prepared = prepare_process(pc);
-  // Before kReady, so that a failed user switch reaches `exec` as its error; a profile
-  // without noNewPrivileges must then allow send for this one message.
-  finish_process(pc, prepared);
-  p.sync->send(linux_::Msg::kReady);
   exec_process(pc, prepared);
 }
 
-// The child: joins the namespaces and the root, then forks the process into the PID namespace.
-[[noreturn]] void run_joiner(const Plan& p) {
-  p.sync->expect(linux_::Msg::kGo);
+// The child: joins the cgroup (where clone3 did not), the namespaces and the root. Without a
+// pid namespace of the container's own it becomes the process; with one it forks the process
+// into it, reports its pid and exits. The pid namespace is joined by the same setns as the
+// mount namespace, and only the fork after the chroot is in it: the container's /proc never
+// shows a process that still has the host's mounts or root.
+[[noreturn]] void run_child(const Plan& p) {
+  if (p.join_cgroup) {
+    with_context("joining the container's cgroup", [&] { join_cgroup(*p.join_cgroup); });
+  }
   // Nothing in the container may ptrace or read /proc of us before the execve.
   with_context("hiding the exec from the container",
                [] { linux_::sys::prctl(PR_SET_DUMPABLE, 0, 0, 0, 0, "PR_SET_DUMPABLE"); });
@@ -118,6 +141,7 @@ struct Plan {
     linux_::sys::chroot(".");
     linux_::sys::chdir("/");
   });
+  if (!p.fork_into_pid_ns) run_process(p);
   linux_::CloneArgs ca;
   ca.want_pidfd = false;
   auto child = with_context("creating the exec's process in the container's pid namespace",
@@ -127,25 +151,54 @@ struct Plan {
   ::_exit(0);
 }
 
-// Kills (and reaps, when it is ours) a child of an exec that failed half way.
-class KillOnError {
+// The children of one exec, undone when it fails half way: the process is killed, and reaped
+// when it is ours (our child, or an orphan of ours as subreaper). A joiner is not killed but
+// waited for (it only joins and forks, it never waits on anything) and its report read, so a
+// process it forked just before the failure is killed too rather than left running unseen.
+class ExecChildren {
  public:
-  KillOnError(pid_t pid, bool reap) : pid_(pid), reap_(reap) {}
-  KillOnError(const KillOnError&) = delete;
-  KillOnError& operator=(const KillOnError&) = delete;
-  ~KillOnError() {
-    if (pid_ <= 0) return;
-    // A destructor: nothing to report to; a child that could not be killed is not waited for.
-    if (linux_::kernel().kill(pid_, SIGKILL) < 0 && errno != ESRCH) return;
-    int status;
-    while (reap_ && linux_::kernel().waitpid(pid_, &status, 0) < 0 && errno == EINTR) {
+  ExecChildren(pid_t child, bool joiner, bool reap_process, const linux_::SyncSocket& sync)
+      : sync_(sync), reap_(reap_process) {
+    (joiner ? joiner_ : process_) = child;
+  }
+  ExecChildren(const ExecChildren&) = delete;
+  ExecChildren& operator=(const ExecChildren&) = delete;
+  ~ExecChildren() {
+    try {
+      undo();
+    } catch (...) {
+      // A destructor: nothing to report to (a second stop signal, a broken socket).
     }
   }
-  void release() { pid_ = -1; }
+  pid_t process() const { return process_; }
+  void set_process(pid_t pid) { process_ = pid; }
+  // The caller reaped the joiner.
+  void joiner_reaped() { joiner_ = -1; }
+  void release() { joiner_ = process_ = -1; }
 
  private:
-  pid_t pid_;
+  void undo() {
+    int status;
+    if (joiner_ > 0) {
+      while (linux_::kernel().waitpid(joiner_, &status, 0) < 0 && errno == EINTR) {
+      }
+      while (process_ < 0) {
+        auto m = sync_.receive_or_eof();
+        if (!m) break;
+        if (m->type == linux_::Msg::kInitPid) process_ = std::stoi(m->payload);
+      }
+    }
+    if (process_ <= 0) return;
+    // A process that could not be killed is not waited for.
+    if (linux_::kernel().kill(process_, SIGKILL) < 0 && errno != ESRCH) return;
+    while (reap_ && linux_::kernel().waitpid(process_, &status, 0) < 0 && errno == EINTR) {
+    }
+  }
+
+  const linux_::SyncSocket& sync_;
   bool reap_;
+  pid_t joiner_ = -1;
+  pid_t process_ = -1;
 };
 
 std::unique_ptr<cgroups::Manager> exec_cgroup(const state::Record& r, const std::string& sub) {
@@ -227,6 +280,7 @@ int exec_in_container(const Globals& g, const ExecOptions& o) {
     plan.console_fd = console.get();
   }
 
+  plan.fork_into_pid_ns = (plan.ns_flags & CLONE_NEWPID) != 0;
   linux_::SyncSocket sync, child_end;
   linux_::SyncSocket::pair(sync, child_end);
   plan.sync = &child_end;
@@ -234,44 +288,60 @@ int exec_in_container(const Globals& g, const ExecOptions& o) {
   if (!o.detach) {
     signals.emplace();
     plan.signals = &*signals;
-    // The process's parent exits once it has forked it: we take it over to wait for it.
-    with_context("becoming the exec's subreaper", [] {
-      linux_::sys::prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0, "PR_SET_CHILD_SUBREAPER");
-    });
+    if (plan.fork_into_pid_ns) {
+      // The process's parent exits once it has forked it: we take it over to wait for it.
+      with_context("becoming the exec's subreaper", [] {
+        linux_::sys::prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0, "PR_SET_CHILD_SUBREAPER");
+      });
+    }
   }
 
   linux_::CloneArgs ca;
   ca.cgroup_fd = cgroup->clone_into_fd();
   ca.want_pidfd = false;
-  auto joiner = with_context("creating the exec's joiner", [&] { return linux_::clone3(ca); });
-  if (joiner.pid == 0) {
+  auto child = with_context("creating the exec's process", [&] { return linux_::clone3(ca); });
+  if (child.pid == 0) {
     linux_::child_main(&child_end, [&] {
+      if (!child.in_cgroup) plan.join_cgroup = cgroup.get();
       dir.unlock();
       sync.close();
-      run_joiner(plan);
+      run_child(plan);
     });
   }
-  KillOnError joiner_guard(joiner.pid, true);
+  // Our child when it is the process; an orphan we reap as subreaper unless --detach.
+  ExecChildren children(child.pid, plan.fork_into_pid_ns, !plan.fork_into_pid_ns || !o.detach,
+                        sync);
   child_end.close();
   console.reset();
   listener.reset();
-  if (ca.cgroup_fd < 0) cgroup->add(joiner.pid);
-  sync.send(linux_::Msg::kGo);
-  pid_t pid = std::stoi(sync.expect(linux_::Msg::kInitPid).payload);
-  KillOnError process_guard(pid, !o.detach);
-  sync.send(linux_::Msg::kGo);
-  with_context("waiting for the exec's joiner",
-               [&] { linux_::sys::waitpid(joiner.pid, nullptr, 0); });
-  joiner_guard.release();
-  sync.expect(linux_::Msg::kReady);
-  // The process's end closes at its execve; what fails before that (labels, seccomp, the
-  // execve itself) arrives as an error instead.
-  sync.expect_closed();
+  // Until the socket's last end closes (the joiner's exit and the process's execve): the
+  // process's pid when the joiner forked it, or an error instead of the execve. Both children
+  // write without waiting, so an error of the process may come before its pid.
+  std::optional<std::string> failed;
+  while (auto m = with_context("sync socket: waiting for the exec's process",
+                               [&] { return sync.receive_or_eof(); })) {
+    if (m->type == linux_::Msg::kError) {
+      if (!failed) failed = std::move(m->payload);
+    } else if (m->type == linux_::Msg::kInitPid && children.process() < 0) {
+      children.set_process(std::stoi(m->payload));
+    } else {
+      throw Error("sync protocol: unexpected message " + std::to_string(static_cast<int>(m->type)) +
+                  " from the exec's process");
+    }
+  }
+  if (plan.fork_into_pid_ns) {
+    with_context("waiting for the exec's joiner",
+                 [&] { linux_::sys::waitpid(child.pid, nullptr, 0); });
+    children.joiner_reaped();
+  }
+  if (failed) throw Error(*failed);
+  pid_t pid = children.process();
+  if (pid < 0) throw Error("the exec's joiner exited without creating the process");
 
   linux_::Fd master;
   if (console_peer) master = process::receive_fd(console_peer.get());
   if (!o.pid_file.empty()) write_pid_file(o.pid_file, pid);
-  process_guard.release();
+  children.release();
   dir.unlock();
   if (o.detach) return 0;
   linux_::Fd pidfd =

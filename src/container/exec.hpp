@@ -1,7 +1,10 @@
-// `exec`: a new process in a running container. It joins the init's namespaces with setns
-// (one pidfd call, the user namespace first), lands in the container's cgroup, forks once
-// more so it is inside the PID namespace, then goes through the same process setup as the
-// init (process_setup.hpp).
+// `exec`: a new process in a running container. One child joins the init's namespaces with
+// setns (one pidfd call, the user namespace first), its cgroup and its root. When the
+// container has a pid namespace of its own, that child forks the process into it (only then,
+// so the container's /proc never shows a process with the host's mounts or root) and exits;
+// otherwise the child is the process. Either goes through the same process setup as the
+// init (process_setup.hpp). The children never wait for `exec`: they send the process's pid
+// or an error, and the sync socket's end-of-file is the execve.
 #pragma once
 
 #include <cstdint>

@@ -38,6 +38,19 @@ std::string msg_name(Msg m) {
   return std::to_string(static_cast<uint32_t>(m));
 }
 
+// recvmsg, retried on EINTR; throws on an error.
+ssize_t receive_into(int fd, struct iovec* iov, size_t n, int flags) {
+  struct msghdr msg {};
+  msg.msg_iov = iov;
+  msg.msg_iovlen = n;
+  ssize_t got;
+  do {
+    got = kernel().recvmsg(fd, &msg, flags);
+  } while (got < 0 && errno == EINTR);
+  if (got < 0) throw Error::sys("sync socket receive");
+  return got;
+}
+
 }  // namespace
 
 void SyncSocket::pair(SyncSocket& a, SyncSocket& b) {
@@ -65,24 +78,19 @@ void SyncSocket::send(Msg type, const std::string& payload) const {
 }
 
 std::optional<Message> SyncSocket::receive_or_eof() const {
-  std::vector<char> buf(64 * 1024);
   wait_interruptible(fd_.get(), POLLIN, "the container init (create sync socket)");
-  struct iovec iov = {buf.data(), buf.size()};
-  struct msghdr msg {};
-  msg.msg_iov = &iov;
-  msg.msg_iovlen = 1;
-  ssize_t n;
-  do {
-    n = kernel().recvmsg(fd_.get(), &msg, 0);
-  } while (n < 0 && errno == EINTR);
-  if (n < 0) throw Error::sys("sync socket receive");
+  // The message's length first (MSG_TRUNC: the whole datagram's, though only the type is
+  // copied), then the message straight into its type and payload: no scratch buffer.
+  uint32_t t;
+  struct iovec head = {&t, sizeof(t)};
+  ssize_t n = receive_into(fd_.get(), &head, 1, MSG_PEEK | MSG_TRUNC);
   if (n == 0) return std::nullopt;
   if (n < static_cast<ssize_t>(sizeof(uint32_t))) throw Error("sync protocol: short message");
   Message m;
-  uint32_t t;
-  std::memcpy(&t, buf.data(), sizeof(t));
+  m.payload.resize(static_cast<size_t>(n) - sizeof(t));
+  struct iovec iov[2] = {{&t, sizeof(t)}, {m.payload.data(), m.payload.size()}};
+  if (receive_into(fd_.get(), iov, 2, 0) != n) throw Error("sync protocol: message changed size");
   m.type = static_cast<Msg>(t);
-  m.payload.assign(buf.data() + sizeof(t), static_cast<size_t>(n) - sizeof(t));
   return m;
 }
 

@@ -41,12 +41,13 @@ class SyncSocket {
   // Waits for the peer's end to close (its execve: the socket is close-on-exec); a kError
   // sent instead becomes a hull::Error with its text.
   void expect_closed() const;
+  // The next message, or nothing at end-of-file (every peer end closed).
+  std::optional<Message> receive_or_eof() const;
 
   int fd() const { return fd_.get(); }
   void close() { fd_.reset(); }
 
  private:
-  std::optional<Message> receive_or_eof() const;
   Fd fd_;
 };
 

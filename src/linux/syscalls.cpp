@@ -79,7 +79,8 @@ CloneResult clone3(const CloneArgs& args) {
     pid = raw_clone3(args, &pidfd);
     if (pid < 0 && errno == ENOSYS) clone3_missing.store(true, std::memory_order_relaxed);
   }
-  if (clone3_missing.load(std::memory_order_relaxed)) {
+  bool fallback = clone3_missing.load(std::memory_order_relaxed);
+  if (fallback) {
     pid = raw_clone(args, &pidfd);
     if (pid == -2) throw Error::sys("clone: moving the child into its cgroup (cgroup.procs)");
     if (pid < 0) throw Error::sys("clone (clone3 is not available)");
@@ -87,6 +88,7 @@ CloneResult clone3(const CloneArgs& args) {
   if (pid < 0) throw Error::sys("clone3");
   CloneResult r;
   r.pid = static_cast<pid_t>(pid);
+  r.in_cgroup = args.cgroup_fd >= 0 && !fallback;
   if (pid > 0) r.pidfd.reset(pidfd);
   return r;
 }

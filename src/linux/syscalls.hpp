@@ -19,6 +19,10 @@ struct CloneArgs {
 struct CloneResult {
   pid_t pid = -1;  // 0 in the child
   Fd pidfd;        // parent only
+  // CLONE_INTO_CGROUP put the child in args.cgroup_fd's cgroup from its start. False on the
+  // clone(2) fallback, whose child is moved by the parent while it may already run: a child
+  // that must not run outside the cgroup waits for the parent or moves itself.
+  bool in_cgroup = false;
 };
 
 // clone3 without a new stack: returns twice like fork(). Where clone3 answers ENOSYS, clone(2)
