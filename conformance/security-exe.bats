@@ -198,3 +198,30 @@ fallback() {
   rt run -b "$BUNDLE" "$CID-2" </dev/null || fail "second run failed"
   [ "$(grep -c " $view " /proc/self/mountinfo)" = "$before" ] || fail "a second mount was stacked"
 }
+
+@test "security-exe: a binary that cannot be protected is an error in --log, and nothing is made" {
+  [[ "$RUNTIME_NAME" == hull* ]] || skip "hull's own mechanism"
+  set_args true
+  # the marker of hull's own re-execution, in a process that still runs the writable binary
+  run env _HULL_SELF_PROTECTED=1 "$RUNTIME" --root "$ROOT_DIR" --log "$TEST_TMP/log" \
+    create -b "$BUNDLE" "$CID"
+  [ "$status" = 1 ] || fail "status $status: $output"
+  [[ "$output" == *"protecting the hull binary: still writable"* ]] || fail "stderr: $output"
+  grep -q 'level=error msg="protecting the hull binary: still writable' "$TEST_TMP/log" ||
+    fail "not in --log: $(cat "$TEST_TMP/log" 2>&1)"
+  run rt state "$CID"
+  [ "$status" != 0 ] || fail "$CID exists: $output"
+}
+
+@test "security-exe: every global flag before the command, and create still runs protected" {
+  local key pid
+  key=$(stat -L -c '%d-%i' "$EXE_REAL")
+  [[ "$RUNTIME_NAME" == hull* ]] || skip "hull's own mechanism"
+  set_args sleep 1000
+  # a scanner that did not know --cgroup-manager took its value for the command
+  "$RUNTIME" --cgroup-manager cgroupfs --root "$ROOT_DIR" --log-format=json --debug \
+    create -b "$BUNDLE" "$CID" </dev/null || fail "create failed"
+  pid=$(rt state "$CID" | jq -r .pid)
+  [ "$(readlink "/proc/$pid/exe")" = "/run/hull/.exe/$key" ] ||
+    fail "init runs $(readlink "/proc/$pid/exe")"
+}

@@ -16,7 +16,7 @@
 #include "linux/self_exe.hpp"
 
 int main(int argc, char** argv) {
-  if (!hull::linux_::clones_container_processes(argc, argv) ||
+  if (!hull::cli::clones_container_processes(hull::cli::command_of(argc, argv)) ||
       hull::linux_::reexecuted_protected()) {
     try {
       hull::linux_::install_fault_kernel_from_env();

@@ -88,8 +88,7 @@ container::PsRequest ps_request(const PsFlags& f) {
   return {f.args.front(), format, {f.args.begin() + 1, f.args.end()}};
 }
 
-void bind_cgroup_commands(CLI::App& app, Options& o) {
-  auto* up = app.add_subcommand("update", "change a container's resource limits");
+void bind_update(CLI::App* up, Options& o) {
   up->add_option("id", o.update.id, "container id")->required();
   up->add_option("-r,--resources", o.update.resources,
                  "JSON linux resources from FILE or - (stdin); other flags are then ignored");
@@ -98,14 +97,16 @@ void bind_cgroup_commands(CLI::App& app, Options& o) {
     up->add_option_function<std::string>(
         name, [&o, name](const std::string& v) { o.update.values[name] = v; }, flag.help);
   }
+}
 
-  auto* ev = app.add_subcommand("events", "print container stats and OOM events as JSON lines");
+void bind_events(CLI::App* ev, Options& o) {
   ev->add_option("id", o.events.id, "container id")->required();
   ev->add_flag("--stats", o.events.stats, "print the stats once and exit");
   ev->add_option("--interval", o.events.interval, "time between stats events")
       ->capture_default_str();
+}
 
-  auto* ps = app.add_subcommand("ps", "list the processes of a container: ps ID [ps options]");
+void bind_ps(CLI::App* ps, Options& o) {
   ps->add_option("-f,--format", o.ps.format, "table or json")->capture_default_str();
   // Everything from the id on is ours to hand to ps ("ps ID -ef" must not parse -e -f).
   ps->prefix_command();

@@ -19,10 +19,26 @@ namespace hull::cli {
 
 // Registers the global flags and every subcommand on app, bound into o.
 void bind_options(CLI::App& app, Options& o);
-void bind_lifecycle_commands(CLI::App& app, Options& o);  // create start run kill delete
-void bind_query_commands(CLI::App& app, Options& o);      // state list spec pause resume
-void bind_cgroup_commands(CLI::App& app, Options& o);     // update events ps
-void bind_exec_commands(CLI::App& app, Options& o);       // exec features
+// The same for argv: the global flags and only the command argv names, where the words before
+// it are plain global flags; every command otherwise (no command, an unknown one, odd flags),
+// so that CLI11's help and errors are those of the whole command line.
+void bind_options(CLI::App& app, Options& o, int argc, char** argv);
+void bind_global_options(CLI::App& app, Options& o);
+// Each command's own flags and arguments on its subcommand (named by cli/run.cpp's table).
+void bind_create(CLI::App* sub, Options& o);  // lifecycle_cmds.cpp
+void bind_run(CLI::App* sub, Options& o);
+void bind_start(CLI::App* sub, Options& o);
+void bind_kill(CLI::App* sub, Options& o);
+void bind_delete(CLI::App* sub, Options& o);
+void bind_state(CLI::App* sub, Options& o);  // query_cmds.cpp
+void bind_list(CLI::App* sub, Options& o);
+void bind_spec(CLI::App* sub, Options& o);
+void bind_pause(CLI::App* sub, Options& o);
+void bind_resume(CLI::App* sub, Options& o);
+void bind_exec(CLI::App* sub, Options& o);    // exec_cmds.cpp
+void bind_update(CLI::App* sub, Options& o);  // cgroup_cmds.cpp
+void bind_events(CLI::App* sub, Options& o);
+void bind_ps(CLI::App* sub, Options& o);
 
 // The handlers: each runs its command with the parsed flags and returns the exit code.
 using Handler = int (*)(const Options& o, const container::Globals& g);

@@ -33,9 +33,8 @@ container::ExecOptions exec_options(const ExecFlags& f) {
   return o;
 }
 
-void bind_exec_commands(CLI::App& app, Options& opts) {
+void bind_exec(CLI::App* exec, Options& opts) {
   container::ExecOptions& o = opts.exec.exec;
-  auto* exec = app.add_subcommand("exec", "run a new process in a running container");
   // As runc: flags come before the id; everything after it is the command, "-c" included.
   exec->positionals_at_end();
   exec->add_option("id", o.id, "container id")->required();
@@ -59,8 +58,6 @@ void bind_exec_commands(CLI::App& app, Options& opts) {
   exec->add_option("--preserve-fds", opts.exec.preserve_fds,
                    "pass N more fds (from 3) to the process");
   exec->add_option("--cgroup", o.cgroup, "sub-cgroup of the container's to run in");
-
-  app.add_subcommand("features", "print what this runtime supports (JSON)");
 }
 
 int exec_command(const Options& o, const container::Globals& g) {

@@ -57,29 +57,31 @@ int kill_signal(const KillFlags& f) {
   return parse_signal(f.signal);
 }
 
-void bind_lifecycle_commands(CLI::App& app, Options& o) {
-  auto* create = app.add_subcommand("create", "create a container from a bundle");
-  bind_create_flags(create, o.create);
-  bind_no_subreaper(create, o.create);
+void bind_create(CLI::App* sub, Options& o) {
+  bind_create_flags(sub, o.create);
+  bind_no_subreaper(sub, o.create);
+}
 
-  auto* run = app.add_subcommand("run", "create and start a container, wait for it");
-  bind_create_flags(run, o.run.create);
-  run->add_flag("-d,--detach", o.run.detach, "return once the container runs");
-  run->add_flag("--keep", o.run.keep, "keep the container's state after it exits");
-  bind_no_subreaper(run, o.run.create);
+void bind_run(CLI::App* sub, Options& o) {
+  bind_create_flags(sub, o.run.create);
+  sub->add_flag("-d,--detach", o.run.detach, "return once the container runs");
+  sub->add_flag("--keep", o.run.keep, "keep the container's state after it exits");
+  bind_no_subreaper(sub, o.run.create);
+}
 
-  auto* start = app.add_subcommand("start", "start a created container");
-  start->add_option("id", o.start.id, "container id")->required();
+void bind_start(CLI::App* sub, Options& o) {
+  sub->add_option("id", o.start.id, "container id")->required();
+}
 
-  auto* kill = app.add_subcommand("kill", "send a signal to the container's init");
-  kill->add_option("id", o.kill.id, "container id")->required();
-  kill->add_option("signal", o.kill.signal, "name (TERM, SIGTERM) or number")
-      ->capture_default_str();
-  kill->add_flag("-a,--all", o.kill.all, "signal every process in the container's cgroup");
+void bind_kill(CLI::App* sub, Options& o) {
+  sub->add_option("id", o.kill.id, "container id")->required();
+  sub->add_option("signal", o.kill.signal, "name (TERM, SIGTERM) or number")->capture_default_str();
+  sub->add_flag("-a,--all", o.kill.all, "signal every process in the container's cgroup");
+}
 
-  auto* del = app.add_subcommand("delete", "delete a stopped container");
-  del->add_option("id", o.del.id, "container id")->required();
-  del->add_flag("-f,--force", o.del.force, "kill a running container first");
+void bind_delete(CLI::App* sub, Options& o) {
+  sub->add_option("id", o.del.id, "container id")->required();
+  sub->add_flag("-f,--force", o.del.force, "kill a running container first");
 }
 
 int create_command(const Options& o, const container::Globals& g) {

@@ -21,23 +21,26 @@ bool json_format(const std::string& format) {
   throw Error("--format: expected table or json, got \"" + format + "\"");
 }
 
-void bind_query_commands(CLI::App& app, Options& o) {
-  auto* st = app.add_subcommand("state", "print the OCI state of a container");
-  st->add_option("id", o.state.id, "container id")->required();
+void bind_state(CLI::App* sub, Options& o) {
+  sub->add_option("id", o.state.id, "container id")->required();
+}
 
-  auto* list = app.add_subcommand("list", "list containers");
-  list->alias("ls");
-  list->add_option("-f,--format", o.list.format, "table or json")->capture_default_str();
-  list->add_flag("-q,--quiet", o.list.quiet, "print only the ids");
+void bind_list(CLI::App* sub, Options& o) {
+  sub->add_option("-f,--format", o.list.format, "table or json")->capture_default_str();
+  sub->add_flag("-q,--quiet", o.list.quiet, "print only the ids");
+}
 
-  auto* spec = app.add_subcommand("spec", "write a default config.json");
-  spec->add_option("-b,--bundle", o.spec.bundle, "bundle directory")->capture_default_str();
-  spec->add_flag("--rootless", o.spec.rootless, "a config for an unprivileged user");
+void bind_spec(CLI::App* sub, Options& o) {
+  sub->add_option("-b,--bundle", o.spec.bundle, "bundle directory")->capture_default_str();
+  sub->add_flag("--rootless", o.spec.rootless, "a config for an unprivileged user");
+}
 
-  auto* pause = app.add_subcommand("pause", "freeze every process of a container");
-  pause->add_option("id", o.pause.id, "container id")->required();
-  auto* resume = app.add_subcommand("resume", "thaw a paused container");
-  resume->add_option("id", o.resume.id, "container id")->required();
+void bind_pause(CLI::App* sub, Options& o) {
+  sub->add_option("id", o.pause.id, "container id")->required();
+}
+
+void bind_resume(CLI::App* sub, Options& o) {
+  sub->add_option("id", o.resume.id, "container id")->required();
 }
 
 int state_command(const Options& o, const container::Globals& g) {

@@ -5,7 +5,6 @@
 #include <CLI/CLI.hpp>
 #include <cstdio>
 #include <string_view>
-#include <utility>
 
 #include "cli/commands.hpp"
 #include "cli/log.hpp"
@@ -21,33 +20,89 @@ void print_error(const std::string& msg) {
   (void)!::write(2, line.data(), line.size());
 }
 
-const std::pair<std::string_view, Handler> kHandlers[] = {
-    {"create", create_command}, {"run", run_command},       {"start", start_command},
-    {"kill", kill_command},     {"delete", delete_command}, {"state", state_command},
-    {"list", list_command},     {"spec", spec_command},     {"pause", pause_command},
-    {"resume", resume_command}, {"exec", exec_command},     {"features", features_command},
-    {"update", update_command}, {"events", events_command}, {"ps", ps_command},
+// Every command, in the order `hull --help` lists them: its name, alias, help line, flags
+// and handler.
+struct Command {
+  std::string_view name;
+  std::string_view alias;  // empty: none
+  const char* help;
+  void (*bind)(CLI::App* sub, Options& o);  // nullptr: no flags
+  Handler handler;
 };
 
-// The command given: opens the log, then runs its handler.
-int run_command_line(const CLI::App& app, const Options& o) {
+const Command kCommands[] = {
+    {"create", "", "create a container from a bundle", bind_create, create_command},
+    {"run", "", "create and start a container, wait for it", bind_run, run_command},
+    {"start", "", "start a created container", bind_start, start_command},
+    {"kill", "", "send a signal to the container's init", bind_kill, kill_command},
+    {"delete", "", "delete a stopped container", bind_delete, delete_command},
+    {"state", "", "print the OCI state of a container", bind_state, state_command},
+    {"list", "ls", "list containers", bind_list, list_command},
+    {"spec", "", "write a default config.json", bind_spec, spec_command},
+    {"pause", "", "freeze every process of a container", bind_pause, pause_command},
+    {"resume", "", "thaw a paused container", bind_resume, resume_command},
+    {"exec", "", "run a new process in a running container", bind_exec, exec_command},
+    {"features", "", "print what this runtime supports (JSON)", nullptr, features_command},
+    {"update", "", "change a container's resource limits", bind_update, update_command},
+    {"events", "", "print container stats and OOM events as JSON lines", bind_events,
+     events_command},
+    {"ps", "", "list the processes of a container: ps ID [ps options]", bind_ps, ps_command},
+};
+
+const Command* command_named(std::string_view word) {
+  for (const auto& c : kCommands) {
+    if (word == c.name || (!c.alias.empty() && word == c.alias)) return &c;
+  }
+  return nullptr;
+}
+
+// The command word of argv as CLI11 finds it on an app that has only the global flags: each
+// word before it is a global flag CLI11 knows (a flag, --name=value, or --name and the next
+// word, which CLI11 takes as the value whatever it is). nullptr where argv is anything else
+// (no command, an unknown word or flag, "--", -vh): the caller then binds every command, so
+// that CLI11's help and errors are the same as ever.
+const Command* command_word(const CLI::App& globals, int argc, char** argv) {
+  for (int i = 1; i < argc; ++i) {
+    std::string_view a = argv[i];
+    if (const Command* c = command_named(a)) return c;
+    if (a.size() < 2 || a.front() != '-' || a == "--") return nullptr;
+    size_t eq = a.find('=');
+    bool long_flag = a.starts_with("--");
+    if (!long_flag && a.size() != 2) return nullptr;  // -vh, -x5
+    const CLI::Option* opt = globals.get_option_no_throw(std::string(a.substr(0, eq)));
+    if (opt == nullptr) return nullptr;
+    if (opt->get_items_expected_max() == 0) continue;  // a flag (--debug, --debug=false)
+    if (opt->get_items_expected_min() != 1 || opt->get_items_expected_max() != 1) return nullptr;
+    if (!long_flag || eq == std::string_view::npos) ++i;  // its value is the next word
+  }
+  return nullptr;
+}
+
+void bind_command(CLI::App& app, Options& o, const Command& c) {
+  CLI::App* sub = app.add_subcommand(std::string(c.name), c.help);
+  if (!c.alias.empty()) sub->alias(std::string(c.alias));
+  if (c.bind) c.bind(sub, o);
+}
+
+// The command given: opens the log, protects the binary, then runs its handler.
+int run_command_line(const std::string& command, char** argv, const Options& o) {
   log_setup(o.global.log_file, o.global.log_format, o.global.debug);
+  if (clones_container_processes(command)) linux_::protect_self_exe(argv);
   Caller caller = current_caller();
   container::Globals g = globals_of(o.global, caller);
-  std::string command = app.get_subcommands().front()->get_name();
   if (o.global.root.empty() && command != "spec" && command != "features") {
     StateRoot root = default_state_root(caller);
     check_state_root_usable(root, caller);
     prepare_state_root(root);
   }
-  return handler_of(app.get_subcommands().front()->get_name())(o, g);
+  return handler_of(command)(o, g);
 }
 
 }  // namespace
 
 Handler handler_of(std::string_view command) {
-  for (const auto& [name, handler] : kHandlers) {
-    if (name == command) return handler;
+  for (const auto& c : kCommands) {
+    if (c.name == command) return c.handler;
   }
   throw Error("no handler for the command \"" + std::string(command) + "\"");
 }
@@ -74,7 +129,7 @@ container::Globals globals_of(const GlobalFlags& f, const Caller& caller) {
   return g;
 }
 
-void bind_options(CLI::App& app, Options& o) {
+void bind_global_options(CLI::App& app, Options& o) {
   app.require_subcommand(1);
   app.set_version_flag("-v,--version",
                        std::string("hull version ") + HULL_VERSION + "\nspec: 1.2.0");
@@ -89,10 +144,32 @@ void bind_options(CLI::App& app, Options& o) {
       ->capture_default_str();
   app.add_option("--criu", g.criu, "accepted for runc compatibility");
   app.add_option("--cgroup-manager", g.cgroup_manager, "crun's: cgroupfs, systemd or disabled");
-  bind_lifecycle_commands(app, o);
-  bind_query_commands(app, o);
-  bind_exec_commands(app, o);
-  bind_cgroup_commands(app, o);
+}
+
+void bind_options(CLI::App& app, Options& o) {
+  bind_global_options(app, o);
+  for (const auto& c : kCommands) bind_command(app, o, c);
+}
+
+void bind_options(CLI::App& app, Options& o, int argc, char** argv) {
+  bind_global_options(app, o);
+  if (const Command* c = command_word(app, argc, argv)) {
+    bind_command(app, o, *c);
+    return;
+  }
+  for (const auto& c : kCommands) bind_command(app, o, c);
+}
+
+std::string_view command_of(int argc, char** argv) {
+  Options o;
+  CLI::App app;
+  bind_global_options(app, o);
+  const Command* c = command_word(app, argc, argv);
+  return c ? c->name : std::string_view();
+}
+
+bool clones_container_processes(std::string_view command) {
+  return command == "create" || command == "run" || command == "exec";
 }
 
 int run(int argc, char** argv) {
@@ -104,18 +181,13 @@ int run(int argc, char** argv) {
                 "): remove the set-id bits from the hull binary");
     return 1;
   }
-  try {
-    linux_::protect_self_exe(argc, argv);
-  } catch (const Error& e) {
-    print_error(e.message());
-    return 1;
-  }
   Options o;
   CLI::App app{"hull: an OCI runtime-spec container runtime", "hull"};
-  bind_options(app, o);
+  // Only the command given is built (each command's flags cost instructions and heap).
+  bind_options(app, o, argc, argv);
   try {
     app.parse(argc, argv);
-    return run_command_line(app, o);
+    return run_command_line(app.get_subcommands().front()->get_name(), argv, o);
   } catch (const CLI::ParseError& e) {
     // CLI11 prints the message (or the help or version, which succeed); a usage error exits
     // 1 as runc's does, not with CLI11's own code (106, 109, ...).

@@ -13,7 +13,6 @@
 #include <cstdlib>
 #include <cstring>
 #include <string>
-#include <string_view>
 
 #include "hull/error.hpp"
 #include "linux/dir_names.hpp"
@@ -33,21 +32,6 @@ namespace {
 // would otherwise re-exec forever.
 constexpr const char* kMarker = "_HULL_SELF_PROTECTED";
 constexpr int kSeals = F_SEAL_SEAL | F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE;
-
-// The subcommand: the first word that is neither a global option nor its value (these are
-// main.cpp's global options that take a value).
-std::string_view subcommand(int argc, char** argv) {
-  constexpr std::string_view kWithValue[] = {"--root", "--log", "--log-format", "--rootless",
-                                             "--criu"};
-  for (int i = 1; i < argc; ++i) {
-    std::string_view a = argv[i];
-    if (a.empty() || a.front() != '-') return a;
-    for (auto o : kWithValue) {
-      if (a == o) ++i;
-    }
-  }
-  return {};
-}
 
 // A binary on a read-only mount, or a memfd with every write sealed off.
 bool unwritable(int fd) {
@@ -163,17 +147,11 @@ Fd sealed_copy(int self_fd, const struct stat& self) {
 
 }  // namespace
 
-bool clones_container_processes(int argc, char** argv) {
-  auto cmd = subcommand(argc, argv);
-  return cmd == "create" || cmd == "run" || cmd == "exec";
-}
-
 bool reexecuted_protected() {
   return ::getenv(kMarker) != nullptr;
 }
 
-void protect_self_exe(int argc, char** argv) {
-  if (!clones_container_processes(argc, argv)) return;
+void protect_self_exe(char** argv) {
   Fd self(kernel().openat(AT_FDCWD, "/proc/self/exe", O_RDONLY | O_CLOEXEC, 0));
   if (!self) throw Error::sys("protecting the hull binary: opening /proc/self/exe");
   bool reexecuted = ::getenv(kMarker) != nullptr;

@@ -8,14 +8,11 @@ namespace hull::linux_ {
 // Where the read-only views of the binary live, one per binary (named by device and inode).
 inline constexpr const char* kSelfViewDir = "/run/hull/.exe";
 
-// For the commands that clone container processes (create, run, exec), re-executes hull from
-// a read-only bind mount of its binary, made once under kSelfViewDir and reused, or, where
-// no mount can be made (no privilege), from a sealed memfd copy. Returns at once for every
-// other command, and when hull already runs from a read-only or sealed binary.
-void protect_self_exe(int argc, char** argv);
-
-// Whether argv's subcommand (after main.cpp's global options) is create, run or exec.
-bool clones_container_processes(int argc, char** argv);
+// Re-executes hull (argv, the environment) from a read-only bind mount of its binary, made
+// once under kSelfViewDir and reused, or, where no mount can be made (no privilege), from a
+// sealed memfd copy; returns when hull already runs from a read-only or sealed binary. For the
+// commands that clone container processes (create, run, exec: cli decides), after the parse.
+void protect_self_exe(char** argv);
 
 // Whether this process is protect_self_exe's re-execution (until protect_self_exe runs in it).
 // A test build that counts system calls starts counting there, not in the process that

@@ -197,7 +197,7 @@ TEST(SystemdProperties, UnifiedWinsOverConverted) {
 
 TEST(SystemdProperties, BlockIO) {
   spec::LinuxResources r;
-  r.blockIO = spec::LinuxBlockIO{};
+  r.blockIO.emplace();  // not = LinuxBlockIO{}: GCC 12 -Os warns falsely on that move
   r.blockIO->weight = 500;
   r.blockIO->weightDevice = {{8, 0, 100, std::nullopt}, {9, 9, 100, std::nullopt}};
   r.blockIO->throttleReadBpsDevice = {{8, 0, 1048576}};

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "cli/commands.hpp"
+#include "cli/run.hpp"
 #include "hull/error.hpp"
 #include "support/error_of.hpp"
 
@@ -415,6 +416,94 @@ TEST(Commands, ACommandIsRequired) {
   EXPECT_THROW(parse({}), CLI::RequiredError);
   EXPECT_THROW(parse({"--root", "/r"}), CLI::RequiredError);
   EXPECT_THROW(parse({"checkpoint", "c1"}), CLI::ParseError);
+}
+
+// command_of for `ARGS...` (argv[0] included).
+std::string command_word(std::vector<std::string> args) {
+  std::vector<char*> argv;
+  for (auto& a : args) argv.push_back(a.data());
+  argv.push_back(nullptr);
+  return std::string(hull::cli::command_of(static_cast<int>(args.size()), argv.data()));
+}
+
+TEST(CommandOf, TheWordAfterTheGlobalFlags) {
+  EXPECT_EQ(command_word({"hull", "create", "-b", "x", "id"}), "create");
+  EXPECT_EQ(command_word({"hull", "run", "id"}), "run");
+  EXPECT_EQ(command_word({"hull", "exec", "id", "sh"}), "exec");
+  EXPECT_EQ(command_word({"hull", "state", "run"}), "state");
+  EXPECT_EQ(command_word({"hull", "start", "exec"}), "start");
+  EXPECT_EQ(command_word({"hull", "ls", "-q"}), "list");
+  EXPECT_EQ(command_word({"hull"}), "");
+  EXPECT_EQ(command_word({"hull", "--version"}), "");
+}
+
+TEST(CommandOf, GlobalOptionValuesAreNotTakenForTheCommand) {
+  EXPECT_EQ(command_word({"hull", "--root", "run", "state", "x"}), "state");
+  EXPECT_EQ(command_word({"hull", "--log", "exec", "list"}), "list");
+  EXPECT_EQ(command_word({"hull", "--root", "/r", "--log", "/l", "--log-format", "json", "--debug",
+                          "--systemd-cgroup", "create", "x"}),
+            "create");
+  EXPECT_EQ(command_word({"hull", "--root=/r", "--log-format=json", "run", "x"}), "run");
+  EXPECT_EQ(command_word({"hull", "--rootless", "false", "--criu", "c", "exec", "x", "y"}), "exec");
+  // The scanner in linux/self_exe.cpp this replaces took "cgroupfs" for the command here, and
+  // so ran create without re-executing from the protected binary.
+  EXPECT_EQ(command_word({"hull", "--cgroup-manager", "cgroupfs", "create", "x"}), "create");
+  EXPECT_EQ(command_word({"hull", "--debug=true", "-h", "exec", "x"}), "exec");
+}
+
+TEST(CommandOf, AnythingElseIsLeftToTheWholeParse) {
+  EXPECT_EQ(command_word({"hull", "--", "create", "x"}), "");
+  EXPECT_EQ(command_word({"hull", "--bogus", "create", "x"}), "");
+  EXPECT_EQ(command_word({"hull", "-vh", "create", "x"}), "");
+  EXPECT_EQ(command_word({"hull", "checkpoint", "create"}), "");
+  EXPECT_EQ(command_word({"hull", "", "create"}), "");
+  EXPECT_EQ(command_word({"hull", "-", "create"}), "");
+}
+
+TEST(Commands, OnlyCreateRunAndExecCloneContainerProcesses) {
+  EXPECT_TRUE(clones_container_processes("create"));
+  EXPECT_TRUE(clones_container_processes("run"));
+  EXPECT_TRUE(clones_container_processes("exec"));
+  for (const char* c : {"start", "state", "list", "ls", "kill", "delete", "ps", "update", ""}) {
+    EXPECT_FALSE(clones_container_processes(c)) << c;
+  }
+}
+
+// bind_options for argv: the names of the subcommands it builds; parse_too also parses argv.
+std::vector<std::string> built_for(std::vector<std::string> args, Options& o,
+                                   bool parse_too = true) {
+  std::vector<char*> argv;
+  for (auto& a : args) argv.push_back(a.data());
+  argv.push_back(nullptr);
+  CLI::App app{"test", "hull"};
+  bind_options(app, o, static_cast<int>(args.size()), argv.data());
+  std::vector<std::string> names;
+  for (const auto* sub : app.get_subcommands([](const CLI::App*) { return true; })) {
+    names.push_back(sub->get_name());
+  }
+  if (parse_too) app.parse(static_cast<int>(args.size()), argv.data());
+  return names;
+}
+
+TEST(Commands, OnlyTheCommandGivenIsBuilt) {
+  Options o;
+  EXPECT_EQ(built_for({"hull", "--root", "/r", "kill", "-a", "c1", "KILL"}, o),
+            std::vector<std::string>{"kill"});
+  EXPECT_EQ(o.global.root, "/r");
+  EXPECT_EQ(o.kill.id, "c1");
+  EXPECT_EQ(o.kill.signal, "KILL");
+  EXPECT_TRUE(o.kill.all);
+  Options l;
+  EXPECT_EQ(built_for({"hull", "ls", "-q"}, l), std::vector<std::string>{"list"});
+  EXPECT_TRUE(l.list.quiet);
+}
+
+TEST(Commands, WithoutAPlainCommandWordEveryCommandIsBuilt) {
+  for (std::vector<std::string> args : std::vector<std::vector<std::string>>{
+           {"hull"}, {"hull", "--help"}, {"hull", "checkpoint", "c1"}, {"hull", "--", "create"}}) {
+    Options o;
+    EXPECT_EQ(built_for(args, o, false).size(), 15u) << args.back();
+  }
 }
 
 }  // namespace

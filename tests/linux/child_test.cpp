@@ -72,31 +72,4 @@ TEST(ChildMain, WithTheParentGoneTheErrorStillEndsTheChildWithOne) {
   EXPECT_EQ(wait_exit(pid), 1);
 }
 
-bool clones(std::vector<std::string> args) {
-  std::vector<char*> argv;
-  for (auto& a : args) argv.push_back(a.data());
-  argv.push_back(nullptr);
-  return hull::linux_::clones_container_processes(static_cast<int>(args.size()), argv.data());
-}
-
-TEST(SelfExe, OnlyCreateRunAndExecReexecute) {
-  EXPECT_TRUE(clones({"hull", "create", "-b", "x", "id"}));
-  EXPECT_TRUE(clones({"hull", "run", "id"}));
-  EXPECT_TRUE(clones({"hull", "exec", "id", "sh"}));
-  EXPECT_FALSE(clones({"hull", "state", "run"}));
-  EXPECT_FALSE(clones({"hull", "list"}));
-  EXPECT_FALSE(clones({"hull", "start", "exec"}));
-  EXPECT_FALSE(clones({"hull"}));
-  EXPECT_FALSE(clones({"hull", "--version"}));
-}
-
-TEST(SelfExe, GlobalOptionValuesAreNotTakenForTheSubcommand) {
-  EXPECT_FALSE(clones({"hull", "--root", "run", "state", "x"}));
-  EXPECT_FALSE(clones({"hull", "--log", "exec", "list"}));
-  EXPECT_TRUE(clones({"hull", "--root", "/r", "--log", "/l", "--log-format", "json", "--debug",
-                      "--systemd-cgroup", "create", "x"}));
-  EXPECT_TRUE(clones({"hull", "--root=/r", "--log-format=json", "run", "x"}));
-  EXPECT_TRUE(clones({"hull", "--rootless", "false", "--criu", "c", "exec", "x", "y"}));
-}
-
 }  // namespace
