@@ -10,6 +10,7 @@
 
 #include "cgroups/stats.hpp"
 #include "linux/cgroup_hierarchy.hpp"
+#include "linux/fd.hpp"
 #include "spec/model.hpp"
 
 namespace hull::cgroups {
@@ -31,6 +32,23 @@ class Manager {
   virtual void create() = 0;
   // Moves pid into the cgroup on every hierarchy.
   virtual void add(pid_t pid) = 0;
+  // How a child made by clone3 gets into the cgroup. On v1 the child writes "0" into each
+  // hierarchy's `tasks` itself: moving one's own thread is the one migration that does not
+  // take the kernel's threadgroup rwsem for writing (Linux 6.0), whose RCU grace period made
+  // a pid written to cgroup.procs cost 13-22 ms on this hybrid host (bench/README.md); the
+  // hybrid layout's cgroup2 hierarchy is joined by CLONE_INTO_CGROUP, which takes it only for
+  // reading. Where neither works, the pid is add()ed.
+  struct CloneJoin {
+    int into_fd = -1;                    // CLONE_INTO_CGROUP target (a cgroup2 directory)
+    std::vector<linux_::Fd> self_files;  // the child writes "0" into each
+    bool add_pid = false;                // the rest: add() the child's pid
+  };
+  virtual CloneJoin clone_join() {
+    CloneJoin j;
+    j.into_fd = clone_into_fd();
+    j.add_pid = j.into_fd < 0;
+    return j;
+  }
   // A directory fd for clone3(CLONE_INTO_CGROUP), or -1 where the layout has none.
   virtual int clone_into_fd() { return -1; }
   // Host pids of every process in the cgroup and the child cgroups below it.

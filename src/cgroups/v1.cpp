@@ -81,6 +81,24 @@ void V1Manager::add(pid_t pid) {
   for (const auto& h : hierarchies_) write_pid(h.dir + "/cgroup.procs", pid);
 }
 
+Manager::CloneJoin V1Manager::clone_join() {
+  CloneJoin j;
+  for (const auto& h : hierarchies_) {
+    if (h.name.empty()) {  // the hybrid layout's cgroup2 hierarchy: no tasks file
+      if (!unified_fd_) {
+        unified_fd_.reset(::open(h.dir.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC));
+      }
+      j.into_fd = unified_fd_.get();
+    } else {
+      j.self_files.emplace_back(::open((h.dir + "/tasks").c_str(), O_WRONLY | O_CLOEXEC));
+    }
+    if ((h.name.empty() ? j.into_fd : j.self_files.back().get()) < 0) {
+      return CloneJoin{.into_fd = -1, .self_files = {}, .add_pid = true};  // not ours to write
+    }
+  }
+  return j;
+}
+
 const std::string* V1Manager::pids_dir() const {
   for (const auto& h : hierarchies_) {
     if (h.name == "pids" || h.name == "freezer") return &h.dir;

@@ -10,6 +10,7 @@ class V1Manager : public Manager {
   V1Manager(std::string path, std::vector<Hierarchy> hierarchies);
   void create() override;
   void add(pid_t pid) override;
+  CloneJoin clone_join() override;
   std::vector<pid_t> pids() const override;
   void apply(const spec::LinuxResources& r, const std::string& origin, bool update) override;
   Stats stats() const override;
@@ -28,6 +29,7 @@ class V1Manager : public Manager {
   const std::string* pids_dir() const;
   std::string path_;
   std::vector<Hierarchy> hierarchies_;
+  linux_::Fd unified_fd_;  // the hybrid layout's cgroup2 directory, for clone_join()
 };
 
 }  // namespace hull::cgroups

@@ -320,7 +320,10 @@ Created create_container(const Globals& g, const CreateOptions& o, bool in_proce
   }
   linux_::CloneArgs ca;
   if (!intermediate) ca.flags = ns.new_flags & ~static_cast<unsigned long>(CLONE_NEWCGROUP);
-  ca.cgroup_fd = c.cgroup->clone_into_fd();
+  // The child joins the cgroup by CLONE_INTO_CGROUP and by writing to the tasks files it
+  // inherits (manager.hpp); the rest, its pid added from here, before its go.
+  cgroups::Manager::CloneJoin join = c.cgroup->clone_join();
+  ca.cgroup_fd = join.into_fd;
   auto child = with_context(
       "creating the container's init" + std::string(intermediate ? " (its intermediate)" : ""),
       [&] { return linux_::clone3(ca); });
@@ -330,6 +333,10 @@ Created create_container(const Globals& g, const CreateOptions& o, bool in_proce
       // recorded; an intermediate's init sees the sync socket close instead).
       with_context("tying the init to its creator", [] {
         linux_::sys::prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0, "PR_SET_PDEATHSIG");
+      });
+      with_context("joining the container's cgroup", [&] {
+        for (auto& f : join.self_files) linux_::write_all(f.get(), "0", "the cgroup's tasks file");
+        join.self_files.clear();
       });
       // The state dir's flock must not outlive this create in the waiting init.
       c.dir->unlock();
@@ -346,7 +353,8 @@ Created create_container(const Globals& g, const CreateOptions& o, bool in_proce
   console.reset();
   listener.reset();
 
-  if (ca.cgroup_fd < 0) c.cgroup->add(child.pid);
+  join.self_files.clear();
+  if (join.add_pid) c.cgroup->add(child.pid);
   pid_t init_pid = child.pid;
   if (!intermediate) record_init(*c.dir, r, init_pid);
   if (!intermediate && (ns.new_flags & CLONE_NEWUSER)) write_id_maps(child.pid, s);

@@ -55,20 +55,15 @@ int namespaces_to_join(pid_t pid) {
   return flags;
 }
 
-// Moves the calling child (one thread) into the cgroup. On v1 it writes 0 to each hierarchy's
-// `tasks`: moving the caller's own thread is the one migration that does not take the kernel's
-// threadgroup rwsem for writing (Linux 6.0), whose RCU grace period was most of an exec's time
-// on a hybrid host (13-22 ms of ~20-30, bench/README.md); a pid in cgroup.procs takes it. Where
-// a tasks file cannot be written (a delegated cgroup, a v2 hierarchy) the manager adds the pid.
-void join_cgroup(cgroups::Manager& m) {
-  if (cgroups::host_layout() == cgroups::Layout::kV1) {
-    try {
-      for (const auto& h : m.hierarchies()) linux_::write_file(h.dir + "/tasks", "0");
-      return;
-    } catch (const Error&) {
-    }
+// Moves the calling child (one thread) into the cgroup (manager.hpp's CloneJoin): by the
+// tasks files, and by its pid where CLONE_INTO_CGROUP did not place it (the clone(2) fallback
+// moves it from the parent, which may come after the child has started) or cannot.
+void join_cgroup(cgroups::Manager& m, const cgroups::Manager::CloneJoin& j, bool in_cgroup) {
+  if (j.add_pid || (j.into_fd >= 0 && !in_cgroup)) {
+    m.add(::getpid());
+    return;
   }
-  m.add(::getpid());
+  for (const auto& f : j.self_files) linux_::write_all(f.get(), "0", "the cgroup's tasks file");
 }
 
 // Everything the children need; they run straight after clone3, no re-exec.
@@ -83,9 +78,10 @@ struct Plan {
   // The container has a pid namespace of its own: the child joins the others and forks the
   // process into it (a process is never in that namespace before it has the mount namespace).
   bool fork_into_pid_ns = false;
-  // Set when clone3 did not place the child in the cgroup (v1, the clone(2) fallback): it
-  // joins it itself, first.
-  cgroups::Manager* join_cgroup = nullptr;
+  // How the child joins the cgroup, first (join_cgroup).
+  cgroups::Manager* cgroup = nullptr;
+  const cgroups::Manager::CloneJoin* join = nullptr;
+  bool in_cgroup = false;
   int console_fd = -1;
   const linux_::SyncSocket* sync = nullptr;
   const ForwardedSignals* signals = nullptr;
@@ -119,9 +115,8 @@ struct Plan {
 // mount namespace, and only the fork after the chroot is in it: the container's /proc never
 // shows a process that still has the host's mounts or root.
 [[noreturn]] void run_child(const Plan& p) {
-  if (p.join_cgroup) {
-    with_context("joining the container's cgroup", [&] { join_cgroup(*p.join_cgroup); });
-  }
+  with_context("joining the container's cgroup",
+               [&] { join_cgroup(*p.cgroup, *p.join, p.in_cgroup); });
   // Nothing in the container may ptrace or read /proc of us before the execve.
   with_context("hiding the exec from the container",
                [] { linux_::sys::prctl(PR_SET_DUMPABLE, 0, 0, 0, 0, "PR_SET_DUMPABLE"); });
@@ -297,12 +292,15 @@ int exec_in_container(const Globals& g, const ExecOptions& o) {
   }
 
   linux_::CloneArgs ca;
-  ca.cgroup_fd = cgroup->clone_into_fd();
+  cgroups::Manager::CloneJoin join = cgroup->clone_join();
+  ca.cgroup_fd = join.into_fd;
   ca.want_pidfd = false;
   auto child = with_context("creating the exec's process", [&] { return linux_::clone3(ca); });
   if (child.pid == 0) {
     linux_::child_main(&child_end, [&] {
-      if (!child.in_cgroup) plan.join_cgroup = cgroup.get();
+      plan.cgroup = cgroup.get();
+      plan.join = &join;
+      plan.in_cgroup = child.in_cgroup;
       dir.unlock();
       sync.close();
       run_child(plan);
@@ -312,6 +310,7 @@ int exec_in_container(const Globals& g, const ExecOptions& o) {
   ExecChildren children(child.pid, plan.fork_into_pid_ns, !plan.fork_into_pid_ns || !o.detach,
                         sync);
   child_end.close();
+  join.self_files.clear();
   console.reset();
   listener.reset();
   // Until the socket's last end closes (the joiner's exit and the process's execve): the
