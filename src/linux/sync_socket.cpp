@@ -64,25 +64,40 @@ void SyncSocket::send(Msg type, const std::string& payload) const {
   }
 }
 
-std::optional<Message> SyncSocket::receive_or_eof() const {
-  std::vector<char> buf(64 * 1024);
-  wait_interruptible(fd_.get(), POLLIN, "the container init (create sync socket)");
-  struct iovec iov = {buf.data(), buf.size()};
+namespace {
+
+// recvmsg on the sync socket, retried on EINTR; flags as recvmsg's.
+ssize_t receive_into(int fd, void* data, size_t size, int flags) {
+  struct iovec iov = {data, size};
   struct msghdr msg {};
   msg.msg_iov = &iov;
   msg.msg_iovlen = 1;
   ssize_t n;
   do {
-    n = kernel().recvmsg(fd_.get(), &msg, 0);
+    n = kernel().recvmsg(fd, &msg, flags);
   } while (n < 0 && errno == EINTR);
   if (n < 0) throw Error::sys("sync socket receive");
-  if (n == 0) return std::nullopt;
-  if (n < static_cast<ssize_t>(sizeof(uint32_t))) throw Error("sync protocol: short message");
-  Message m;
+  return n;
+}
+
+}  // namespace
+
+std::optional<Message> SyncSocket::receive_or_eof() const {
+  wait_interruptible(fd_.get(), POLLIN, "the container init (create sync socket)");
+  // A peek with MSG_TRUNC tells the whole size of the waiting datagram (0: end of file), so
+  // the message is read once into a buffer of its own size: no large zeroed buffer per message.
   uint32_t t;
+  ssize_t size = receive_into(fd_.get(), &t, sizeof(t), MSG_PEEK | MSG_TRUNC);
+  if (size == 0) return std::nullopt;
+  if (size < static_cast<ssize_t>(sizeof(t))) throw Error("sync protocol: short message");
+  std::string buf(static_cast<size_t>(size), '\0');
+  ssize_t n = receive_into(fd_.get(), buf.data(), buf.size(), 0);
+  if (n != size) throw Error("sync protocol: message changed size between peek and read");
   std::memcpy(&t, buf.data(), sizeof(t));
+  Message m;
   m.type = static_cast<Msg>(t);
-  m.payload.assign(buf.data() + sizeof(t), static_cast<size_t>(n) - sizeof(t));
+  buf.erase(0, sizeof(t));
+  m.payload = std::move(buf);
   return m;
 }
 
