@@ -62,9 +62,16 @@ void V1Manager::create() {
   std::vector<std::string> made;  // the topmost directory made in each hierarchy
   for (const auto& h : hierarchies_) {
     with_context("cgroup " + h.dir, [&] {
-      std::string top = first_missing(h.mountpoint, h.dir);
-      if (!top.empty()) made.push_back(top);
-      linux_::mkdir_p(h.dir);
+      // The usual case, a new cgroup whose parent is there, is one mkdir; a deeper path or
+      // one that exists already is looked at a component at a time.
+      if (linux_::kernel().mkdirat(AT_FDCWD, h.dir.c_str(), 0755) == 0) {
+        made.push_back(h.dir);
+      } else {
+        if (errno != ENOENT && errno != EEXIST) throw Error::sys("creating directory " + h.dir);
+        std::string top = first_missing(h.mountpoint, h.dir);
+        if (!top.empty()) made.push_back(top);
+        linux_::mkdir_p(h.dir);
+      }
       if (h.name == "cpuset") fill_cpuset(h.mountpoint, h.dir.substr(h.mountpoint.size()));
     });
   }
