@@ -398,8 +398,11 @@ Created create_container(const Globals& g, const CreateOptions& o, bool in_proce
   c.dir->save(r);
   if (!o.pid_file.empty()) write_pid_file(o.pid_file, init_pid);
   // The init outlives us only from here: it dropped its parent-death signal when it answers.
-  c.sync.send(linux_::Msg::kGo);
-  c.sync.expect(linux_::Msg::kReady);
+  // run's start message (run.cpp) is its commit as well: no round trip here.
+  if (!in_process_start) {
+    c.sync.send(linux_::Msg::kGo);
+    c.sync.expect(linux_::Msg::kReady);
+  }
   guard.release();
   cgroup_guard.release();
   poststop.release();
