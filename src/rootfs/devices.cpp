@@ -45,6 +45,17 @@ void remove_old(int dir_fd, const std::string& name, const std::string& path) {
   }
 }
 
+// Makes name by make() (a *at call: 0 or -1 with errno); what stands there already (from the
+// image, or a default the config repeats) is removed and the call made once more. A fresh
+// /dev costs one call per entry. False with errno when it could not be made.
+template <class Make>
+bool make_replacing(int dir_fd, const std::string& name, const std::string& path, Make make) {
+  if (make() == 0) return true;
+  if (errno != EEXIST) return false;
+  remove_old(dir_fd, name, path);
+  return make() == 0;
+}
+
 // The directories devices and symlinks are made in, each resolved once: nearly all of them
 // live in /dev itself, so one fd serves every mknodat, unlinkat and symlinkat there.
 class ParentDirs {
@@ -80,9 +91,8 @@ void make_device(ParentDirs& dirs, const spec::LinuxDevice& d, bool userns) {
     return;
   }
   mode_t mode = type_bits(d.type) | (d.fileMode ? (*d.fileMode & 07777) : 0666);
-  remove_old(dir, name, d.path);
-  if (k.mknodat(dir, name.c_str(), mode,
-                makedev(static_cast<unsigned>(d.major), static_cast<unsigned>(d.minor))) < 0) {
+  dev_t dev = makedev(static_cast<unsigned>(d.major), static_cast<unsigned>(d.minor));
+  if (!make_replacing(dir, name, d.path, [&] { return k.mknodat(dir, name.c_str(), mode, dev); })) {
     throw Error::sys("mknod " + d.path);
   }
   if (k.fchownat(dir, name.c_str(), d.uid.value_or(0), d.gid.value_or(0), AT_SYMLINK_NOFOLLOW) <
@@ -94,8 +104,8 @@ void make_device(ParentDirs& dirs, const spec::LinuxDevice& d, bool userns) {
 void make_symlink(ParentDirs& dirs, const char* target, const std::string& link) {
   std::string name;
   int dir = dirs.of(link, name);
-  remove_old(dir, name, link);
-  if (linux_::kernel().symlinkat(target, dir, name.c_str()) < 0) {
+  if (!make_replacing(dir, name, link,
+                      [&] { return linux_::kernel().symlinkat(target, dir, name.c_str()); })) {
     throw Error::sys("symlink " + link);
   }
 }
