@@ -284,13 +284,12 @@ TEST_F(Rootfs, FailedDeviceStepsNameTheDevice) {
     const char* plan;
     const char* says;
   };
-  for (const Case& c :
-       {Case{"mknod:3", "mknod /dev/full"},
-        Case{"mknod:7", "config.json: /linux/devices/0: mknod /dev/fuse"},
-        Case{"chown:1", "chown /dev/null"},
-        Case{"mknod:2:EEXIST,unlink:1:EBUSY", "removing /dev/zero"},
-        Case{"mknod:2:EEXIST,mknod:3:EEXIST", "mknod /dev/zero"},
-        Case{"symlink:2", "symlink /dev/stdin"}}) {
+  for (const Case& c : {Case{"mknod:3", "mknod /dev/full"},
+                        Case{"mknod:7", "config.json: /linux/devices/0: mknod /dev/fuse"},
+                        Case{"chown:1", "chown /dev/null"},
+                        Case{"mknod:2:EEXIST,unlink:1:EBUSY", "removing /dev/zero"},
+                        Case{"mknod:2:EEXIST,mknod:3:EEXIST", "mknod /dev/zero"},
+                        Case{"symlink:2", "symlink /dev/stdin"}}) {
     test::Recorder rec(c.plan);
     std::string err = run(rec, [&] { create_devices(ctx_); });
     EXPECT_THAT(err, HasSubstr(c.says)) << c.plan;
