@@ -1,10 +1,12 @@
 #include "cgroups/field_writer.hpp"
 
+#include <fcntl.h>
 #include <unistd.h>
 
 #include "hull/error.hpp"
 #include "hull/warn.hpp"
 #include "linux/files.hpp"
+#include "linux/kernel.hpp"
 
 namespace hull::cgroups {
 
@@ -12,17 +14,44 @@ std::string FieldWriter::where(const std::string& field) const {
   return field.empty() ? origin_ : origin_ + "/" + field;
 }
 
+void FieldWriter::lacks(const std::string& field, const std::string& file) const {
+  throw Error(where(field) + ": this host's cgroup has no " + file +
+              " (the kernel or the controller lacks it)");
+}
+
+void FieldWriter::refused(const Error& e, const std::string& dir, const std::string& field,
+                          const std::string& file, const std::string& value) const {
+  if (e.code() == ENOENT || e.code() == EACCES) lacks(field, file);
+  throw Error(where(field) + ": the kernel refused \"" + value + "\" for " + dir + "/" + file,
+              e.code());
+}
+
+linux_::Fd FieldWriter::open(const std::string& dir, const std::string& field,
+                             const std::string& file) const {
+  std::string path = dir + "/" + file;
+  linux_::Fd fd(linux_::kernel().openat(AT_FDCWD, path.c_str(), O_WRONLY | O_CLOEXEC, 0));
+  if (!fd) {
+    if (errno == ENOENT || errno == EACCES) lacks(field, file);
+    throw Error::sys(where(field) + ": opening " + path);
+  }
+  return fd;
+}
+
+void FieldWriter::write(int fd, const std::string& dir, const std::string& field,
+                        const std::string& file, const std::string& value) const {
+  try {
+    linux_::write_all(fd, value, dir + "/" + file);
+  } catch (const Error& e) {
+    refused(e, dir, field, file, value);
+  }
+}
+
 void FieldWriter::write(const std::string& dir, const std::string& field, const std::string& file,
                         const std::string& value) const {
-  std::string path = dir + "/" + file;
   try {
-    linux_::write_file(path, value);
+    linux_::write_file(dir + "/" + file, value);
   } catch (const Error& e) {
-    if (e.code() == ENOENT || e.code() == EACCES) {
-      throw Error(where(field) + ": this host's cgroup has no " + file +
-                  " (the kernel or the controller lacks it)");
-    }
-    throw Error(where(field) + ": the kernel refused \"" + value + "\" for " + path, e.code());
+    refused(e, dir, field, file, value);
   }
 }
 

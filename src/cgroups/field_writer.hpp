@@ -6,6 +6,12 @@
 #include <optional>
 #include <string>
 
+#include "linux/fd.hpp"
+
+namespace hull {
+class Error;
+}
+
 namespace hull::cgroups {
 
 class FieldWriter {
@@ -14,6 +20,11 @@ class FieldWriter {
   explicit FieldWriter(std::string origin) : origin_(std::move(origin)) {}
 
   void write(const std::string& dir, const std::string& field, const std::string& file,
+             const std::string& value) const;
+  // The same in two steps, for a file that takes many values one write each (devices.allow):
+  // open once, then write each value to the fd. Failures read as write()'s.
+  linux_::Fd open(const std::string& dir, const std::string& field, const std::string& file) const;
+  void write(int fd, const std::string& dir, const std::string& field, const std::string& file,
              const std::string& value) const;
   std::string read(const std::string& dir, const std::string& field, const std::string& file) const;
   [[noreturn]] void fail(const std::string& field, const std::string& message) const;
@@ -24,6 +35,9 @@ class FieldWriter {
   std::string where(const std::string& field) const;
 
  private:
+  [[noreturn]] void lacks(const std::string& field, const std::string& file) const;
+  [[noreturn]] void refused(const Error& e, const std::string& dir, const std::string& field,
+                            const std::string& file, const std::string& value) const;
   std::string origin_;
 };
 

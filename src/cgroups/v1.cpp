@@ -41,6 +41,26 @@ std::string freezer_state(const std::string& dir) {
   return state == "THAWED" ? "" : state;
 }
 
+// Makes the container's directory in each hierarchy; made gets the topmost directory made in
+// each (for the caller to take back).
+void make_dirs(const std::vector<Manager::Hierarchy>& hierarchies, std::vector<std::string>& made) {
+  for (const auto& h : hierarchies) {
+    with_context("cgroup " + h.dir, [&] {
+      // The usual case, a new cgroup whose parent is there, is one mkdir; a deeper path or
+      // one that exists already is looked at a component at a time.
+      if (linux_::kernel().mkdirat(AT_FDCWD, h.dir.c_str(), 0755) == 0) {
+        made.push_back(h.dir);
+      } else {
+        if (errno != ENOENT && errno != EEXIST) throw Error::sys("creating directory " + h.dir);
+        std::string top = first_missing(h.mountpoint, h.dir);
+        if (!top.empty()) made.push_back(top);
+        linux_::mkdir_p(h.dir);
+      }
+      if (h.name == "cpuset") fill_cpuset(h.mountpoint, h.dir.substr(h.mountpoint.size()));
+    });
+  }
+}
+
 [[noreturn]] void throw_frozen(const std::string& dir, const std::string& state) {
   throw Error("cgroup " + dir + " is frozen (freezer.state " + state +
               "): the container would never start; thaw it first");
@@ -60,19 +80,26 @@ void V1Manager::create() {
     if (!state.empty()) throw_frozen(freezer->dir, state);
   }
   std::vector<std::string> made;  // the topmost directory made in each hierarchy
-  for (const auto& h : hierarchies_) {
-    with_context("cgroup " + h.dir, [&] {
-      std::string top = first_missing(h.mountpoint, h.dir);
-      if (!top.empty()) made.push_back(top);
-      linux_::mkdir_p(h.dir);
-      if (h.name == "cpuset") fill_cpuset(h.mountpoint, h.dir.substr(h.mountpoint.size()));
-    });
+  // A failure half way takes back what this create made in the other hierarchies.
+  auto undo = [&] {
+    for (const auto& dir : made) {
+      try {
+        remove_tree(dir);
+      } catch (const Error&) {
+      }
+    }
+  };
+  try {
+    make_dirs(hierarchies_, made);
+  } catch (const Error&) {
+    undo();
+    throw;
   }
   // A new cgroup under a frozen parent starts frozen too.
   if (freezer) {
     std::string state = freezer_state(freezer->dir);
     if (state.empty()) return;
-    for (const auto& dir : made) remove_tree(dir);
+    undo();
     throw_frozen(freezer->dir, state + ", inherited from a parent cgroup");
   }
 }

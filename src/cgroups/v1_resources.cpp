@@ -238,8 +238,14 @@ class V1Apply {
       if (!list.empty()) w_.warn("devices", "the devices cgroup controller is not mounted");
       return;
     }
+    // Each file opened once for all its rules (still one write per rule, as the kernel reads
+    // one rule per write).
+    linux_::Fd allow, deny;
     for (const auto& r : rules) {
-      w_.write(h->dir, "devices", r.allow ? "devices.allow" : "devices.deny", v1_rule_text(r));
+      linux_::Fd& fd = r.allow ? allow : deny;
+      const char* file = r.allow ? "devices.allow" : "devices.deny";
+      if (!fd) fd = w_.open(h->dir, "devices", file);
+      w_.write(fd.get(), h->dir, "devices", file, v1_rule_text(r));
     }
   }
 

@@ -157,11 +157,14 @@ class CgroupGuard {
 };
 
 // The init's pid goes into the record as soon as it is known: a create killed after this
-// leaves an init that `delete` can find (it also exits by itself, its creator gone).
-void record_init(const state::ContainerDir& dir, state::Record& r, pid_t pid) {
+// leaves an init that `delete` can find (it also exits by itself, its creator gone). `run`'s
+// own child is tied to it by its parent-death signal until the record is final, so run
+// commits the pid only with that final record (save false): one write of state.json fewer.
+void record_init(const state::ContainerDir& dir, state::Record& r, pid_t pid, bool save = true) {
+  r.pid = pid;
+  if (!save) return;
   auto st = linux_::proc_stat(pid);
   if (!st) return;
-  r.pid = pid;
   r.start_time = st->start_time;
   dir.save(r);
 }
@@ -356,7 +359,7 @@ Created create_container(const Globals& g, const CreateOptions& o, bool in_proce
   join.self_files.clear();
   if (join.add_pid) c.cgroup->add(child.pid);
   pid_t init_pid = child.pid;
-  if (!intermediate) record_init(*c.dir, r, init_pid);
+  if (!intermediate) record_init(*c.dir, r, init_pid, !in_process_start);
   if (!intermediate && (ns.new_flags & CLONE_NEWUSER)) write_id_maps(child.pid, s);
   c.sync.send(linux_::Msg::kGo);
   if (intermediate) {
@@ -403,8 +406,11 @@ Created create_container(const Globals& g, const CreateOptions& o, bool in_proce
   c.dir->save(r);
   if (!o.pid_file.empty()) write_pid_file(o.pid_file, init_pid);
   // The init outlives us only from here: it dropped its parent-death signal when it answers.
-  c.sync.send(linux_::Msg::kGo);
-  c.sync.expect(linux_::Msg::kReady);
+  // run's start message (run.cpp) is its commit as well: no round trip here.
+  if (!in_process_start) {
+    c.sync.send(linux_::Msg::kGo);
+    c.sync.expect(linux_::Msg::kReady);
+  }
   guard.release();
   cgroup_guard.release();
   poststop.release();

@@ -64,18 +64,10 @@ void setup_terminal(const InitConfig& cfg, const spec::Process& p) {
   process::attach_to_terminal(pty.slave.get());
 }
 
-void wait_for_start(const InitConfig& cfg) {
-  if (cfg.fifo_fd < 0) {
-    cfg.sync->expect(linux_::Msg::kStart);
-    return;
-  }
-  // Nobody waits for an error here: `start` only writes the fifo.
-  char c;
-  ssize_t n;
-  do {
-    n = linux_::kernel().read(cfg.fifo_fd, &c, 1);
-  } while (n < 0 && errno == EINTR);
-  if (n != 1) ::_exit(1);
+// From here the init may outlive its creator.
+void outlive_creator() {
+  with_context("committing the container (the init outlives its creator)",
+               [] { linux_::sys::prctl(PR_SET_PDEATHSIG, 0, 0, 0, 0, "PR_SET_PDEATHSIG"); });
 }
 
 // The creator's last word, sent once the container is recorded: from then on the init may
@@ -87,9 +79,27 @@ void await_commit(const InitConfig& cfg) {
   } catch (...) {
     ::_exit(1);
   }
-  with_context("committing the container (the init outlives its creator)",
-               [] { linux_::sys::prctl(PR_SET_PDEATHSIG, 0, 0, 0, 0, "PR_SET_PDEATHSIG"); });
+  outlive_creator();
   cfg.sync->send(linux_::Msg::kReady);
+}
+
+// create: the commit, then the exec fifo `start` writes. run: one message is both (run sends
+// it once the container is recorded), so the commit costs no round trip of its own; a run
+// that dies before it still takes the init with it.
+void wait_for_start(const InitConfig& cfg) {
+  if (cfg.fifo_fd < 0) {
+    cfg.sync->expect(linux_::Msg::kStart);
+    outlive_creator();
+    return;
+  }
+  await_commit(cfg);
+  // Nobody waits for an error here: `start` only writes the fifo.
+  char c;
+  ssize_t n;
+  do {
+    n = linux_::kernel().read(cfg.fifo_fd, &c, 1);
+  } while (n < 0 && errno == EINTR);
+  if (n != 1) ::_exit(1);
 }
 
 // The parent sends the state as startContainer will see it; createContainer runs while the
@@ -177,7 +187,6 @@ void run_init(const InitConfig& cfg) {
   pc.result_fd = cfg.result_fd;
   PreparedProcess prepared = setup(cfg, pc);
   cfg.sync->send(linux_::Msg::kReady);
-  await_commit(cfg);
   wait_for_start(cfg);
   // From here `start` (or `run`) waits on cfg.result_fd for the outcome.
   try {

@@ -25,7 +25,8 @@ int run_container(const Globals& g, const RunOptions& o) {
     if (o.keep) return;
     state::Store store(g.root);
     auto dir = store.open(r.id);
-    destroy(r, dir);
+    // The config parsed by create is the one saved beside the record: no second read.
+    destroy(r, dir, c.spec);
   };
   c.sync.send(linux_::Msg::kStart);
   // Returns at the init's execve: only then may poststart run. An init that failed on its

@@ -1,13 +1,23 @@
 #include "linux/signals.hpp"
 
+#include <fcntl.h>
+#include <linux/magic.h>
 #include <signal.h>
 #include <string.h>
+#include <sys/statfs.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cctype>
 #include <cerrno>
+#include <cstdint>
+#include <cstdlib>
+#include <cstring>
+#include <optional>
+#include <string>
 
 #include "hull/error.hpp"
+#include "linux/fd.hpp"
 
 namespace hull::linux_ {
 namespace {
@@ -81,12 +91,51 @@ std::string signal_name(int sig) {
   return "SIG" + std::string(abbrev);
 }
 
+namespace {
+
+// The signals whose action is not the default (SigIgn | SigCgt of /proc/self/status, bit N-1
+// for signal N), or nullopt where no real procfs answers (a container without /proc, say):
+// then every signal is reset. One read instead of a sigaction per signal.
+std::optional<uint64_t> non_default_signals() {
+  Fd fd(::open("/proc/self/status", O_RDONLY | O_CLOEXEC));
+  if (!fd) return std::nullopt;
+  struct statfs sf;
+  if (::fstatfs(fd.get(), &sf) != 0 || sf.f_type != PROC_SUPER_MAGIC) return std::nullopt;
+  std::string text;
+  char buf[4096];
+  for (;;) {
+    ssize_t n = ::read(fd.get(), buf, sizeof(buf));
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) return std::nullopt;
+    if (n == 0) break;
+    text.append(buf, static_cast<size_t>(n));
+    if (text.size() > 64 * 1024) return std::nullopt;
+  }
+  uint64_t mask = 0;
+  for (const char* field : {"\nSigIgn:", "\nSigCgt:"}) {
+    size_t at = text.find(field);
+    if (at == std::string::npos) return std::nullopt;
+    const char* start = text.c_str() + at + std::strlen(field);
+    char* end = nullptr;
+    errno = 0;
+    unsigned long long v = std::strtoull(start, &end, 16);
+    if (end == start || errno != 0) return std::nullopt;
+    mask |= v;
+  }
+  return mask;
+}
+
+}  // namespace
+
 void reset_signals() {
   struct sigaction dfl {};
   dfl.sa_handler = SIG_DFL;
   sigemptyset(&dfl.sa_mask);
+  std::optional<uint64_t> changed = non_default_signals();
   for (int sig = 1; sig < NSIG; ++sig) {
     if (sig == SIGKILL || sig == SIGSTOP) continue;
+    bool set = changed && sig <= 64 && ((*changed >> (sig - 1)) & 1);
+    if (changed && !set) continue;
     // glibc keeps two real-time signals for itself and answers EINVAL for them.
     if (::sigaction(sig, &dfl, nullptr) < 0 && errno != EINVAL) {
       throw Error::sys("resetting the action of signal " + std::to_string(sig));

@@ -45,38 +45,68 @@ void remove_old(int dir_fd, const std::string& name, const std::string& path) {
   }
 }
 
-void make_device(int root_fd, const spec::LinuxDevice& d, bool userns) {
+// Makes name by make() (a *at call: 0 or -1 with errno); what stands there already (from the
+// image, or a default the config repeats) is removed and the call made once more. A fresh
+// /dev costs one call per entry. False with errno when it could not be made.
+template <class Make>
+bool make_replacing(int dir_fd, const std::string& name, const std::string& path, Make make) {
+  if (make() == 0) return true;
+  if (errno != EEXIST) return false;
+  remove_old(dir_fd, name, path);
+  return make() == 0;
+}
+
+// The directories devices and symlinks are made in, each resolved once: nearly all of them
+// live in /dev itself, so one fd serves every mknodat, unlinkat and symlinkat there.
+class ParentDirs {
+ public:
+  explicit ParentDirs(int root_fd) : root_fd_(root_fd) {}
+  int root() const { return root_fd_; }
+  // The directory of path (made when missing); name gets its last component.
+  int of(const std::string& path, std::string& name) {
+    std::string parent;
+    split_parent(path, parent, name);
+    if (!dir_ || parent != parent_) {
+      dir_ = ensure_in_root(root_fd_, parent, Kind::kDir);
+      parent_ = std::move(parent);
+    }
+    return dir_.get();
+  }
+
+ private:
+  int root_fd_;
+  std::string parent_;
+  linux_::Fd dir_;
+};
+
+void make_device(ParentDirs& dirs, const spec::LinuxDevice& d, bool userns) {
   linux_::Kernel& k = linux_::kernel();
-  std::string parent, name;
-  split_parent(d.path, parent, name);
-  linux_::Fd dir = ensure_in_root(root_fd, parent, Kind::kDir);
+  std::string name;
+  int dir = dirs.of(d.path, name);
   if (userns) {
-    linux_::Fd target = ensure_in_root(root_fd, d.path, Kind::kFile);
+    linux_::Fd target = ensure_in_root(dirs.root(), d.path, Kind::kFile);
     if (k.mount(d.path.c_str(), fd_path(target.get()).c_str(), nullptr, MS_BIND, nullptr) < 0) {
       throw Error::sys("bind mounting device " + d.path);
     }
     return;
   }
   mode_t mode = type_bits(d.type) | (d.fileMode ? (*d.fileMode & 07777) : 0666);
-  remove_old(dir.get(), name, d.path);
-  if (k.mknodat(dir.get(), name.c_str(), mode,
-                makedev(static_cast<unsigned>(d.major), static_cast<unsigned>(d.minor))) < 0) {
+  dev_t dev = makedev(static_cast<unsigned>(d.major), static_cast<unsigned>(d.minor));
+  if (!make_replacing(dir, name, d.path, [&] { return k.mknodat(dir, name.c_str(), mode, dev); })) {
     throw Error::sys("mknod " + d.path);
   }
-  if (k.fchownat(dir.get(), name.c_str(), d.uid.value_or(0), d.gid.value_or(0),
-                 AT_SYMLINK_NOFOLLOW) < 0) {
+  if (k.fchownat(dir, name.c_str(), d.uid.value_or(0), d.gid.value_or(0), AT_SYMLINK_NOFOLLOW) <
+      0) {
     throw Error::sys("chown " + d.path);
   }
 }
 
-void make_symlink(int root_fd, const char* target, const char* link) {
-  std::string parent, name;
-  split_parent(link, parent, name);
-  linux_::Fd dir = open_in_root(root_fd, parent, O_DIRECTORY);
-  if (!dir) throw Error::sys(std::string("opening ") + parent);
-  remove_old(dir.get(), name, link);
-  if (linux_::kernel().symlinkat(target, dir.get(), name.c_str()) < 0) {
-    throw Error::sys(std::string("symlink ") + link);
+void make_symlink(ParentDirs& dirs, const char* target, const std::string& link) {
+  std::string name;
+  int dir = dirs.of(link, name);
+  if (!make_replacing(dir, name, link,
+                      [&] { return linux_::kernel().symlinkat(target, dir, name.c_str()); })) {
+    throw Error::sys("symlink " + link);
   }
 }
 
@@ -96,6 +126,7 @@ bool dev_is_bind_mounted(const spec::Spec& s) {
 void create_devices(const Context& ctx) {
   if (dev_is_bind_mounted(*ctx.spec)) return;
   linux_::Fd root = open_rootfs(ctx);
+  ParentDirs dirs(root.get());
   mode_t old_umask = ::umask(0);
   try {
     with_context("creating the default devices in /dev", [&] {
@@ -105,28 +136,28 @@ void create_devices(const Context& ctx) {
         dev.type = "c";
         dev.major = d.major;
         dev.minor = d.minor;
-        make_device(root.get(), dev, ctx.new_userns);
+        make_device(dirs, dev, ctx.new_userns);
       }
     });
     if (ctx.spec->linux_) {
       for (size_t i = 0; i < ctx.spec->linux_->devices.size(); ++i) {
         const auto& d = ctx.spec->linux_->devices[i];
         with_context("config.json: /linux/devices/" + std::to_string(i),
-                     [&] { make_device(root.get(), d, ctx.new_userns); });
+                     [&] { make_device(dirs, d, ctx.new_userns); });
       }
     }
     with_context("creating the /dev symlinks", [&] {
-      make_symlink(root.get(), "/proc/self/fd", "/dev/fd");
-      make_symlink(root.get(), "/proc/self/fd/0", "/dev/stdin");
-      make_symlink(root.get(), "/proc/self/fd/1", "/dev/stdout");
-      make_symlink(root.get(), "/proc/self/fd/2", "/dev/stderr");
-      make_symlink(root.get(), "pts/ptmx", "/dev/ptmx");
+      make_symlink(dirs, "/proc/self/fd", "/dev/fd");
+      make_symlink(dirs, "/proc/self/fd/0", "/dev/stdin");
+      make_symlink(dirs, "/proc/self/fd/1", "/dev/stdout");
+      make_symlink(dirs, "/proc/self/fd/2", "/dev/stderr");
+      make_symlink(dirs, "pts/ptmx", "/dev/ptmx");
     });
     // The console is bound over this file after finalize, when /dev may be read-only.
     if (ctx.spec->process && ctx.spec->process->terminal) {
       ensure_in_root(root.get(), "/dev/console", Kind::kFile);
     }
-    if (::access("/proc/kcore", F_OK) == 0) make_symlink(root.get(), "/proc/kcore", "/dev/core");
+    if (::access("/proc/kcore", F_OK) == 0) make_symlink(dirs, "/proc/kcore", "/dev/core");
   } catch (...) {
     ::umask(old_umask);
     throw;

@@ -106,14 +106,28 @@ void cgroup_mount(const Context& ctx, int root_fd, const spec::Mount& m, const M
   }
   // As runc: the tmpfs itself stays writable and the (hybrid) cgroup2 is not shown.
   do_mount("tmpfs", fd_path(dest.get()), "tmpfs", flags & ~MS_RDONLY, "mode=755");
+  // The tmpfs is hull's, fresh and empty (nothing of the rootfs inside, no symlink): its
+  // directories are made and reached right in it, one resolution for all of them.
+  linux_::Fd tmp;
+  reopened(root_fd, m.destination, tmp);
+  int tmp_fd = tmp.get();
+  linux_::Kernel& k = linux_::kernel();
+  auto open_sub = [&](const std::string& base) {
+    linux_::Fd d(k.openat(tmp_fd, base.c_str(), O_PATH | O_NOFOLLOW | O_DIRECTORY | O_CLOEXEC, 0));
+    if (!d) throw Error::sys("opening " + m.destination + "/" + base);
+    return d;
+  };
   for (const auto& h : hs) {
     if (h.name.empty()) continue;
     std::string base = h.mountpoint.substr(h.mountpoint.find_last_of('/') + 1);
-    std::string sub = m.destination + "/" + base;
-    linux_::Fd d = ensure_in_root(root_fd, sub, Kind::kDir);
-    do_mount(h.dir, fd_path(d.get()), "", MS_BIND | MS_REC, "");
-    linux_::Fd fd;
-    remount_bind(reopened(root_fd, sub, fd), flags | MS_BIND);
+    if (k.mkdirat(tmp_fd, base.c_str(), 0755) < 0 && errno != EEXIST) {
+      throw Error::sys("making " + m.destination + "/" + base);
+    }
+    linux_::Fd dir = open_sub(base);
+    do_mount(h.dir, fd_path(dir.get()), "", MS_BIND | MS_REC, "");
+    // Opened again: the name now leads to the bind mount's root.
+    linux_::Fd top = open_sub(base);
+    remount_bind(fd_path(top.get()), flags | MS_BIND);
   }
 }
 

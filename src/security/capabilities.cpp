@@ -3,6 +3,7 @@
 #include <sys/capability.h>
 #include <sys/prctl.h>
 
+#include <cstdint>
 #include <memory>
 
 #include "hull/error.hpp"
@@ -12,12 +13,27 @@
 namespace hull::security {
 namespace {
 
-bool in_host_bounding_set(int cap) {
-  return linux_::kernel().prctl(PR_CAPBSET_READ, static_cast<unsigned long>(cap), 0, 0, 0) == 1;
-}
+// The host's bounding set, asked once per capability however many sets name it (a config
+// usually lists the same ones in bounding, effective and permitted).
+class HostBounding {
+ public:
+  bool has(int cap) {
+    uint64_t bit = uint64_t{1} << cap;
+    if (!(asked_ & bit)) {
+      asked_ |= bit;
+      if (linux_::kernel().prctl(PR_CAPBSET_READ, static_cast<unsigned long>(cap), 0, 0, 0) == 1) {
+        in_ |= bit;
+      }
+    }
+    return in_ & bit;
+  }
+
+ private:
+  uint64_t asked_ = 0, in_ = 0;
+};
 
 std::vector<int> resolve_set(const std::vector<std::string>& names, const std::string& where,
-                             std::vector<std::string>& warnings) {
+                             HostBounding& host, std::vector<std::string>& warnings) {
   std::vector<int> out;
   for (size_t i = 0; i < names.size(); ++i) {
     std::optional<int> known = linux_::capability_number(names[i]);
@@ -25,7 +41,7 @@ std::vector<int> resolve_set(const std::vector<std::string>& names, const std::s
       throw Error(where + "/" + std::to_string(i) + ": unknown capability \"" + names[i] + "\"");
     }
     int v = *known;
-    if (v > linux_::last_capability() || !in_host_bounding_set(v)) {
+    if (v > linux_::last_capability() || v > 63 || !host.has(v)) {
       warnings.push_back(where + "/" + std::to_string(i) + ": " + names[i] +
                          " is not in this host's bounding set; ignored");
       continue;
@@ -40,11 +56,12 @@ std::vector<int> resolve_set(const std::vector<std::string>& names, const std::s
 CapSets resolve_capabilities(const spec::LinuxCapabilities& caps, const std::string& where,
                              std::vector<std::string>& warnings) {
   CapSets s;
-  s.bounding = resolve_set(caps.bounding, where + "/bounding", warnings);
-  s.effective = resolve_set(caps.effective, where + "/effective", warnings);
-  s.inheritable = resolve_set(caps.inheritable, where + "/inheritable", warnings);
-  s.permitted = resolve_set(caps.permitted, where + "/permitted", warnings);
-  s.ambient = resolve_set(caps.ambient, where + "/ambient", warnings);
+  HostBounding host;
+  s.bounding = resolve_set(caps.bounding, where + "/bounding", host, warnings);
+  s.effective = resolve_set(caps.effective, where + "/effective", host, warnings);
+  s.inheritable = resolve_set(caps.inheritable, where + "/inheritable", host, warnings);
+  s.permitted = resolve_set(caps.permitted, where + "/permitted", host, warnings);
+  s.ambient = resolve_set(caps.ambient, where + "/ambient", host, warnings);
   return s;
 }
 

@@ -5,6 +5,8 @@
 #include <gtest/gtest.h>
 #include <signal.h>
 #include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <cctype>
 
@@ -83,6 +85,57 @@ TEST(Signals, ErrorsSayWhy) {
 TEST(Signals, UnnamedNumbersPrintAsNumbers) {
   EXPECT_EQ(signal_name(0), "0");
   EXPECT_EQ(signal_name(SIGRTMAX + 1), std::to_string(SIGRTMAX + 1));
+}
+
+void on_signal(int) {}
+
+// 0 when every signal is at SIG_DFL and none is blocked, else the first signal that is not.
+int first_not_default() {
+  for (int sig = 1; sig < NSIG; ++sig) {
+    struct sigaction now {};
+    if (::sigaction(sig, nullptr, &now) < 0) continue;  // glibc's own real-time signals
+    if (now.sa_handler != SIG_DFL) return sig;
+  }
+  sigset_t blocked;
+  sigprocmask(SIG_SETMASK, nullptr, &blocked);
+  for (int sig = 1; sig < NSIG; ++sig) {
+    if (sigismember(&blocked, sig) == 1) return sig;
+  }
+  return 0;
+}
+
+// reset_signals reads which signals are changed (/proc/self/status) and resets those only:
+// ignored, caught (low and real-time) and blocked ones all come back to the defaults. In a
+// child, so this process keeps its own actions.
+TEST(Signals, ResetBringsIgnoredCaughtAndBlockedBack) {
+  pid_t pid = fork();
+  ASSERT_GE(pid, 0);
+  if (pid == 0) {
+    struct sigaction ign {
+    }, handler{};
+    ign.sa_handler = SIG_IGN;
+    handler.sa_handler = on_signal;
+    sigaction(SIGPIPE, &ign, nullptr);
+    sigaction(SIGHUP, &ign, nullptr);
+    sigaction(SIGUSR1, &handler, nullptr);
+    sigaction(SIGRTMIN + 3, &handler, nullptr);
+    sigaction(SIGRTMAX, &ign, nullptr);
+    sigset_t set;
+    sigemptyset(&set);
+    sigaddset(&set, SIGTERM);
+    sigprocmask(SIG_BLOCK, &set, nullptr);
+    if (first_not_default() == 0) _exit(100);  // the setup did not take: the test proves nothing
+    try {
+      reset_signals();
+    } catch (...) {
+      _exit(101);
+    }
+    _exit(first_not_default());
+  }
+  int status = 0;
+  ASSERT_EQ(waitpid(pid, &status, 0), pid);
+  ASSERT_TRUE(WIFEXITED(status));
+  EXPECT_EQ(WEXITSTATUS(status), 0) << "signal still changed (100: setup failed, 101: threw)";
 }
 
 }  // namespace

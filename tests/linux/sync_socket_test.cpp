@@ -42,4 +42,21 @@ TEST(SyncSocket, MessagesKeepTheirBoundariesAndEndOfFileIsNothing) {
   EXPECT_THROW(b.receive(), hull::Error);
 }
 
+TEST(SyncSocket, AnErrorIsThrownWithItsTextAndWhatCameBeforeTheCloseStillArrives) {
+  SyncSocket a, b;
+  SyncSocket::pair(a, b);
+  a.send(Msg::kError, "mounting /proc: EPERM");
+  try {
+    b.expect(Msg::kReady);
+    ADD_FAILURE() << "a kError was taken for the message expected";
+  } catch (const hull::Error& e) {
+    EXPECT_EQ(e.message(), "mounting /proc: EPERM");
+  }
+  a.send(Msg::kStart);
+  a.close();
+  EXPECT_EQ(b.receive().type, Msg::kStart);
+  EXPECT_THROW(b.receive(), hull::Error);
+  EXPECT_NO_THROW(b.expect_closed());
+}
+
 }  // namespace

@@ -258,6 +258,8 @@ TEST_F(Rootfs, DevicesAreNodesChownedThenTheStandardSymlinks) {
                          "symlink /dev/fd -> /proc/self/fd", "symlink /dev/ptmx -> pts/ptmx"}));
   EXPECT_EQ(rec.lines("mknod").size(), 7u);  // six defaults and fuse
   EXPECT_TRUE(rec.lines("mount").empty());
+  // Nothing stood in the way: nothing was removed first (one call per entry).
+  EXPECT_EQ(rec.fault().count(linux_::Sys::unlink), 0u);
 }
 
 TEST_F(Rootfs, InAUserNamespaceDevicesAreBindsOfTheHosts) {
@@ -278,18 +280,22 @@ TEST_F(Rootfs, FailedDeviceStepsNameTheDevice) {
     const char* plan;
     const char* says;
   };
-  for (const Case& c :
-       {Case{"mknod:3", "mknod /dev/full"},
-        Case{"mknod:7", "config.json: /linux/devices/0: mknod /dev/fuse"},
-        Case{"chown:1", "chown /dev/null"}, Case{"unlink:2:EBUSY", "removing /dev/zero"},
-        Case{"symlink:2", "symlink /dev/stdin"}}) {
+  for (const Case& c : {Case{"mknod:3", "mknod /dev/full"},
+                        Case{"mknod:7", "config.json: /linux/devices/0: mknod /dev/fuse"},
+                        Case{"chown:1", "chown /dev/null"},
+                        Case{"mknod:2:EEXIST,unlink:1:EBUSY", "removing /dev/zero"},
+                        Case{"mknod:2:EEXIST,mknod:3:EEXIST", "mknod /dev/zero"},
+                        Case{"symlink:2", "symlink /dev/stdin"}}) {
     test::Recorder rec(c.plan);
     std::string err = run(rec, [&] { create_devices(ctx_); });
     EXPECT_THAT(err, HasSubstr(c.says)) << c.plan;
   }
-  // A missing node to replace is no failure.
-  test::Recorder absent("unlink:*:ENOENT");
-  EXPECT_EQ(run(absent, [&] { create_devices(ctx_); }), "");
+  // Something standing there is removed and the node or link made again; gone meanwhile
+  // (ENOENT) is no failure.
+  test::Recorder standing("mknod:1:EEXIST,symlink:1:EEXIST,unlink:*:ENOENT");
+  EXPECT_EQ(run(standing, [&] { create_devices(ctx_); }), "");
+  EXPECT_EQ(standing.fault().count(linux_::Sys::unlink), 2u);
+  EXPECT_EQ(standing.lines("mknod").size(), 8u);
 }
 
 TEST_F(Rootfs, FinalizeMakesReadOnlyTmpfsThenMasksThenReadonlyPathsThenRoot) {
