@@ -113,11 +113,13 @@ Manager::CloneJoin V1Manager::clone_join() {
   for (const auto& h : hierarchies_) {
     if (h.name.empty()) {  // the hybrid layout's cgroup2 hierarchy: no tasks file
       if (!unified_fd_) {
-        unified_fd_.reset(::open(h.dir.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC));
+        unified_fd_.reset(
+            linux_::kernel().openat(AT_FDCWD, h.dir.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC, 0));
       }
       j.into_fd = unified_fd_.get();
     } else {
-      j.self_files.emplace_back(::open((h.dir + "/tasks").c_str(), O_WRONLY | O_CLOEXEC));
+      j.self_files.emplace_back(
+          linux_::kernel().openat(AT_FDCWD, (h.dir + "/tasks").c_str(), O_WRONLY | O_CLOEXEC, 0));
     }
     if ((h.name.empty() ? j.into_fd : j.self_files.back().get()) < 0) {
       return CloneJoin{.into_fd = -1, .self_files = {}, .add_pid = true};  // not ours to write
