@@ -53,6 +53,37 @@ v1_controllers() {
 }
 
 # bats test_tags=v2-guest
+@test "cgroups: the init and an exec'd process join every hierarchy themselves, the hybrid cgroup2 one included" {
+  # create's init and exec's child move themselves in (v1: 0 into tasks; cgroup2: clone3's
+  # CLONE_INTO_CGROUP); a hierarchy either of them missed shows here
+  local path=/hull-conf-join-$CID
+  cfg '.linux.cgroupsPath = $p' --arg p "$path"
+  local dirs=() c
+  if is_v2; then
+    dirs=(/sys/fs/cgroup$path)
+  else
+    for c in $(v1_controllers); do dirs+=("$c$path"); done
+    if [ "$(stat -f -c %T /sys/fs/cgroup/unified 2>/dev/null)" = cgroup2fs ]; then
+      dirs+=("/sys/fs/cgroup/unified$path")
+    fi
+  fi
+  [ "${#dirs[@]}" -gt 0 ] || skip "no cgroup hierarchies mounted"
+  for c in "${dirs[@]}"; do remember_cgroup "$c"; done
+  rt create -b "$BUNDLE" "$CID" >"$TEST_TMP/create.out" 2>&1 || fail "create: $(cat "$TEST_TMP/create.out")"
+  rt exec -d --pid-file "$TEST_TMP/exec.pid" "$CID" /probe --quiet --sleep 1000 \
+    >"$TEST_TMP/exec.out" 2>&1 || fail "exec: $(cat "$TEST_TMP/exec.out")"
+  local init exec_pid
+  init=$(rt state "$CID" | jq -r .pid)
+  exec_pid=$(cat "$TEST_TMP/exec.pid")
+  for c in "${dirs[@]}"; do
+    grep -qx "$init" "$c/cgroup.procs" || fail "init $init not in $c/cgroup.procs"
+    grep -qx "$exec_pid" "$c/cgroup.procs" || fail "exec'd $exec_pid not in $c/cgroup.procs"
+  done
+  rt delete -f "$CID"
+  for c in "${dirs[@]}"; do [ ! -e "$c" ] || fail "cgroup $c left after delete"; done
+}
+
+# bats test_tags=v2-guest
 @test "cgroups: without cgroupsPath the container still gets its own cgroup" {
   cfg 'del(.linux.cgroupsPath)'
   rt create -b "$BUNDLE" "$CID" >"$TEST_TMP/create.out" 2>&1 || fail "create: $(cat "$TEST_TMP/create.out")"
