@@ -651,7 +651,9 @@ static int watch_mnt(const char* stop) {
       snprintf(path, sizeof path, "/proc/%ld/root/", pid);
       int root_err = stat(path, &root) < 0 ? errno : 0;
       if (mnt_err == EACCES || mnt_err == EPERM || root_err == EACCES || root_err == EPERM) {
-        denied++;
+        /* a process reaped since readdir reads as EACCES too (/proc finds no task to check):
+           only one still there was really kept from us */
+        if (kill((pid_t)pid, 0) == 0 || errno != ESRCH) denied++;
         continue;
       }
       int other_mnt = !mnt_err && strcmp(mnt, own_mnt) != 0;
