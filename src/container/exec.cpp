@@ -20,6 +20,7 @@
 #include "hull/error.hpp"
 #include "linux/child.hpp"
 #include "linux/files.hpp"
+#include "linux/ns_visit.hpp"
 #include "linux/proc.hpp"
 #include "linux/sync_socket.hpp"
 #include "linux/sys.hpp"
@@ -58,8 +59,12 @@ int namespaces_to_join(pid_t pid) {
 // Moves the calling child (one thread) into the cgroup (manager.hpp's CloneJoin): by the
 // tasks files, and by its pid where CLONE_INTO_CGROUP did not place it (the clone(2) fallback
 // moves it from the parent, which may come after the child has started) or cannot.
+bool joins_by_pid(const cgroups::Manager::CloneJoin& j, bool in_cgroup) {
+  return j.add_pid || (j.into_fd >= 0 && !in_cgroup);
+}
+
 void join_cgroup(cgroups::Manager& m, const cgroups::Manager::CloneJoin& j, bool in_cgroup) {
-  if (j.add_pid || (j.into_fd >= 0 && !in_cgroup)) {
+  if (joins_by_pid(j, in_cgroup)) {
     m.add(::getpid());
     return;
   }
@@ -78,6 +83,8 @@ struct Plan {
   // The container has a pid namespace of its own: the child joins the others and forks the
   // process into it (a process is never in that namespace before it has the mount namespace).
   bool fork_into_pid_ns = false;
+  // The parent visited the container's namespaces and root to clone the process there.
+  bool cloned_inside = false;
   // How the child joins the cgroup, first (join_cgroup).
   cgroups::Manager* cgroup = nullptr;
   const cgroups::Manager::CloneJoin* join = nullptr;
@@ -107,6 +114,22 @@ struct Plan {
   pc.container_state = p.container_state;
   PreparedProcess prepared = prepare_process(pc);
   exec_process(pc, prepared);
+}
+
+// The process cloned by a parent that visited the container: it joins the cgroup first. A
+// pid that must be added by path is added by the parent, back outside (a path here is the
+// container's), and the process waits for its go.
+[[noreturn]] void run_cloned_inside(const Plan& p) {
+  with_context("joining the container's cgroup", [&] {
+    if (joins_by_pid(*p.join, p.in_cgroup)) {
+      p.sync->expect(linux_::Msg::kGo);
+      return;
+    }
+    for (const auto& f : p.join->self_files) {
+      linux_::write_all(f.get(), "0", "the cgroup's tasks file");
+    }
+  });
+  run_process(p);
 }
 
 // The child: joins the cgroup (where clone3 did not), the namespaces and the root. Without a
@@ -275,7 +298,12 @@ int exec_in_container(const Globals& g, const ExecOptions& o) {
     plan.console_fd = console.get();
   }
 
-  plan.fork_into_pid_ns = (plan.ns_flags & CLONE_NEWPID) != 0;
+  // A container with a pid namespace of its own: we visit its namespaces and root and clone
+  // the process there, so it never is in that pid namespace with the host's mounts or root,
+  // and come back. A user namespace cannot be left again: there a child joins and forks.
+  bool own_pid_ns = (plan.ns_flags & CLONE_NEWPID) != 0;
+  plan.cloned_inside = own_pid_ns && !(plan.ns_flags & CLONE_NEWUSER);
+  plan.fork_into_pid_ns = own_pid_ns && !plan.cloned_inside;
   linux_::SyncSocket sync, child_end;
   linux_::SyncSocket::pair(sync, child_end);
   plan.sync = &child_end;
@@ -295,6 +323,12 @@ int exec_in_container(const Globals& g, const ExecOptions& o) {
   cgroups::Manager::CloneJoin join = cgroup->clone_join();
   ca.cgroup_fd = join.into_fd;
   ca.want_pidfd = false;
+  std::optional<linux_::NamespaceVisit> visit;
+  if (plan.cloned_inside) {
+    visit.emplace(plan.ns_flags);
+    with_context("visiting the container to create the exec's process",
+                 [&] { visit->enter(plan.init_pidfd, plan.root_fd); });
+  }
   auto child = with_context("creating the exec's process", [&] { return linux_::clone3(ca); });
   if (child.pid == 0) {
     linux_::child_main(&child_end, [&] {
@@ -303,12 +337,22 @@ int exec_in_container(const Globals& g, const ExecOptions& o) {
       plan.in_cgroup = child.in_cgroup;
       dir.unlock();
       sync.close();
+      if (plan.cloned_inside) run_cloned_inside(plan);
       run_child(plan);
     });
   }
   // Our child when it is the process; an orphan we reap as subreaper unless --detach.
   ExecChildren children(child.pid, plan.fork_into_pid_ns, !plan.fork_into_pid_ns || !o.detach,
                         sync);
+  if (visit) {
+    // Failing, the process is killed first (children), then the visit's last try to leave
+    // ends this process where that fails too.
+    visit->leave();
+    if (joins_by_pid(join, child.in_cgroup)) {
+      cgroup->add(child.pid);
+      sync.send(linux_::Msg::kGo);
+    }
+  }
   child_end.close();
   join.self_files.clear();
   console.reset();
