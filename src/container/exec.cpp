@@ -133,10 +133,10 @@ struct Plan {
 }
 
 // The child: joins the cgroup (where clone3 did not), the namespaces and the root. Without a
-// pid namespace of the container's own it becomes the process; with one it forks the process
-// into it, reports its pid and exits. The pid namespace is joined by the same setns as the
-// mount namespace, and only the fork after the chroot is in it: the container's /proc never
-// shows a process that still has the host's mounts or root.
+// pid namespace of the container's own it becomes the process; with one (and a user namespace,
+// or the CLI would have visited) it forks the process into it, reports its pid and exits. The pid
+// namespace is joined by the same setns as the mount namespace, and only the fork after the chroot
+// is in it: the container's /proc never shows a process that still has the host's mounts or root.
 [[noreturn]] void run_child(const Plan& p) {
   with_context("joining the container's cgroup",
                [&] { join_cgroup(*p.cgroup, *p.join, p.in_cgroup); });
