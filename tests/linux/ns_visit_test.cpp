@@ -14,12 +14,12 @@
 
 #include <climits>
 #include <cstring>
-#include <functional>
 #include <string>
 
 #include "hull/error.hpp"
 #include "linux/fault_kernel.hpp"
 #include "linux/kernel.hpp"
+#include "support/child.hpp"
 #include "temp_dir.hpp"
 
 namespace hull::linux_ {
@@ -81,23 +81,6 @@ std::string hostname() {
   return buf;
 }
 
-// Runs body in a forked child: its return value (0: all held) is the child's exit status.
-int in_child(const std::function<int()>& body) {
-  pid_t pid = ::fork();
-  if (pid == 0) {
-    int rc = 99;
-    try {
-      rc = body();
-    } catch (...) {
-      rc = 98;
-    }
-    ::_exit(rc);
-  }
-  int status = 0;
-  ::waitpid(pid, &status, 0);
-  return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-}
-
 class NamespaceVisitTest : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -111,7 +94,7 @@ class NamespaceVisitTest : public ::testing::Test {
 
 TEST_F(NamespaceVisitTest, EntersTheTargetsNamespacesAndRootAndComesBack) {
   Target target(dir_.path());
-  int rc = in_child([&] {
+  int rc = hull::test::in_child([&] {
     std::string host = hostname();
     ino_t net = ns_inode("net"), mnt = ns_inode("mnt");
     char cwd[PATH_MAX];
@@ -137,7 +120,7 @@ TEST_F(NamespaceVisitTest, AUserNamespaceIsRefused) {
 
 TEST_F(NamespaceVisitTest, LeavesWhenDestroyedInside) {
   Target target(dir_.path());
-  int rc = in_child([&] {
+  int rc = hull::test::in_child([&] {
     std::string host = hostname();
     {
       NamespaceVisit visit(kVisited);
@@ -153,7 +136,7 @@ TEST_F(NamespaceVisitTest, LeavesWhenDestroyedInside) {
 // process (exit 1) rather than let it go on inside.
 TEST_F(NamespaceVisitTest, AWayBackThatFailsEndsTheProcess) {
   Target target(dir_.path());
-  int rc = in_child([&] {
+  int rc = hull::test::in_child([&] {
     FaultKernel fk(&host_kernel(), parse_fault_plan("setns:2:EPERM,setns:3:EPERM"));
     ScopedKernel scope(fk);
     NamespaceVisit visit(kVisited);
