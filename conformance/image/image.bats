@@ -3,6 +3,7 @@
 # compared with umoci's own unpack, run by the runtime, committed back.
 
 load helpers
+load ../lib/bytes
 
 setup_file() {
   export LAYOUT="$BATS_FILE_TMPDIR/layout"
@@ -150,7 +151,7 @@ teardown() {
   cp -a "$LAYOUT" "$T/layout"
   blob=$("$OCI_IMAGE" inspect "oci:$T/layout:base" | jq -r '.layers[1].digest')
   f=$T/layout/blobs/sha256/${blob#sha256:}
-  printf 'X' | dd of="$f" bs=1 seek=100 conv=notrunc status=none
+  flip_byte "$f" 100
   run "$OCI_IMAGE" unpack "oci:$T/layout:base" "$T/b"
   [ "$status" -ne 0 ]
   [[ "$output" == *"$blob"* ]]

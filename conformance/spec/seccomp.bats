@@ -3,6 +3,7 @@
 # the notify listener, and the filter being loaded after the runtime's own work.
 
 load ../lib/common
+load ../lib/bytes
 load helpers
 
 setup() { spec_setup; }
@@ -492,13 +493,6 @@ cache_setup() {
   [[ "$output" == *"Invalid cross-device link"* ]]
   [[ "$output" == *"usr1=1"* ]]
   [[ "$output" == *"zero=0"* ]]
-}
-
-# flip_byte FILE OFFSET: replaces the byte at OFFSET by its complement.
-flip_byte() {
-  local b
-  b=$(od -An -tu1 -j "$2" -N1 "$1" | tr -d ' ')
-  printf "\\$(printf %03o $((255 - b)))" | dd of="$1" bs=1 seek="$2" conv=notrunc status=none
 }
 
 # spoil_case NAME: damages the cache entry $ENTRY one way; prints the warning expected.
