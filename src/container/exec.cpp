@@ -300,9 +300,12 @@ int exec_in_container(const Globals& g, const ExecOptions& o) {
 
   // A container with a pid namespace of its own: we visit its namespaces and root and clone
   // the process there, so it never is in that pid namespace with the host's mounts or root,
-  // and come back. A user namespace cannot be left again: there a child joins and forks.
+  // and come back. A user namespace cannot be left again, and from a child user namespace
+  // (rootless podman's) our own namespaces may belong to a parent one, where we lack the
+  // capability to go back: there a child joins and forks.
   bool own_pid_ns = (plan.ns_flags & CLONE_NEWPID) != 0;
-  plan.cloned_inside = own_pid_ns && !(plan.ns_flags & CLONE_NEWUSER);
+  plan.cloned_inside =
+      own_pid_ns && !(plan.ns_flags & CLONE_NEWUSER) && !linux_::in_child_user_namespace();
   plan.fork_into_pid_ns = own_pid_ns && !plan.cloned_inside;
   linux_::SyncSocket sync, child_end;
   linux_::SyncSocket::pair(sync, child_end);
