@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 
 #include "hull/error.hpp"
 #include "json/limits.hpp"
@@ -36,15 +37,28 @@ linux_::Fd lock_dir(const std::string& path, bool wait = true) {
 
 // Temporary directories of creates in progress: "~new~<pid>" ('~' is never in an id).
 constexpr char kNewPrefix[] = "~new~";
+// A container's directory being removed: "~del~<pid>-<n>". It leaves the id's name in one
+// rename, so a delete killed while removing its files never leaves a directory under the id
+// that lists as nothing (its state.json gone, the rest still there).
+constexpr char kDelPrefix[] = "~del~";
 
-// Removes the temporary directories of creates killed before their rename.
+// The pid that made a directory of ours named PREFIX<pid>..., or 0.
+pid_t maker_of(const std::string& name) {
+  for (const char* prefix : {kNewPrefix, kDelPrefix}) {
+    size_t n = std::strlen(prefix);
+    if (name.compare(0, n, prefix) == 0) return static_cast<pid_t>(std::atoi(name.c_str() + n));
+  }
+  return 0;
+}
+
+// Removes the directories of creates killed before their rename and of deletes killed after
+// theirs.
 void sweep_new_dirs(const std::string& root) {
   std::vector<std::string> dead;
   if (auto d = linux_::DirNames::try_open(root)) {
     while (d->next()) {
       std::string n = d->name();
-      if (n.rfind(kNewPrefix, 0) != 0) continue;
-      pid_t pid = static_cast<pid_t>(std::atoi(n.c_str() + sizeof(kNewPrefix) - 1));
+      pid_t pid = maker_of(n);
       if (pid > 0 && linux_::kernel().kill(pid, 0) < 0 && errno == ESRCH) dead.push_back(n);
     }
   }
@@ -118,7 +132,14 @@ void ContainerDir::remove() {
   linux_::Fd pfd(
       linux_::kernel().openat(AT_FDCWD, parent.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC, 0));
   if (!pfd) throw Error::sys("opening " + parent);
-  linux_::remove_tree_at(pfd.get(), name, path_);
+  static unsigned removed = 0;
+  std::string doomed = kDelPrefix + std::to_string(::getpid()) + "-" + std::to_string(removed++);
+  if (linux_::kernel().renameat2(pfd.get(), name.c_str(), pfd.get(), doomed.c_str(),
+                                 RENAME_NOREPLACE) == 0) {
+    linux_::remove_tree_at(pfd.get(), doomed, parent + "/" + doomed);
+  } else {
+    linux_::remove_tree_at(pfd.get(), name, path_);
+  }
   created_ = false;
 }
 

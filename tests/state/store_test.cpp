@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 #include <stdlib.h>
 #include <sys/file.h>
+#include <sys/mount.h>
 #include <unistd.h>
 
 #include <filesystem>
@@ -93,6 +94,36 @@ TEST_F(StoreTest, RemoveDeletesTheWholeDirectory) {
   fs::create_directories(root_ + "/rm/nested/deeper");
   dir.remove();
   EXPECT_FALSE(fs::exists(root_ + "/rm"));
+}
+
+// A delete killed (here: failing) while it removes the files: the id's name went first, in one
+// rename, so nothing under the id is left half removed and unlisted. The removal fails on a
+// mount inside the directory (remove_tree never crosses one).
+TEST_F(StoreTest, RemoveGivesUpTheIdsNameBeforeTheFiles) {
+  if (::geteuid() != 0) GTEST_SKIP() << "needs root (a mount)";
+  hull::state::Store store(root_);
+  auto dir = store.create("rm", {});
+  dir.save({});
+  fs::create_directories(root_ + "/rm/mnt");
+  ASSERT_EQ(::mount("hull-test", (root_ + "/rm/mnt").c_str(), "tmpfs", 0, nullptr), 0);
+  EXPECT_THROW(dir.remove(), hull::Error);
+  EXPECT_FALSE(fs::exists(root_ + "/rm"));
+  std::vector<std::string> names;
+  for (const auto& e : fs::directory_iterator(root_)) names.push_back(e.path().filename());
+  ASSERT_EQ(names.size(), 1U);
+  EXPECT_EQ(names[0].rfind("~del~" + std::to_string(::getpid()) + "-", 0), 0U) << names[0];
+  EXPECT_TRUE(store.ids().empty());
+  ::umount2((root_ + "/" + names[0] + "/mnt").c_str(), MNT_DETACH);
+}
+
+TEST_F(StoreTest, DirsOfDeadDeletesAreSwept) {
+  hull::state::Store store(root_);
+  fs::create_directories(root_ + "/~del~4194305-3/x");
+  fs::create_directories(root_ + "/~del~1-0");  // pid 1 lives: left alone
+  auto dir = store.create("next", {});
+  EXPECT_FALSE(fs::exists(root_ + "/~del~4194305-3"));
+  EXPECT_TRUE(fs::exists(root_ + "/~del~1-0"));
+  EXPECT_EQ(store.ids(), std::vector<std::string>{"next"});
 }
 
 TEST_F(StoreTest, TheRecordExistsFromTheFirstMoment) {
