@@ -57,7 +57,6 @@ TEST_F(V1, EveryV1ResourceLandsInItsFile) {
   r.cpu->mems = "0";
   r.pids = spec::LinuxPids{42};
   r.blockIO.emplace();
-  r.blockIO->weight = 300;
   r.blockIO->throttleReadBpsDevice.push_back({254, 0, 1048576});
   r.blockIO->throttleWriteIOPSDevice.push_back({254, 0, 100});
   m_->apply(r, "config.json: /linux/resources", false);
@@ -74,12 +73,27 @@ TEST_F(V1, EveryV1ResourceLandsInItsFile) {
   EXPECT_EQ(file("pids", "pids.max"), "42");
   EXPECT_EQ(file("blkio", "blkio.throttle.read_bps_device"), "254:0 1048576");
   EXPECT_EQ(file("blkio", "blkio.throttle.write_iops_device"), "254:0 100");
-  std::string weight =
-      linux_::exists(static_cast<V1Manager*>(m_.get())->find("blkio")->dir + "/blkio.weight")
-          ? "blkio.weight"
-          : "blkio.bfq.weight";
-  EXPECT_NE(file("blkio", weight).find("300"), std::string::npos);
   EXPECT_EQ(file("devices", "devices.list"), "a *:* rwm");  // no deny-all asked for
+}
+
+// The weight needs CFQ (blkio.weight) or BFQ (blkio.bfq.weight); a kernel without either must
+// refuse it naming the field, not drop it silently.
+TEST_F(V1, BlkioWeightLandsOrIsRefusedNamingTheField) {
+  spec::LinuxResources r;
+  r.blockIO.emplace();
+  r.blockIO->weight = 300;
+  std::string dir = static_cast<V1Manager*>(m_.get())->find("blkio")->dir;
+  std::string weight = linux_::exists(dir + "/blkio.weight")       ? "blkio.weight"
+                       : linux_::exists(dir + "/blkio.bfq.weight") ? "blkio.bfq.weight"
+                                                                   : "";
+  if (weight.empty()) {
+    std::string err = error_of(r);
+    EXPECT_NE(err.find("/linux/resources/blockIO/weight"), std::string::npos) << err;
+    EXPECT_NE(err.find("blkio.bfq.weight"), std::string::npos) << err;
+    return;
+  }
+  m_->apply(r, "config.json: /linux/resources", false);
+  EXPECT_NE(file("blkio", weight).find("300"), std::string::npos);
 }
 
 TEST_F(V1, DefaultConfigDeviceRules) {
