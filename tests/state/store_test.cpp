@@ -116,16 +116,6 @@ TEST_F(StoreTest, RemoveGivesUpTheIdsNameBeforeTheFiles) {
   ::umount2((root_ + "/" + names[0] + "/mnt").c_str(), MNT_DETACH);
 }
 
-TEST_F(StoreTest, DirsOfDeadDeletesAreSwept) {
-  hull::state::Store store(root_);
-  fs::create_directories(root_ + "/~del~4194305-3/x");
-  fs::create_directories(root_ + "/~del~1-0");  // pid 1 lives: left alone
-  auto dir = store.create("next", {});
-  EXPECT_FALSE(fs::exists(root_ + "/~del~4194305-3"));
-  EXPECT_TRUE(fs::exists(root_ + "/~del~1-0"));
-  EXPECT_EQ(store.ids(), std::vector<std::string>{"next"});
-}
-
 TEST_F(StoreTest, TheRecordExistsFromTheFirstMoment) {
   hull::state::Store store(root_);
   hull::state::Record early;
@@ -150,14 +140,17 @@ TEST_F(StoreTest, TryOpenDoesNotWaitForAHolder) {
   EXPECT_EQ(error_of([&] { store.try_open("none"); }), "container \"none\" does not exist");
 }
 
-TEST_F(StoreTest, TemporaryDirsOfDeadCreatesAreSwept) {
+TEST_F(StoreTest, TemporaryDirsOfDeadCreatesAndDeletesAreSwept) {
   hull::state::Store store(root_);
-  // pid 2^22+1 is above pid_max's ceiling: never alive.
-  fs::create_directories(root_ + "/~new~4194305/x");
-  fs::create_directories(root_ + "/~new~1");  // pid 1 lives: left alone
+  // pid 2^22+1 is above pid_max's ceiling: never alive; pid 1 lives: its dirs are left alone.
+  for (const char* d : {"~new~4194305/x", "~new~1", "~del~4194305-3/x", "~del~1-0"}) {
+    fs::create_directories(root_ + "/" + d);
+  }
   auto dir = store.create("next", {});
   EXPECT_FALSE(fs::exists(root_ + "/~new~4194305"));
   EXPECT_TRUE(fs::exists(root_ + "/~new~1"));
+  EXPECT_FALSE(fs::exists(root_ + "/~del~4194305-3"));
+  EXPECT_TRUE(fs::exists(root_ + "/~del~1-0"));
   EXPECT_EQ(store.ids(), std::vector<std::string>{"next"});
 }
 
