@@ -113,29 +113,10 @@ trap cleanup EXIT
 # (then crun's, then hull's), pointing at it. Not ${bin[runc]}: RUNC may name another build of
 # hull, whose ociVersion (1.2.0) crun 1.8.1 refuses. The root is read-only, so parallel runs
 # can share it.
-rootfs=$work/rootfs
-mkdir -p "$rootfs/bin" "$rootfs/proc" "$rootfs/sys" "$rootfs/dev"
-cp "$(command -v busybox)" "$rootfs/bin/busybox"
-for t in true sleep; do ln -s busybox "$rootfs/bin/$t"; done
 spec_tool=$(command -v runc || true)
 spec_tool=${spec_tool:-${bin[crun]:-${bin[hull]}}}
-mkdir -p "$work/spec"
-(cd "$work/spec" && "$spec_tool" spec)
-make_config() { # NAME JQ_FILTER [jq args...]
-  local name=$1 filter=$2
-  shift 2
-  mkdir -p "$work/$name"
-  jq "$@" --arg root "$rootfs" \
-    '.process.terminal = false | .process.args = ["/bin/true"] | .root.path = $root | '"$filter" \
-    "$work/spec/config.json" >"$work/$name/config.json"
-}
-make_config plain '.'
-make_config sleeper '.process.args = ["/bin/sleep", "1000000"]'
-make_config seccomp '.linux.seccomp = $p[0]' --slurpfile p "$here/docker-seccomp.json"
-make_config limits '.linux.resources = {
-    "memory": {"limit": 67108864, "swap": 134217728},
-    "pids": {"limit": 50},
-    "cpu": {"shares": 512, "quota": 50000, "period": 100000}}'
+source "$here/bundles.bash"
+bench_bundles "$work" "$spec_tool"
 
 now_us() { echo "${EPOCHREALTIME/./}"; }
 

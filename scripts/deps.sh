@@ -5,7 +5,7 @@ pkgs=(meson ninja-build pkg-config g++ python3 rapidjson-dev libcli11-dev
   libseccomp-dev libcap-dev libdbus-1-dev libgtest-dev libgmock-dev libarchive-dev libssl-dev libmnl-dev
   libnftables-dev nftables containernetworking-plugins busybox-static bats jq runc crun umoci
   skopeo iproute2 util-linux uidmap debootstrap time podman conmon catatonit netavark aardvark-dns
-  containerd docker.io tini procps clang buildah user-mode-linux strace)
+  containerd docker.io tini procps clang buildah user-mode-linux strace lld)
 if [ "${1:-}" = "--print" ]; then printf '%s\n' "${pkgs[@]}"; exit 0; fi
 missing=()
 for p in "${pkgs[@]}"; do

@@ -26,26 +26,8 @@ cleanup() {
 trap cleanup EXIT
 
 cc -O2 -o "$work/steptrace" "$here/steptrace.c"
-rootfs=$work/rootfs
-mkdir -p "$rootfs/bin" "$rootfs/proc" "$rootfs/sys" "$rootfs/dev"
-cp "$(command -v busybox)" "$rootfs/bin/busybox"
-for t in true sleep sh; do ln -s busybox "$rootfs/bin/$t"; done
-(cd "$work" && runc spec && mv config.json spec.json)
-bundle() { # NAME JQ_FILTER [jq args...]
-  local name=$1 filter=$2
-  shift 2
-  mkdir -p "$work/$name"
-  jq "$@" --arg root "$rootfs" \
-    '.process.terminal = false | .process.args = ["/bin/true"] | .root.path = $root | '"$filter" \
-    "$work/spec.json" >"$work/$name/config.json"
-}
-bundle plain '.'
-bundle sleeper '.process.args = ["/bin/sleep", "1000000"]'
-bundle seccomp '.linux.seccomp = $p[0]' --slurpfile p "$here/../docker-seccomp.json"
-bundle limits '.linux.resources = {
-    "memory": {"limit": 67108864, "swap": 134217728},
-    "pids": {"limit": 50},
-    "cpu": {"shares": 512, "quota": 50000, "period": 100000}}'
+source "$here/../bundles.bash"
+bench_bundles "$work" "$(command -v runc)"
 
 addrs=$work/addrs
 traced() { "$work/steptrace" "$addrs" "$hull" "$hull" --root "$root" "$@" >/dev/null; }
