@@ -599,7 +599,8 @@ static int hold_exe(const char* pid) {
 
 /* --watch-mnt STOPFILE: the watcher of the exec test "nothing shows in the container's /proc
  * before it has the container's mount namespace". Until STOPFILE exists, scans /proc over and
- * over and compares every other process's /proc/PID/ns/mnt and /proc/PID/root with its own;
+ * over and compares every other process's /proc/PID/ns/mnt and /proc/PID/root with its own,
+ * and looks through its fds for one that leads out (watch_fds);
  * then prints one JSON line: how many new pids it saw, how many it could not inspect (run it
  * with CAP_SYS_PTRACE, or a runtime's non-dumpable setup hides from it), and every pid seen
  * with another mount namespace or root (once each). Pids there at the start (the init,
@@ -615,6 +616,71 @@ static int watch_link(long pid, const char* what, char* out, size_t outsz) {
   if (n < 0) return -1;
   out[n] = 0;
   return 0;
+}
+
+/* Whether the directory open at fd lies outside the tree under root: its ".." chain reaches
+ * the top of its mount tree without passing root. A chroot bounds ".." only when the walk meets
+ * it, so from a host directory the chain climbs to the host's root. Consumes fd. */
+static int watch_dir_outside(int fd, const struct stat* root) {
+  struct stat cur, up;
+  for (int i = 0; i < 4096; i++) {
+    if (fstat(fd, &cur) < 0) break;
+    if (cur.st_dev == root->st_dev && cur.st_ino == root->st_ino) break;
+    int parent = openat(fd, "..", O_PATH | O_DIRECTORY | O_CLOEXEC);
+    if (parent < 0 || fstat(parent, &up) < 0) {
+      if (parent >= 0) close(parent);
+      break;
+    }
+    close(fd);
+    fd = parent;
+    if (up.st_dev == cur.st_dev && up.st_ino == cur.st_ino) {
+      close(fd);
+      return 1;
+    }
+  }
+  close(fd);
+  return 0;
+}
+
+/* Counts the fds of pid that lead out of the container: a directory outside its root, or a
+ * namespace other than the watcher's own of that type (a host namespace to setns into). The
+ * first such fd's link goes to what. -1 when the fds cannot be read (the process is gone). */
+static int watch_fds(long pid, const struct stat* root, char* what, size_t whatsz) {
+  char dir[64], path[384], link[256], own[256], ownpath[64];
+  snprintf(dir, sizeof dir, "/proc/%ld/fd", pid);
+  DIR* d = opendir(dir);
+  if (!d) return -1;
+  int found = 0;
+  struct dirent* e;
+  while ((e = readdir(d))) {
+    if (e->d_name[0] == '.') continue;
+    snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
+    ssize_t n = readlink(path, link, sizeof link - 1);
+    if (n < 0) continue;
+    link[n] = 0;
+    int out = 0;
+    char* colon = strstr(link, ":[");
+    if (colon && link[0] != '/') {
+      /* "mnt:[4026531841]": compare with the watcher's own namespace of that type */
+      snprintf(ownpath, sizeof ownpath, "/proc/self/ns/%.*s", (int)(colon - link), link);
+      ssize_t m = readlink(ownpath, own, sizeof own - 1);
+      if (m >= 0) {
+        own[m] = 0;
+        out = strcmp(own, link) != 0;
+      }
+    } else {
+      int fd = open(path, O_PATH | O_CLOEXEC);
+      struct stat st;
+      if (fd >= 0 && fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {
+        out = watch_dir_outside(fd, root);
+      } else if (fd >= 0) {
+        close(fd);
+      }
+    }
+    if (out && !found++) snprintf(what, whatsz, "fd %.64s: %.255s", e->d_name, link);
+  }
+  closedir(d);
+  return found;
 }
 
 static int watch_mnt(const char* stop) {
@@ -659,10 +725,14 @@ static int watch_mnt(const char* stop) {
       int other_mnt = !mnt_err && strcmp(mnt, own_mnt) != 0;
       int other_root =
           !root_err && (root.st_dev != own_root.st_dev || root.st_ino != own_root.st_ino);
-      if (!other_mnt && !other_root) continue;
+      char fd_out[700] = "";
+      int fds_out = watch_fds(pid, &own_root, fd_out, sizeof fd_out) > 0;
+      if (!other_mnt && !other_root && !fds_out) continue;
       known[pid] = 3;
-      printf("%s{\"pid\":%ld,\"mnt\":\"%s\",\"other_root\":%s}", foreign++ ? "," : "", pid,
-             other_mnt ? mnt : own_mnt, other_root ? "true" : "false");
+      printf("%s{\"pid\":%ld,\"mnt\":\"%s\",\"other_root\":%s,\"fd_out\":", foreign++ ? "," : "",
+             pid, other_mnt ? mnt : own_mnt, other_root ? "true" : "false");
+      raw_string(fd_out, strlen(fd_out));
+      putchar('}');
     }
     closedir(d);
     if (pass == 0) {
@@ -678,6 +748,22 @@ static int watch_mnt(const char* stop) {
   return 0;
 }
 
+/* --fds-out PID: watch_fds once for PID, as one JSON line {"out":N,"first":"fd K: LINK"}; N is
+ * -1 when its fds could not be read. */
+static int fds_out(const char* pid) {
+  struct stat root;
+  char first[700] = "";
+  if (stat("/", &root) < 0) {
+    perror("probe: --fds-out");
+    return 1;
+  }
+  int n = watch_fds(strtol(pid, NULL, 10), &root, first, sizeof first);
+  printf("{\"out\":%d,\"first\":", n);
+  raw_string(first, strlen(first));
+  puts("}");
+  return 0;
+}
+
 static void usage(void) {
   fputs(
       "usage: probe [--read PATH] [--check-write PATH] [--cat PATH] [--list-dir PATH]\n"
@@ -686,7 +772,9 @@ static void usage(void) {
       "       probe --hold-exe PID   (holds /proc/PID/exe; each stdin line: try to reopen it\n"
       "                               for writing)\n"
       "       probe --watch-mnt STOPFILE   (until STOPFILE exists: every new pid in /proc with\n"
-      "                               another mount namespace or root, as one JSON line)\n"
+      "                               another mount namespace or root, or an fd leading out\n"
+      "                               of the container, as one JSON line)\n"
+      "       probe --fds-out PID   (how many fds of PID lead out of the container)\n"
       "Prints what the process sees as one JSON object, then sleeps, exits or signals itself.\n"
       "--syscall NR calls raw syscall NR with zero arguments and prints a line\n"
       "\"syscall NR: errno E\" (E 0 when it returned >= 0).\n",
@@ -700,6 +788,7 @@ int main(int argc, char** argv, char** envp) {
   const char* self_signal = NULL;
   if (argc == 3 && !strcmp(argv[1], "--hold-exe")) return hold_exe(argv[2]);
   if (argc == 3 && !strcmp(argv[1], "--watch-mnt")) return watch_mnt(argv[2]);
+  if (argc == 3 && !strcmp(argv[1], "--fds-out")) return fds_out(argv[2]);
   long raw_syscall = -1;
   for (int i = 1; i < argc; i++) {
     const char* a = argv[i];

@@ -9,6 +9,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <iterator>
 #include <memory>
 #include <optional>
 
@@ -18,10 +19,12 @@
 #include "container/process_setup.hpp"
 #include "container/supervise.hpp"
 #include "hull/error.hpp"
+#include "hull/warn.hpp"
 #include "linux/child.hpp"
+#include "linux/close_fds.hpp"
 #include "linux/files.hpp"
-#include "linux/ns_visit.hpp"
 #include "linux/proc.hpp"
+#include "linux/shared_clone.hpp"
 #include "linux/sync_socket.hpp"
 #include "linux/sys.hpp"
 #include "linux/syscalls.hpp"
@@ -80,12 +83,11 @@ struct Plan {
   int init_pidfd = -1;
   int root_fd = -1;  // /proc/<init>/root, opened before any setns
   int ns_flags = 0;
-  // The container has a pid namespace of its own: the child joins the others and forks the
-  // process into it (a process is never in that namespace before it has the mount namespace).
-  bool fork_into_pid_ns = false;
-  // The parent visited the container's namespaces and root to clone the process there.
-  bool cloned_inside = false;
-  // How the child joins the cgroup, first (join_cgroup).
+  // The container has a pid namespace that is not ours: the joiner joins it and the others and
+  // forks the process into it (a process is never in that namespace before it has the mount
+  // namespace, nor with an fd that leads out of the container).
+  bool own_pid_ns = false;
+  // How the joiner joins the cgroup, first (join_cgroup).
   cgroups::Manager* cgroup = nullptr;
   const cgroups::Manager::CloneJoin* join = nullptr;
   bool in_cgroup = false;
@@ -116,31 +118,29 @@ struct Plan {
   exec_process(pc, prepared);
 }
 
-// The process cloned by a parent that visited the container: it joins the cgroup first. A
-// pid that must be added by path is added by the parent, back outside (a path here is the
-// container's), and the process waits for its go.
-[[noreturn]] void run_cloned_inside(const Plan& p) {
-  with_context("joining the container's cgroup", [&] {
-    if (joins_by_pid(*p.join, p.in_cgroup)) {
-      p.sync->expect(linux_::Msg::kGo);
-      return;
-    }
-    for (const auto& f : p.join->self_files) {
-      linux_::write_all(f.get(), "0", "the cgroup's tasks file");
-    }
-  });
-  run_process(p);
+// What the process may hold from its first instruction: its stdio, the fds passed on, the sync
+// socket, its console socket, the seccomp agent and the --log file (for the warnings of its
+// setup; runc's init keeps its log pipe too). Every other fd the joiner has (the state dir, the
+// cgroup's directory and files, the init's pidfd, the container's root) goes: a process in the
+// container's pid namespace is open to one with CAP_SYS_PTRACE there (/proc/PID/fd).
+void close_all_but_the_process_fds(const Plan& p) {
+  const int keep[] = {p.sync->fd(), p.console_fd, p.seccomp_listener, g_log_sink.fd};
+  linux_::close_fds_except(3 + p.preserve_fds, keep, std::size(keep));
 }
 
-// The child: joins the cgroup (where clone3 did not), the namespaces and the root. Without a
-// pid namespace of the container's own it becomes the process; with one (and a user namespace,
-// or the CLI would have visited) it forks the process into it, reports its pid and exits. The pid
-// namespace is joined by the same setns as the mount namespace, and only the fork after the chroot
-// is in it: the container's /proc never shows a process that still has the host's mounts or root.
-[[noreturn]] void run_child(const Plan& p) {
+// The joiner: joins the cgroup, the namespaces and the root, then drops every fd the process
+// must not have. Without a pid namespace of the container's own it becomes the process; with
+// one it forks the process into it as our child (CLONE_PARENT), reports its pid and exits. The
+// pid namespace is joined by the same setns as the mount namespace, and only the fork after the
+// chroot is in it: the container's /proc never shows a process with the host's mounts, root or
+// fds. The joiner itself is never in that pid namespace. Where it shares our memory nothing
+// here may change an object of ours, and the dumpable flag is ours too.
+[[noreturn]] void run_joiner(const Plan& p) {
   with_context("joining the container's cgroup",
                [&] { join_cgroup(*p.cgroup, *p.join, p.in_cgroup); });
-  // Nothing in the container may ptrace or read /proc of us before the execve.
+  // Nothing in the container may ptrace or read /proc of the process before the execve: it is
+  // born not dumpable. Our own flag comes back below.
+  int dumpable = linux_::kernel().prctl(PR_GET_DUMPABLE, 0, 0, 0, 0);
   with_context("hiding the exec from the container",
                [] { linux_::sys::prctl(PR_SET_DUMPABLE, 0, 0, 0, 0, "PR_SET_DUMPABLE"); });
   if (p.ns_flags) {
@@ -159,14 +159,23 @@ struct Plan {
     linux_::sys::chroot(".");
     linux_::sys::chdir("/");
   });
-  if (!p.fork_into_pid_ns) run_process(p);
+  close_all_but_the_process_fds(p);
+  if (!p.own_pid_ns) run_process(p);
   linux_::CloneArgs ca;
+  ca.flags = CLONE_PARENT;
   ca.want_pidfd = false;
   auto child = with_context("creating the exec's process in the container's pid namespace",
                             [&] { return linux_::clone3(ca); });
   if (child.pid == 0) linux_::child_main(p.sync, [&] { run_process(p); });
   p.sync->send(linux_::Msg::kInitPid, std::to_string(child.pid));
+  if (dumpable > 0)
+    linux_::kernel().prctl(PR_SET_DUMPABLE, static_cast<unsigned long>(dumpable), 0, 0, 0);
   ::_exit(0);
+}
+
+int joiner_entry(void* plan) {
+  const Plan& p = *static_cast<const Plan*>(plan);
+  linux_::child_main(p.sync, [&] { run_joiner(p); });
 }
 
 // The children of one exec, undone when it fails half way: the process is killed, and reaped
@@ -298,15 +307,11 @@ int exec_in_container(const Globals& g, const ExecOptions& o) {
     plan.console_fd = console.get();
   }
 
-  // A container with a pid namespace of its own: we visit its namespaces and root and clone
-  // the process there, so it never is in that pid namespace with the host's mounts or root,
-  // and come back. A user namespace cannot be left again, and from a child user namespace
-  // (rootless podman's) our own namespaces may belong to a parent one, where we lack the
-  // capability to go back: there a child joins and forks.
-  bool own_pid_ns = (plan.ns_flags & CLONE_NEWPID) != 0;
-  plan.cloned_inside =
-      own_pid_ns && !(plan.ns_flags & CLONE_NEWUSER) && !linux_::in_child_user_namespace();
-  plan.fork_into_pid_ns = own_pid_ns && !plan.cloned_inside;
+  // A joiner joins the container and forks the process into its pid namespace (run_joiner).
+  // It shares our memory where it can: no page tables to copy, no copy-on-write faults, and we
+  // sleep until it is done. Not to join a time namespace: that setns wants a memory of its own.
+  plan.own_pid_ns = (plan.ns_flags & CLONE_NEWPID) != 0;
+  bool share_memory = plan.own_pid_ns && !(plan.ns_flags & CLONE_NEWTIME);
   linux_::SyncSocket sync, child_end;
   linux_::SyncSocket::pair(sync, child_end);
   plan.sync = &child_end;
@@ -314,48 +319,29 @@ int exec_in_container(const Globals& g, const ExecOptions& o) {
   if (!o.detach) {
     signals.emplace();
     plan.signals = &*signals;
-    if (plan.fork_into_pid_ns) {
-      // The process's parent exits once it has forked it: we take it over to wait for it.
-      with_context("becoming the exec's subreaper", [] {
-        linux_::sys::prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0, "PR_SET_CHILD_SUBREAPER");
-      });
-    }
   }
 
   linux_::CloneArgs ca;
   cgroups::Manager::CloneJoin join = cgroup->clone_join();
   ca.cgroup_fd = join.into_fd;
   ca.want_pidfd = false;
-  std::optional<linux_::NamespaceVisit> visit;
-  if (plan.cloned_inside) {
-    visit.emplace(plan.ns_flags);
-    with_context("visiting the container to create the exec's process",
-                 [&] { visit->enter(plan.init_pidfd, plan.root_fd); });
+  plan.cgroup = cgroup.get();
+  plan.join = &join;
+  linux_::CloneResult child;
+  if (share_memory) {
+    plan.in_cgroup = ca.cgroup_fd >= 0;
+    child = with_context("creating the exec's joiner",
+                         [&] { return linux_::clone_sharing_memory(ca, joiner_entry, &plan); });
   }
-  auto child = with_context("creating the exec's process", [&] { return linux_::clone3(ca); });
-  if (child.pid == 0) {
-    linux_::child_main(&child_end, [&] {
-      plan.cgroup = cgroup.get();
-      plan.join = &join;
+  if (child.pid < 0) {
+    child = with_context("creating the exec's joiner", [&] { return linux_::clone3(ca); });
+    if (child.pid == 0) {
       plan.in_cgroup = child.in_cgroup;
-      dir.unlock();
-      sync.close();
-      if (plan.cloned_inside) run_cloned_inside(plan);
-      run_child(plan);
-    });
-  }
-  // Our child when it is the process; an orphan we reap as subreaper unless --detach.
-  ExecChildren children(child.pid, plan.fork_into_pid_ns, !plan.fork_into_pid_ns || !o.detach,
-                        sync);
-  if (visit) {
-    // Failing, the process is killed first (children), then the visit's last try to leave
-    // ends this process where that fails too.
-    visit->leave();
-    if (joins_by_pid(join, child.in_cgroup)) {
-      cgroup->add(child.pid);
-      sync.send(linux_::Msg::kGo);
+      linux_::child_main(&child_end, [&] { run_joiner(plan); });
     }
   }
+  // The process is our child either way: the joiner, or forked by it with CLONE_PARENT.
+  ExecChildren children(child.pid, plan.own_pid_ns, true, sync);
   child_end.close();
   join.self_files.clear();
   console.reset();
@@ -375,7 +361,7 @@ int exec_in_container(const Globals& g, const ExecOptions& o) {
                   " from the exec's process");
     }
   }
-  if (plan.fork_into_pid_ns) {
+  if (plan.own_pid_ns) {
     with_context("waiting for the exec's joiner",
                  [&] { linux_::sys::waitpid(child.pid, nullptr, 0); });
     children.joiner_reaped();

@@ -121,6 +121,10 @@ class HostKernel final : public Kernel {
   long clone(unsigned long flags, int* pidfd) override {
     return ::syscall(SYS_clone, flags, nullptr, pidfd, nullptr, nullptr);
   }
+  // The child runs fn(arg) on args->stack and exits (shared_clone.cpp).
+  long clone3_on_stack(clone_args* args, size_t size, int (*fn)(void*), void* arg) override {
+    return host_clone3_on_stack(args, size, fn, arg);
+  }
   pid_t waitpid(pid_t pid, int* status, int options) override {
     return ::waitpid(pid, status, options);
   }

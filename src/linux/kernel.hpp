@@ -93,6 +93,8 @@ namespace hull::linux_ {
   /* processes */                                                                                 \
   X(long, clone3, clone, (clone_args* args, size_t size), (args, size), "clone3")                  \
   X(long, clone, clone, (unsigned long flags, int* pidfd), (flags, pidfd), "clone")                \
+  X(long, clone3_on_stack, clone, (clone_args* args, size_t size, int (*fn)(void*), void* arg),    \
+    (args, size, fn, arg), "clone3")                                                              \
   X(pid_t, waitpid, wait, (pid_t pid, int* status, int options), (pid, status, options), "wait")   \
   X(int, kill, kill, (pid_t pid, int sig), (pid, sig), "kill")                                     \
   X(int, pidfd_open, open, (pid_t pid, unsigned flags), (pid, flags), "pidfd")                     \
@@ -200,6 +202,10 @@ Kernel& kernel();
 Kernel& host_kernel();
 // Installs k (nullptr: the host's) and returns the one it replaces.
 Kernel* set_kernel(Kernel* k);
+
+// clone3 whose child runs fn(arg) on the stack args names and exits with its result
+// (shared_clone.cpp); -1 with ENOSYS where this build has no such call.
+long host_clone3_on_stack(clone_args* args, size_t size, int (*fn)(void*), void* arg);
 
 // Installs a kernel for one scope (tests).
 class ScopedKernel {

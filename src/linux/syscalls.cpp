@@ -31,7 +31,8 @@ long raw_clone3(const CloneArgs& args, int* pidfd) {
   struct clone_args ca;
   std::memset(&ca, 0, sizeof(ca));
   ca.flags = args.flags;
-  ca.exit_signal = SIGCHLD;
+  // A CLONE_PARENT child signals our parent as we do (clone3 wants 0 here then).
+  ca.exit_signal = (args.flags & CLONE_PARENT) ? 0 : SIGCHLD;
   if (args.want_pidfd) {
     ca.flags |= CLONE_PIDFD;
     ca.pidfd = reinterpret_cast<uint64_t>(pidfd);
