@@ -34,6 +34,24 @@ create_holder() {
   HOLDER_PID=$(rt state "$CID" | jq -r .pid)
 }
 
+@test "security: a created container's waiting init holds no fd that leads out of the container" {
+  # The init waits for start in the container's pid namespace; a process exec'd there with
+  # CAP_SYS_PTRACE may open any fd of it through /proc/1/fd. The caller holds a directory of
+  # the host open (fd 7, not passed on) to show that its fds do not reach the init either.
+  set_args /probe --quiet --sleep 1000
+  cfg '.process.capabilities.bounding += ["CAP_SYS_PTRACE"]
+       | .process.capabilities.effective += ["CAP_SYS_PTRACE"]
+       | .process.capabilities.permitted += ["CAP_SYS_PTRACE"]'
+  (
+    exec 7<"$BUNDLE"
+    rt create -b "$BUNDLE" "$CID" >"$TEST_TMP/holder.out" 2>&1
+  ) || fail "create: $(cat "$TEST_TMP/holder.out")"
+  run rt exec "$CID" /probe --fds-out 1
+  [ "$status" = 0 ] || fail "exec: $output"
+  echo "# $output" >&3
+  [ "$(jq .out <<<"$output")" = 0 ] || fail "the init holds an fd that leads out: $output"
+}
+
 # runc re-executes itself from a sealed memfd; hull does not re-exec (DESIGN.md) and keeps its
 # init non-dumpable instead, so only a caller with CAP_SYS_PTRACE over it can follow
 # /proc/PID/exe. Either way, root without capabilities (same uid, so only dumpability stands

@@ -13,6 +13,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <iterator>
+
 #include "cgroups/occupancy.hpp"
 #include "container/init.hpp"
 #include "container/namespaces.hpp"
@@ -25,6 +27,7 @@
 #include "json/limits.hpp"
 #include "linux/bounded_read.hpp"
 #include "linux/child.hpp"
+#include "linux/close_fds.hpp"
 #include "linux/files.hpp"
 #include "linux/proc.hpp"
 #include "linux/procfs.hpp"
@@ -344,6 +347,12 @@ Created create_container(const Globals& g, const CreateOptions& o, bool in_proce
       // The state dir's flock must not outlive this create in the waiting init.
       c.dir->unlock();
       c.sync.close();
+      // Nothing else of ours either: the cgroup's directory, fds the caller did not pass on.
+      // The init waits in the container's pid namespace, open to a process exec'd there with
+      // CAP_SYS_PTRACE (/proc/1/fd), and one that joins a pid namespace is seen at once.
+      const int keep[] = {child_end.fd(), cfg.fifo_fd,          cfg.result_fd,
+                          cfg.console_fd, cfg.seccomp_listener, g_log_sink.fd};
+      linux_::close_fds_except(3 + cfg.preserve_fds, keep, std::size(keep));
       if (intermediate) run_intermediate(cfg);
       run_init(cfg);
     });
