@@ -11,7 +11,16 @@
 #include "hull/error.hpp"
 #include "linux/kernel.hpp"
 
-#if defined(__x86_64__) && !defined(__SANITIZE_ADDRESS__)
+// gcc says __SANITIZE_ADDRESS__, clang (before 17) only __has_feature.
+#if defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define HULL_ASAN 1
+#endif
+#endif
+#if defined(__SANITIZE_ADDRESS__)
+#define HULL_ASAN 1
+#endif
+#if defined(__x86_64__) && !defined(HULL_ASAN)
 #define HULL_SHARED_CLONE 1
 #endif
 
