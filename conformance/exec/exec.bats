@@ -312,6 +312,25 @@ cg_path() { grep -F "$CG_LINE" "/proc/$(init_pid)/cgroup" | sed "s/^[0-9]*$CG_LI
   [ "$(readlink "/proc/$(init_pid)/ns/user")" != "$(readlink /proc/self/ns/user)" ]
 }
 
+@test "exec: joins the container's time namespace and sees its offsets" {
+  # hull's joiner forks here instead of sharing the CLI's memory: setns into a time namespace
+  # refuses a process whose memory another one shares.
+  [ -e /proc/self/ns/time ] || skip "kernel has no time namespaces"
+  if [ "$RUNTIME_NAME" = runc ] && ! runc features 2>/dev/null | jq -e '.linux.namespaces | index("time")' >/dev/null; then
+    skip "this runc does not support time namespaces"
+  fi
+  cfg '.linux.namespaces += [{type: "time"}]
+       | .linux.timeOffsets = {boottime: {secs: 1728000, nanosecs: 0}}'
+  start_container
+  run rt exec "$CID" sh -c 'cut -d. -f1 /proc/uptime; readlink /proc/self/ns/time; ls /proc/self/fd'
+  [ "$status" -eq 0 ] || fail "exec: $output"
+  [ "${lines[0]}" -ge 1728000 ] || fail "uptime without the offset: ${lines[0]}"
+  [ "${lines[1]}" = "$(readlink "/proc/$(init_pid)/ns/time")" ]
+  [ "${lines[1]}" != "$(readlink /proc/self/ns/time)" ]
+  # 0-2, and 3: ls's own directory of /proc/self/fd
+  [ "$(echo "${lines[@]:2}" | tr ' ' ,)" = 0,1,2,3 ] || fail "fds: ${lines[*]:2}"
+}
+
 @test "exec: a command not found is runc's message, exit 1, nothing left in the cgroup" {
   start_container
   local before
