@@ -3,10 +3,7 @@
 #include <linux/sched.h>
 #include <sys/mman.h>
 
-#include <atomic>
 #include <cerrno>
-#include <csignal>
-#include <cstring>
 
 #include "hull/error.hpp"
 #include "linux/kernel.hpp"
@@ -79,9 +76,6 @@ long host_clone3_on_stack(clone_args* args, size_t size, int (*fn)(void*), void*
 
 namespace {
 
-// Set once clone3 answered ENOSYS: later calls in this process fork straight away.
-std::atomic<bool> missing{false};
-
 // The child's stack: 1 MiB reserved, a guard page below it, the top 32 KiB populated in one
 // call (a first touch of each page would be a fault of its own).
 class ChildStack {
@@ -118,7 +112,7 @@ class ChildStack {
 
 bool shared_clone_supported() noexcept {
 #ifdef HULL_SHARED_CLONE
-  return !missing.load(std::memory_order_relaxed);
+  return !clone3_missing();
 #else
   return false;
 #endif
@@ -128,19 +122,16 @@ CloneResult clone_sharing_memory(const CloneArgs& args, int (*fn)(void*), void* 
   CloneResult r;
   if (!shared_clone_supported()) return r;
   ChildStack stack;
+  CloneArgs plain = args;
+  plain.want_pidfd = false;
   struct clone_args ca;
-  std::memset(&ca, 0, sizeof(ca));
-  ca.flags = args.flags | CLONE_VM | CLONE_VFORK;
-  ca.exit_signal = SIGCHLD;
+  fill_clone_args(plain, ca, nullptr);
+  ca.flags |= CLONE_VM | CLONE_VFORK;
   ca.stack = reinterpret_cast<uint64_t>(stack.bottom());
   ca.stack_size = ChildStack::kSize;
-  if (args.cgroup_fd >= 0) {
-    ca.flags |= CLONE_INTO_CGROUP;
-    ca.cgroup = static_cast<uint64_t>(args.cgroup_fd);
-  }
   long pid = kernel().clone3_on_stack(&ca, sizeof(ca), fn, arg);
   if (pid < 0 && errno == ENOSYS) {
-    missing.store(true, std::memory_order_relaxed);
+    note_clone3_missing();
     return r;
   }
   if (pid <= 0) throw Error::sys("clone3 (a child sharing our memory)");

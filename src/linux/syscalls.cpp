@@ -23,24 +23,12 @@ namespace hull::linux_ {
 
 namespace {
 
-// Set once clone3 answered ENOSYS (an old kernel, or a seccomp profile such as docker's
-// default that hides it); later clones in this process go straight to clone(2).
-std::atomic<bool> clone3_missing{false};
+// Set once clone3 answered ENOSYS: later clones in this process go straight to clone(2).
+std::atomic<bool> g_clone3_missing{false};
 
 long raw_clone3(const CloneArgs& args, int* pidfd) {
   struct clone_args ca;
-  std::memset(&ca, 0, sizeof(ca));
-  ca.flags = args.flags;
-  // A CLONE_PARENT child signals our parent as we do (clone3 wants 0 here then).
-  ca.exit_signal = (args.flags & CLONE_PARENT) ? 0 : SIGCHLD;
-  if (args.want_pidfd) {
-    ca.flags |= CLONE_PIDFD;
-    ca.pidfd = reinterpret_cast<uint64_t>(pidfd);
-  }
-  if (args.cgroup_fd >= 0) {
-    ca.flags |= CLONE_INTO_CGROUP;
-    ca.cgroup = static_cast<uint64_t>(args.cgroup_fd);
-  }
+  fill_clone_args(args, ca, pidfd);
   return kernel().clone3(&ca, sizeof(ca));
 }
 
@@ -73,14 +61,37 @@ long raw_clone(const CloneArgs& args, int* pidfd) {
 
 }  // namespace
 
+void fill_clone_args(const CloneArgs& args, struct clone_args& out, int* pidfd) {
+  std::memset(&out, 0, sizeof(out));
+  out.flags = args.flags;
+  // clone3 wants 0 here with CLONE_PARENT.
+  out.exit_signal = (args.flags & CLONE_PARENT) ? 0 : SIGCHLD;
+  if (args.want_pidfd) {
+    out.flags |= CLONE_PIDFD;
+    out.pidfd = reinterpret_cast<uint64_t>(pidfd);
+  }
+  if (args.cgroup_fd >= 0) {
+    out.flags |= CLONE_INTO_CGROUP;
+    out.cgroup = static_cast<uint64_t>(args.cgroup_fd);
+  }
+}
+
+bool clone3_missing() noexcept {
+  return g_clone3_missing.load(std::memory_order_relaxed);
+}
+
+void note_clone3_missing() noexcept {
+  g_clone3_missing.store(true, std::memory_order_relaxed);
+}
+
 CloneResult clone3(const CloneArgs& args) {
   int pidfd = -1;
   long pid = -1;
-  if (!clone3_missing.load(std::memory_order_relaxed)) {
+  if (!clone3_missing()) {
     pid = raw_clone3(args, &pidfd);
-    if (pid < 0 && errno == ENOSYS) clone3_missing.store(true, std::memory_order_relaxed);
+    if (pid < 0 && errno == ENOSYS) note_clone3_missing();
   }
-  bool fallback = clone3_missing.load(std::memory_order_relaxed);
+  bool fallback = clone3_missing();
   if (fallback) {
     pid = raw_clone(args, &pidfd);
     if (pid == -2) throw Error::sys("clone: moving the child into its cgroup (cgroup.procs)");

@@ -8,6 +8,8 @@
 
 #include "linux/fd.hpp"
 
+struct clone_args;  // <linux/sched.h>
+
 namespace hull::linux_ {
 
 struct CloneArgs {
@@ -24,6 +26,17 @@ struct CloneResult {
   // that must not run outside the cgroup waits for the parent or moves itself.
   bool in_cgroup = false;
 };
+
+// The kernel's clone3 arguments for args, zeroed first: exit signal SIGCHLD (0 with
+// CLONE_PARENT, whose child signals our parent), CLONE_PIDFD into *pidfd when args want one,
+// CLONE_INTO_CGROUP when args name a cgroup.
+void fill_clone_args(const CloneArgs& args, struct clone_args& out, int* pidfd);
+
+// Whether clone3 answered ENOSYS in this process (an old kernel, or a seccomp profile such as
+// docker's default that hides it); clone3() and clone_sharing_memory() record it and then
+// stop trying.
+bool clone3_missing() noexcept;
+void note_clone3_missing() noexcept;
 
 // clone3 without a new stack: returns twice like fork(). Where clone3 answers ENOSYS, clone(2)
 // with CLONE_PIDFD stands in, and a CLONE_INTO_CGROUP target gets the pid in cgroup.procs.
