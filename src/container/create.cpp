@@ -13,8 +13,6 @@
 #include <time.h>
 #include <unistd.h>
 
-#include <iterator>
-
 #include "cgroups/occupancy.hpp"
 #include "container/init.hpp"
 #include "container/namespaces.hpp"
@@ -352,7 +350,7 @@ Created create_container(const Globals& g, const CreateOptions& o, bool in_proce
       // CAP_SYS_PTRACE (/proc/1/fd), and one that joins a pid namespace is seen at once.
       const int keep[] = {child_end.fd(), cfg.fifo_fd,          cfg.result_fd,
                           cfg.console_fd, cfg.seccomp_listener, g_log_sink.fd};
-      linux_::close_fds_except(3 + cfg.preserve_fds, keep, std::size(keep));
+      linux_::close_fds_except(3 + cfg.preserve_fds, keep);
       if (intermediate) run_intermediate(cfg);
       run_init(cfg);
     });

@@ -9,7 +9,6 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include <iterator>
 #include <memory>
 #include <optional>
 
@@ -125,7 +124,7 @@ struct Plan {
 // container's pid namespace is open to one with CAP_SYS_PTRACE there (/proc/PID/fd).
 void close_all_but_the_process_fds(const Plan& p) {
   const int keep[] = {p.sync->fd(), p.console_fd, p.seccomp_listener, g_log_sink.fd};
-  linux_::close_fds_except(3 + p.preserve_fds, keep, std::size(keep));
+  linux_::close_fds_except(3 + p.preserve_fds, keep);
 }
 
 // The joiner: joins the cgroup, the namespaces and the root, then drops every fd the process
@@ -178,14 +177,13 @@ int joiner_entry(void* plan) {
   linux_::child_main(p.sync, [&] { run_joiner(p); });
 }
 
-// The children of one exec, undone when it fails half way: the process is killed, and reaped
-// when it is ours (our child, or an orphan of ours as subreaper). A joiner is not killed but
+// The children of one exec, undone when it fails half way: the process (our child, the joiner
+// or forked by it with CLONE_PARENT) is killed and reaped. A joiner is not killed but
 // waited for (it only joins and forks, it never waits on anything) and its report read, so a
 // process it forked just before the failure is killed too rather than left running unseen.
 class ExecChildren {
  public:
-  ExecChildren(pid_t child, bool joiner, bool reap_process, const linux_::SyncSocket& sync)
-      : sync_(sync), reap_(reap_process) {
+  ExecChildren(pid_t child, bool joiner, const linux_::SyncSocket& sync) : sync_(sync) {
     (joiner ? joiner_ : process_) = child;
   }
   ExecChildren(const ExecChildren&) = delete;
@@ -218,12 +216,11 @@ class ExecChildren {
     if (process_ <= 0) return;
     // A process that could not be killed is not waited for.
     if (linux_::kernel().kill(process_, SIGKILL) < 0 && errno != ESRCH) return;
-    while (reap_ && linux_::kernel().waitpid(process_, &status, 0) < 0 && errno == EINTR) {
+    while (linux_::kernel().waitpid(process_, &status, 0) < 0 && errno == EINTR) {
     }
   }
 
   const linux_::SyncSocket& sync_;
-  bool reap_;
   pid_t joiner_ = -1;
   pid_t process_ = -1;
 };
@@ -341,7 +338,7 @@ int exec_in_container(const Globals& g, const ExecOptions& o) {
     }
   }
   // The process is our child either way: the joiner, or forked by it with CLONE_PARENT.
-  ExecChildren children(child.pid, plan.own_pid_ns, true, sync);
+  ExecChildren children(child.pid, plan.own_pid_ns, sync);
   child_end.close();
   join.self_files.clear();
   console.reset();

@@ -47,10 +47,9 @@ void close_fds_from(int first) noexcept {
 }
 
 void close_fds_except(int first, const int* keep, size_t n) noexcept {
-  constexpr size_t kMax = 8;
-  int sorted[kMax];
+  int sorted[kMaxKept];
   size_t m = 0;
-  for (size_t i = 0; i < n && m < kMax; ++i) {
+  for (size_t i = 0; i < n && m < kMaxKept; ++i) {
     if (keep[i] < first) continue;
     size_t j = m++;
     for (; j > 0 && sorted[j - 1] > keep[i]; --j) sorted[j] = sorted[j - 1];
