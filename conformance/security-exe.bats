@@ -225,3 +225,41 @@ fallback() {
   [ "$(readlink "/proc/$pid/exe")" = "/run/hull/.exe/$key" ] ||
     fail "init runs $(readlink "/proc/$pid/exe")"
 }
+
+@test "security-exe: with the view made, run re-executes from it before the C library starts" {
+  local key
+  needs_static_runtime
+  [[ "$RUNTIME_NAME" == hull* ]] || skip "hull's own entry point"
+  [ "$(uname -m)" = x86_64 ] || skip "the entry point is x86_64's"
+  command -v strace >/dev/null || skip "no strace"
+  key=$(stat -L -c '%d-%i' "$EXE_REAL")
+  set_args true
+  rt run -b "$BUNDLE" "$CID" </dev/null || fail "first run failed"
+  [ -f "/run/hull/.exe/$key" ] || fail "no view after a run"
+  strace -qq -o "$TEST_TMP/trace" -e trace=execve,execveat,brk \
+    "$RUNTIME" --root "$ROOT_DIR" run -b "$BUNDLE" "$CID-2" </dev/null || fail "run under strace"
+  cat "$TEST_TMP/trace" >&2
+  # the binary's execve, then at once the view's execveat: no brk, the C library never started
+  sed -n 1p "$TEST_TMP/trace" | grep -q '^execve(' || fail "first call: $(sed -n 1p "$TEST_TMP/trace")"
+  sed -n 2p "$TEST_TMP/trace" | grep -q '^execveat(.*AT_EMPTY_PATH) = 0' ||
+    fail "second call: $(sed -n 2p "$TEST_TMP/trace")"
+  [ "$(grep -c '^execveat(' "$TEST_TMP/trace")" = 1 ] || fail "more than one re-execution"
+}
+
+@test "security-exe: a read-only executable planted at the view's path is never executed" {
+  local key
+  [[ "$RUNTIME_NAME" == hull* ]] || skip "hull's own mechanism"
+  key=$(stat -L -c '%d-%i' "$EXE_REAL")
+  # an executable that does nothing and exits 0: run through it, `run` would succeed silently
+  cp /bin/true "$TEST_TMP/planted"
+  set_args sh -c 'echo the-container-ran'
+  # In a private mount namespace: a view directory of its own, and at the binary's key a
+  # read-only bind mount of another executable (the right name, mount and mode, the wrong file)
+  run unshare -m --propagation private sh -c '
+    mount -t tmpfs -o mode=0700 hull-planted /run/hull/.exe &&
+    : >"/run/hull/.exe/$1" && mount --bind "$2" "/run/hull/.exe/$1" &&
+    mount -o remount,bind,ro "/run/hull/.exe/$1" && shift 2 && exec "$@"' \
+    sh "$key" "$TEST_TMP/planted" "$RUNTIME" --root "$ROOT_DIR" run -b "$BUNDLE" "$CID"
+  [ "$status" = 0 ] || fail "run: status $status: $output"
+  [[ "$output" == *the-container-ran* ]] || fail "the container did not run: $output"
+}

@@ -87,7 +87,11 @@ void bind_command(CLI::App& app, Options& o, const Command& c) {
 // The command given: opens the log, protects the binary, then runs its handler.
 int run_command_line(const std::string& command, char** argv, const Options& o) {
   log_setup(o.global.log_file, o.global.log_format, o.global.debug);
-  if (clones_container_processes(command)) linux_::protect_self_exe(argv);
+  if (clones_container_processes(command)) {
+    linux_::protect_self_exe(argv);
+  } else {
+    linux_::forget_reexecution();
+  }
   Caller caller = current_caller();
   container::Globals g = globals_of(o.global, caller);
   if (o.global.root.empty() && command != "spec" && command != "features") {

@@ -147,6 +147,10 @@ Fd sealed_copy(int self_fd, const struct stat& self) {
 
 }  // namespace
 
+void forget_reexecution() {
+  ::unsetenv(kMarker);
+}
+
 bool reexecuted_protected() {
   return ::getenv(kMarker) != nullptr;
 }

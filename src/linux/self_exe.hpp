@@ -14,6 +14,11 @@ inline constexpr const char* kSelfViewDir = "/run/hull/.exe";
 // commands that clone container processes (create, run, exec: cli decides), after the parse.
 void protect_self_exe(char** argv);
 
+// For a command that does not protect itself: drops the marker of a re-execution that the
+// entry point (cli/prestart.c) made for a word of argv that was not the command ("state run"),
+// so that nothing this command starts inherits it.
+void forget_reexecution();
+
 // Whether this process is protect_self_exe's re-execution (until protect_self_exe runs in it).
 // A test build that counts system calls starts counting there, not in the process that
 // re-executes.
