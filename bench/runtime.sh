@@ -4,6 +4,7 @@
 #   bench/runtime.sh [-n ROUNDS] [-c CASES] [-k RUNS_PER_WORKER]
 #   env: HULL (default build/src/cli/hull), CRUN, RUNC (default: on PATH); an empty or missing
 #        runtime is skipped. HULL_BENCH_KEEP=1 keeps the raw samples (*.us) beside the work dir.
+#        SPAWN_TIME: the timer (spawn-time.c, compiled here when unset); empty: the shell times.
 #
 # CASES (comma separated, default all):
 #   run       `run /bin/true` (and `unshare -fpmuin true`, the namespaces alone, as a floor)
@@ -128,13 +129,14 @@ fail() { # NAME
 }
 
 # The timer: spawn-time (spawn-time.c) starts each timed command as engines start a runtime,
-# without a copy of this shell; SPAWN_TIME names a built one, else it is compiled here. Without a
-# compiler the shell times the command, fork included (~1 ms more for every runtime alike).
-spawn_time=${SPAWN_TIME:-}
-if [ -z "$spawn_time" ] && command -v cc >/dev/null; then
+# without a copy of this shell; SPAWN_TIME names a built one, else it is compiled here. With
+# SPAWN_TIME set but empty, or without a compiler, the shell times the command, its fork
+# included (~1 ms more for every runtime alike).
+spawn_time=${SPAWN_TIME-}
+if [ -z "${SPAWN_TIME+set}" ] && command -v cc >/dev/null; then
   cc -O2 -o "$work/spawn-time" "$here/spawn-time.c" && spawn_time=$work/spawn-time
 fi
-[ -n "$spawn_time" ] || echo "note: no spawn-time (no cc): timed from the shell, fork included" >&2
+[ -n "$spawn_time" ] || echo "note: timed from the shell, its fork included" >&2
 
 # time_one NAME CMD...: appends the wall time in microseconds to $work/NAME.us. CMD may start
 # with `rt RUNTIME`, as a command line does.
