@@ -119,10 +119,6 @@ spec_tool=${spec_tool:-${bin[crun]:-${bin[hull]}}}
 source "$here/bundles.bash"
 bench_bundles "$work" "$spec_tool"
 
-# Timestamps in microseconds are read straight from EPOCHREALTIME: a $(...) around them would
-# fork a subshell inside the timed span (its exit after t0, its fork before t1), ~2.5 ms of the
-# shell's own added to every runtime alike.
-
 fail() { # NAME
   echo "bench: $1 failed: $(tail -3 "$work/$1.err" 2>/dev/null)" >&2
   exit 1
@@ -139,7 +135,9 @@ fi
 [ -n "$spawn_time" ] || echo "note: timed from the shell, its fork included" >&2
 
 # time_one NAME CMD...: appends the wall time in microseconds to $work/NAME.us. CMD may start
-# with `rt RUNTIME`, as a command line does.
+# with `rt RUNTIME`, as a command line does. Shell timestamps (here and in par_one) are read
+# straight from EPOCHREALTIME: a $(...) around them would fork a subshell inside the timed span
+# (its exit after t0, its fork before t1), ~2.5 ms of the shell's own added to every runtime.
 time_one() {
   local name=$1 t0 t1
   shift

@@ -1,5 +1,6 @@
-// spawn-time CMD [ARG...]: runs CMD (searched in PATH) the way container engines start a runtime, and writes the
-// wall time from its spawn to its reaped exit, in microseconds, as one line on fd 3.
+// spawn-time CMD [ARG...]: runs CMD (searched in PATH) the way container engines start a
+// runtime, and writes the wall time from its spawn to its reaped exit, in microseconds, as one
+// line on fd 3.
 //
 // Engines start the runtime from Go (containerd's shim, podman), whose os/exec on Linux clones
 // with CLONE_VM|CLONE_VFORK: nothing of the caller's memory is copied. posix_spawn does the

@@ -15,7 +15,6 @@
  * stack protector yet. Only raw system calls and plain loops (this file's own build flags keep
  * the compiler from turning a loop into a call). */
 #include <fcntl.h>
-#include <linux/magic.h>
 #include <stddef.h>
 #include <sys/stat.h>
 #include <sys/statfs.h>
@@ -91,8 +90,8 @@ static char* put_number(char* out, unsigned long v) {
 
 /* self_exe.cpp's kMarker and its value; the marker's name is what ends a re-execution. */
 static const char kMarker[] = "_HULL_SELF_PROTECTED=1";
-#define MARKER_NAME_LEN 21                        /* "_HULL_SELF_PROTECTED=" */
-static const char kViewDir[] = "/run/hull/.exe/"; /* self_exe.hpp's kSelfViewDir */
+#define MARKER_NAME_LEN ((int)sizeof(kMarker) - 2) /* up to the '=', without "1" and NUL */
+static const char kViewDir[] = "/run/hull/.exe/";  /* self_exe.hpp's kSelfViewDir */
 
 static int names_cloning_command(int argc, char** argv) {
   for (int i = 1; i < argc; ++i) {
